@@ -1,0 +1,36 @@
+# Two commands on a fresh machine: `make lab` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install lab test bench demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install only when the project's metadata changed.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/jupyter lab build --minimize=False >/dev/null 2>&1 || true
+	touch $(STAMP)
+
+install: $(STAMP)
+
+lab: install
+	@if [ -n "$$CI" ] || { [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ] && [ "$$(uname)" != "Darwin" ]; }; then \
+		echo "No display: starting JupyterLab without a browser; open the URL it prints."; \
+		$(BIN)/jupyter lab --no-browser --ServerApp.root_dir=notebooks; \
+	else \
+		$(BIN)/jupyter lab --ServerApp.root_dir=notebooks; \
+	fi
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	@for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache

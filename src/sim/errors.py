@@ -1,0 +1,36 @@
+"""Named exceptions. Each message quotes the bad value and says what is allowed."""
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class SimError(Exception):
+    """Base class for every error a user of `sim` can cause and fix."""
+
+
+class SimValueError(SimError, ValueError):
+    """A value given by a user is not allowed."""
+
+
+class DataTableError(SimError):
+    """A data table shipped in the package (or edited by an instructor) is invalid."""
+
+
+class UnknownNameError(SimValueError):
+    """A name (setting, need domain, instrument id, ...) is not one we know."""
+
+    def __init__(self, kind: str, value: object, allowed: Iterable[str]) -> None:
+        allowed = sorted(allowed)
+        self.kind, self.value, self.allowed = kind, value, allowed
+        super().__init__(f"unknown {kind} {value!r}{did_you_mean(value, allowed)}; allowed: {', '.join(allowed)}")
+
+
+class ConstraintError(SimValueError):
+    """No patient can satisfy the constraints given to the generator."""
+
+
+def did_you_mean(value: object, allowed: Iterable[str]) -> str:
+    """Return ' (did you mean 'x'?)' for the closest allowed name, or ''."""
+    close = difflib.get_close_matches(str(value), list(allowed), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -1,0 +1,80 @@
+"""The need taxonomy and the other vocabularies (risks, interventions, functions, settings).
+
+Loaded from ``sim/data/needs.yaml``; the rest of the package takes its names from here, so a
+misspelled domain anywhere fails loudly against this list.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from sim.errors import UnknownNameError
+from sim.tables import load_table
+
+
+class NeedDomain(BaseModel):
+    """One domain of psychosocial need, with the interventions and instruments related to it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    label: str
+    group: str
+    interventions: list[str]
+    instruments: list[str]
+    risks: list[str]
+
+
+class Taxonomy(BaseModel):
+    """Every vocabulary the domain model uses, keyed by id."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    severity_scale: dict[int, str]
+    domains: dict[str, NeedDomain]
+    risks: dict[str, str]
+    interventions: dict[str, str]
+    functions: dict[str, str]
+    settings: dict[str, str]
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> "Taxonomy":
+        for name, domain in self.domains.items():
+            for iv in domain.interventions:
+                if iv not in self.interventions:
+                    raise ValueError(f"domain {name!r} names unknown intervention {iv!r}")
+            for risk in domain.risks:
+                if risk not in self.risks:
+                    raise ValueError(f"domain {name!r} names unknown risk {risk!r}")
+        return self
+
+
+@lru_cache(maxsize=1)
+def taxonomy() -> Taxonomy:
+    """The validated taxonomy (cached)."""
+    return load_table("needs.yaml", Taxonomy)
+
+
+def need_domains() -> list[str]:
+    return list(taxonomy().domains)
+
+
+def risk_kinds() -> list[str]:
+    return list(taxonomy().risks)
+
+
+def settings() -> list[str]:
+    return list(taxonomy().settings)
+
+
+def intervention_ids() -> list[str]:
+    return list(taxonomy().interventions)
+
+
+def function_ids() -> list[str]:
+    return list(taxonomy().functions)
+
+
+def check_name(kind: str, value: str, allowed: list[str]) -> str:
+    """Return ``value`` if allowed, else raise :class:`UnknownNameError` with a suggestion."""
+    if value not in allowed:
+        raise UnknownNameError(kind, value, allowed)
+    return value
