@@ -1,6 +1,52 @@
 """sim: a simulation curriculum for medical social work.
 
+Builds synthetic patients with psychosocial needs and runs their cases: interview, screening,
+assessment, intervention selection, care and discharge planning, simulated outcomes, feedback.
 Everything this package generates is synthetic and labelled so.
+
+``import sim`` stays fast: submodules and heavy libraries (pandas, matplotlib, ipywidgets,
+Faker) load on first use.
 """
 from __future__ import annotations
+
+import importlib
+from typing import Any
+
 __version__ = "0.1.0"
+
+# Public name -> "module:attribute" (or "module" for a submodule), imported on first access.
+_LAZY: dict[str, str] = {
+    "generate_patient": "sim.generate:generate_patient",
+    "cohort": "sim.generate:cohort",
+    "load_case": "sim.cases:load_case",
+    "Patient": "sim.model:Patient",
+    "Case": "sim.cases:Case",
+    "instruments": "sim.instruments",
+    "interview": "sim.interview",
+    "interventions": "sim.interventions",
+    "resources": "sim.resources",
+    "outcomes": "sim.outcomes",
+    "expert": "sim.expert",
+    "feedback": "sim.feedback",
+    "triage": "sim.triage",
+    "notes": "sim.notes",
+    "viz": "sim.viz",
+    "widgets": "sim.widgets",
+}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    module_name, _, attribute = target.partition(":")
+    module = importlib.import_module(module_name)
+    value = getattr(module, attribute) if attribute else module
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,143 @@
+"""A case file: the student's materials, the hidden facts and their disclosure conditions, and
+the instructor's key. Concrete cases are validated against these models; templates (with
+``between``/``choice``/``weights`` fields) are resolved into them with a seed.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from sim.model import Patient
+from sim.model.taxonomy import check_name, function_ids, intervention_ids, need_domains, risk_kinds
+
+Competency = Literal[1, 2, 3, 4, 5, 6, 7, 8, 9]
+CriticalKind = Literal[
+    "cssrs_today", "safety_plan", "mandated_report_child", "mandated_report_elder",
+    "ipv_safety_planning", "private_setting", "urgent_mh_referral", "interpreter",
+    "capacity_assessment", "goals_of_care_meeting",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Referral(_Model):
+    reason: str
+    source: str = Field(description="who referred, e.g. 'attending physician', 'charge nurse'")
+    urgency: Literal["routine", "same_day", "urgent"] = "routine"
+
+
+class Vitals(_Model):
+    bp: str | None = None
+    hr: int | None = None
+    temp_c: float | None = None
+    spo2: int | None = None
+
+
+class ChartExcerpt(_Model):
+    physician_note: str
+    nursing_note: str = ""
+    medications: list[str] = Field(default_factory=list)
+    vitals: Vitals | None = None
+
+
+class CollateralContact(_Model):
+    name: str
+    relation: str
+    says: str
+
+
+class HiddenFact(_Model):
+    """A fact the patient reveals only when asked in its domain with enough rapport."""
+
+    id: str
+    domain: str = Field(description="need domain (or 'general') a question must address")
+    min_rapport: int = Field(ge=0, le=100)
+    statement: str = Field(description="what the patient says when they disclose it, first person")
+    reveals_need: str | None = None
+    reveals_risk: str | None = None
+    crisis: Literal["suicidal_ideation", "ipv", "child_maltreatment", "elder_abuse"] | None = None
+
+    @field_validator("domain")
+    @classmethod
+    def _domain(cls, value: str) -> str:
+        return check_name("question domain", value, ["general", *need_domains()])
+
+
+class KeyNeed(_Model):
+    domain: str
+    severity: Literal[1, 2, 3]
+    evidence: str
+
+    @field_validator("domain")
+    @classmethod
+    def _domain(cls, value: str) -> str:
+        return check_name("need domain", value, need_domains())
+
+
+class KeyRisk(_Model):
+    kind: str
+    level: Literal["low", "moderate", "high"]
+    evidence: str
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, value: str) -> str:
+        return check_name("risk", value, risk_kinds())
+
+
+class CriticalAction(_Model):
+    """Must be done; missing it caps the score (as in an OSCE checklist)."""
+
+    kind: CriticalKind
+    description: str
+    within_minutes: int | None = Field(default=None, description="of interview time, when timing matters")
+
+
+class KeyIntervention(_Model):
+    intervention: str
+    rationale: str
+
+    @field_validator("intervention")
+    @classmethod
+    def _iv(cls, value: str) -> str:
+        return check_name("intervention", value, intervention_ids())
+
+
+class CaseKey(_Model):
+    """The instructor's answer key. Never shown in the student's view."""
+
+    needs: list[KeyNeed]
+    risks: list[KeyRisk] = Field(default_factory=list)
+    strengths: list[str] = Field(default_factory=list)
+    critical_actions: list[CriticalAction] = Field(default_factory=list)
+    recommended: list[KeyIntervention]
+    acceptable: list[KeyIntervention] = Field(default_factory=list)
+    contraindicated: list[KeyIntervention] = Field(default_factory=list)
+    functions: list[str] = Field(default_factory=list, description="of the six functions of a medical social worker")
+    competencies: list[Competency]
+    discharge_disposition: str | None = None
+
+    @field_validator("functions")
+    @classmethod
+    def _functions(cls, value: list[str]) -> list[str]:
+        return [check_name("function", f, function_ids()) for f in value]
+
+
+class Case(_Model):
+    """A concrete case: a patient, the materials a student sees, hidden facts, and the key."""
+
+    id: str
+    title: str
+    summary: str = Field(description="one line for the case library")
+    synthetic: Literal[True] = True
+    patient: Patient
+    referral: Referral
+    chart: ChartExcerpt
+    collateral: list[CollateralContact] = Field(default_factory=list)
+    opening_statement: str = Field(description="what the patient says when first met")
+    hidden_facts: list[HiddenFact] = Field(default_factory=list)
+    barriers: list[str] = Field(default_factory=list, description="systemic barriers the case shows")
+    key: CaseKey
