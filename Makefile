@@ -13,7 +13,6 @@ $(BIN)/python:
 # Re-install only when the project's metadata changed.
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(BIN)/jupyter lab build --minimize=False >/dev/null 2>&1 || true
 	touch $(STAMP)
 
 install: $(STAMP)
