@@ -1,12 +1,41 @@
-"""Case files: YAML cases and templates in ``simcases/``, validated into :class:`Case`."""
+"""Case files: YAML cases and templates in ``simcases/``, validated into :class:`Case`.
+
+Public API: :func:`load_case`, :func:`validate_file`, :func:`validate_paths`, :func:`library`,
+:func:`render_student`, :func:`render_key`, :func:`from_patient`, :func:`json_schema`,
+:func:`coverage`, :class:`Problem`, :class:`CaseInfo`. See :mod:`sim.cases.compile` for the file
+format and :mod:`sim.cases.template` for templates and placeholders.
+"""
 from __future__ import annotations
+
+import importlib
+from typing import Any
 
 from sim.cases.model import (
     Case, CaseKey, ChartExcerpt, CollateralContact, CriticalAction, HiddenFact, KeyIntervention,
     KeyNeed, KeyRisk, Referral,
 )
+from sim.cases.problems import CaseFileError, Problem
+
+# Loaded on first use, so that importing the models stays light.
+_LAZY = {
+    "load_case": "sim.cases.library", "validate_file": "sim.cases.library",
+    "validate_paths": "sim.cases.library", "library": "sim.cases.library",
+    "library_dir": "sim.cases.library", "CaseInfo": "sim.cases.library",
+    "render_student": "sim.cases.render", "render_key": "sim.cases.render",
+    "from_patient": "sim.cases.derive", "json_schema": "sim.cases.schema",
+    "coverage": "sim.cases.coverage",
+}
 
 __all__ = [
-    "Case", "CaseKey", "ChartExcerpt", "CollateralContact", "CriticalAction", "HiddenFact",
-    "KeyIntervention", "KeyNeed", "KeyRisk", "Referral",
+    "Case", "CaseFileError", "CaseKey", "ChartExcerpt", "CollateralContact", "CriticalAction",
+    "HiddenFact", "KeyIntervention", "KeyNeed", "KeyRisk", "Problem", "Referral", *_LAZY,
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sim.cases' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,83 @@
+"""Consistency checks a careful reader would make on a case that is valid field by field."""
+from __future__ import annotations
+
+from collections import Counter
+
+from sim.cases.model import Case
+from sim.cases.problems import Problem
+from sim.cases.rules import required_actions
+from sim.cases.source import Source
+from sim.errors import did_you_mean
+from sim.model.taxonomy import need_domains, risk_kinds
+
+ESRD_CODES = ("N18.6", "N186")
+"""End-stage renal disease: the one way a child qualifies for Medicare (42 U.S.C. 426-1)."""
+
+
+def check_case(case: Case, source: Source) -> list[Problem]:
+    """Contradictions in ``case``, each located in ``source``."""
+    problems: list[Problem] = []
+    p = case.patient
+    age = p.identity.age
+
+    codes = [p.medical.primary_diagnosis.code, *(d.code for d in p.medical.comorbidities)]
+    if age < 18 and p.economics.insurance in ("medicare", "dual") and not any(
+            c.upper().startswith(ESRD_CODES) for c in codes):
+        problems.append(source.problem(
+            ("patient", "economics", "insurance"),
+            f"a {age}-year-old on {p.economics.insurance!r}: Medicare covers people 65 or older or "
+            "with a qualifying disability, and children only with end-stage renal disease (N18.6) "
+            "(got no such diagnosis; allowed for a child: 'medicaid', 'private', 'marketplace', "
+            "'uninsured')"))
+
+    if p.medical.setting == "palliative_hospice" and p.medical.prognosis == "good":
+        problems.append(source.problem(
+            ("patient", "medical", "prognosis"),
+            "setting 'palliative_hospice' with prognosis 'good' contradicts itself "
+            "(allowed here: 'guarded', 'poor', 'terminal_months', 'terminal_weeks')"))
+
+    for i, member in enumerate(p.family):
+        if member.id == p.id:
+            problems.append(source.problem(
+                ("patient", "family", i, "id"),
+                f"family member has the patient's own id {member.id!r}; the patient is not their own relative"))
+        elif member.role == "caregiver" and member.name.strip().lower() == p.identity.name.lower():
+            problems.append(source.problem(
+                ("patient", "family", i, "name"),
+                f"the caregiver is the patient (got name {member.name!r}); name another person "
+                "or set role to something else"))
+
+    counts = Counter(f.id for f in case.hidden_facts)
+    seen: set[str] = set()
+    for i, fact in enumerate(case.hidden_facts):
+        if counts[fact.id] > 1 and fact.id in seen:
+            problems.append(source.problem(("hidden_facts", i, "id"),
+                                           f"hidden fact id {fact.id!r} is used more than once; ids must be unique"))
+        seen.add(fact.id)
+        if fact.reveals_need is not None and fact.reveals_need not in need_domains():
+            problems.append(source.problem(
+                ("hidden_facts", i, "reveals_need"),
+                f"unknown need domain {fact.reveals_need!r}{did_you_mean(fact.reveals_need, need_domains())}; "
+                f"allowed: {', '.join(sorted(need_domains()))}"))
+        if fact.reveals_risk is not None and fact.reveals_risk not in risk_kinds():
+            problems.append(source.problem(
+                ("hidden_facts", i, "reveals_risk"),
+                f"unknown risk {fact.reveals_risk!r}{did_you_mean(fact.reveals_risk, risk_kinds())}; "
+                f"allowed: {', '.join(sorted(risk_kinds()))}"))
+        if fact.crisis is not None:
+            have = {a.kind for a in case.key.critical_actions}
+            need = required_actions(fact.crisis)
+            missing = [k for k in need if k not in have]
+            if missing:
+                problems.append(source.problem(
+                    ("hidden_facts", i, "crisis"),
+                    f"crisis {fact.crisis!r} needs critical actions {', '.join(need)} in key.critical_actions "
+                    f"(missing: {', '.join(missing)})"))
+
+    domain_counts = Counter(n.domain for n in case.key.needs)
+    for i, need in enumerate(case.key.needs):
+        if domain_counts[need.domain] > 1:
+            problems.append(source.problem(("key", "needs", i, "domain"),
+                                           f"need domain {need.domain!r} is listed more than once in the key"))
+            domain_counts[need.domain] = 0  # report once
+    return problems

@@ -1,0 +1,184 @@
+"""Compile a parsed case file into a :class:`Case`: resolve the template, complete the patient,
+fill placeholders, validate, check consistency. Every problem is collected, none raised.
+
+Pipeline, for a file with ``seed: S`` (or the seed given by the caller):
+
+1. top-level ``seed`` (int >= 0, default 0) and ``template`` (bool, default false) are read;
+2. in a template, each ``between``/``choice``/``weights`` spec is drawn (see
+   :mod:`sim.cases.template`); in any other file a spec is a problem;
+3. ``patient:`` may be partial. When it is already a complete, valid patient it is used as is.
+   Otherwise ``sim.generate_patient(S, **constraints)`` generates one, the constraints taken
+   from what the file fixes (setting, age, sex, ...), and the given fields are laid over it:
+   mappings merge key by key, a list given replaces the generated list;
+4. ``{patient....}`` placeholders are filled in every text;
+5. the whole is validated as a :class:`Case`, then checked for contradictions.
+"""
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from sim.cases.checks import check_case
+from sim.cases.errormap import problems_from
+from sim.cases.model import Case
+from sim.cases.problems import Problem, short_repr
+from sim.cases.source import Source
+from sim.cases.template import fill_placeholders, find_specs, resolve
+from sim.errors import SimError
+from sim.model import Patient
+
+META_KEYS = ("seed", "template")
+"""Top-level keys of a case file that are not fields of :class:`Case`."""
+
+
+@dataclass
+class Compiled:
+    """The outcome of compiling one case file."""
+
+    source: Source
+    seed: int
+    template: bool
+    resolved: dict[str, Any] = field(default_factory=dict)
+    case: Case | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def merge(base: Any, over: Any) -> Any:
+    """Deep merge: mappings merge key by key; anything else in ``over`` replaces ``base``."""
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for key, value in over.items():
+            out[key] = merge(base.get(key), value) if key in base else value
+        return out
+    return over
+
+
+def _constraints(given: dict[str, Any]) -> dict[str, Any]:
+    """What a partial patient fixes, as keyword constraints for the generator."""
+    def get(*path: str) -> Any:
+        node: Any = given
+        for part in path:
+            if not isinstance(node, dict) or part not in node:
+                return None
+            node = node[part]
+        return node
+
+    found = {
+        "setting": get("medical", "setting"),
+        "age": get("identity", "age"),
+        "sex": get("identity", "sex"),
+        "insurance": get("economics", "insurance"),
+        "language": get("identity", "language"),
+        "prognosis": get("medical", "prognosis"),
+        "admission_type": get("medical", "admission_type"),
+    }
+    needs = get("profile", "needs")
+    if isinstance(needs, list):
+        found["needs"] = [n["domain"] for n in needs
+                          if isinstance(n, dict) and isinstance(n.get("domain"), str)]
+    risks = get("profile", "risks")
+    if isinstance(risks, list):
+        found["risks"] = [r["kind"] for r in risks
+                          if isinstance(r, dict) and isinstance(r.get("kind"), str)]
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def _accepted(func: Any, constraints: dict[str, Any]) -> dict[str, Any]:
+    """Keep the constraints ``func`` accepts (all when it takes ``**kwargs``)."""
+    try:
+        params = inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return constraints
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return constraints
+    return {k: v for k, v in constraints.items() if k in params}
+
+
+def generate_for(seed: int, given: dict[str, Any]) -> dict[str, Any]:
+    """A generated patient (as data) honouring what ``given`` fixes; raises SimError if impossible."""
+    try:
+        from sim.generate import generate_patient
+    except ImportError as exc:
+        raise SimError("patient is partial and the patient generator (sim.generate) is not "
+                       "available; give every patient field") from exc
+    constraints = _accepted(generate_patient, _constraints(given))
+    try:
+        patient = generate_patient(seed, **constraints)
+    except SimError:
+        # The fixed values may be out of the generator's range (they will still be validated
+        # after the overlay): fall back to the fields the generator is sure to take.
+        safe = {k: v for k, v in constraints.items() if k in ("setting", "age", "sex")}
+        patient = generate_patient(seed, **safe)
+    return patient.model_dump(mode="python")
+
+
+def _complete_patient(given: Any) -> bool:
+    if not isinstance(given, dict):
+        return True  # not a mapping: nothing to complete; validation will say what is wrong
+    try:
+        Patient.model_validate(given)
+        return True
+    except (ValidationError, SimError, ValueError):
+        return False
+
+
+def compile_source(source: Source, seed: int | None = None) -> Compiled:
+    """Compile a parsed case file; ``seed`` overrides the file's ``seed:``."""
+    data = dict(source.data)
+    problems: list[Problem] = []
+    file_seed = data.pop("seed", 0)
+    if isinstance(file_seed, bool) or not isinstance(file_seed, int) or file_seed < 0:
+        problems.append(source.problem(("seed",), f"seed must be an integer >= 0 (got {short_repr(file_seed)})"))
+        file_seed = 0
+    is_template = data.pop("template", False)
+    if not isinstance(is_template, bool):
+        problems.append(source.problem(("template",), f"template must be true or false (got {short_repr(is_template)})"))
+        is_template = True
+    effective = file_seed if seed is None else seed
+    out = Compiled(source, effective, is_template)
+
+    if is_template:
+        data, spec_problems = resolve(data, effective, source)
+        problems += spec_problems
+    else:
+        for path in find_specs(data):
+            problems.append(source.problem(path, "between/choice/weights are only allowed in a template; "
+                                           "add 'template: true' at the top of the file or give one value"))
+    if problems:
+        out.problems = problems
+        return out
+
+    given = data.get("patient", {})
+    if given is None:
+        given = {}
+    patient_data: Any = given
+    if not _complete_patient(given):
+        try:
+            patient_data = merge(generate_for(effective, given), given)
+        except SimError as exc:
+            if "not available" not in str(exc):
+                problems.append(source.problem(("patient",), f"cannot generate a patient for these fields: {exc}"))
+    data["patient"] = patient_data
+    out.resolved = data
+
+    try:
+        patient = Patient.model_validate(patient_data)
+    except (ValidationError, ValueError):
+        patient = None
+    if patient is not None:
+        data, fill_problems = fill_placeholders(data, patient, source)
+        problems += fill_problems
+        out.resolved = data
+    try:
+        case = Case.model_validate(data)
+    except ValidationError as exc:
+        problems += problems_from(exc, data, source, Case, extra_top=META_KEYS)
+        case = None
+    if case is not None:
+        problems += check_case(case, source)
+    out.problems = problems
+    out.case = case if not problems else None
+    return out

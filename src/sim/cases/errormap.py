@@ -1,0 +1,105 @@
+"""Turn pydantic validation errors into :class:`Problem` lines that point into the YAML file."""
+from __future__ import annotations
+
+import re
+import types
+from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from sim.cases.problems import Problem, short_repr
+from sim.cases.source import FieldPath, Source
+from sim.errors import did_you_mean
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
+
+
+def _unwrap(tp: Any) -> Any:
+    origin = get_origin(tp)
+    if origin in (Union, types.UnionType):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        return _unwrap(args[0]) if len(args) == 1 else tp
+    return tp
+
+
+def field_type(model: type[BaseModel], path: FieldPath) -> Any:
+    """The annotation of the field at ``path`` below ``model`` (lists and dicts followed), or None."""
+    tp: Any = model
+    for part in path:
+        tp = _unwrap(tp)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            info = tp.model_fields.get(str(part))
+            if info is None:
+                return None
+            tp = info.annotation
+        elif get_origin(tp) is list:
+            tp = get_args(tp)[0]
+        elif get_origin(tp) is dict:
+            tp = get_args(tp)[1]
+        else:
+            return None
+    return _unwrap(tp)
+
+
+def data_path(loc: tuple[Any, ...], data: Any) -> FieldPath:
+    """Follow a pydantic ``loc`` through ``data``, dropping union tags that are not fields."""
+    path: list[str | int] = []
+    current = data
+    for i, part in enumerate(loc):
+        if isinstance(current, dict) and part in current:
+            path.append(part)
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            path.append(part)
+            current = current[part]
+        elif i == len(loc) - 1 and isinstance(part, str) and _IDENT.fullmatch(part) and isinstance(current, dict):
+            path.append(part)  # a missing field: name it, its place is the parent's
+        elif isinstance(part, int):
+            path.append(part)
+            current = None
+    return tuple(path)
+
+
+def problems_from(exc: ValidationError, data: Any, source: Source, model: type[BaseModel],
+                  extra_top: tuple[str, ...] = ()) -> list[Problem]:
+    """One :class:`Problem` per pydantic error, located in ``source``.
+
+    Args:
+        exc: the validation error raised for ``model.model_validate(data)``.
+        data: the data that was validated (paths in it match paths in ``source``).
+        source: the parsed file, for line and column.
+        model: the model validated, to name allowed fields and values.
+        extra_top: keys allowed at the top level besides the model's fields (``seed``, ...).
+    """
+    problems: list[Problem] = []
+    seen: set[tuple[FieldPath, str]] = set()
+    for err in exc.errors(include_url=False):
+        path = data_path(tuple(err["loc"]), data)
+        kind = err["type"]
+        value = err.get("input")
+        key = False
+        if kind == "missing":
+            message = "required field is missing"
+        elif kind == "extra_forbidden":
+            parent = field_type(model, path[:-1])
+            allowed = sorted(parent.model_fields) if isinstance(parent, type) and issubclass(parent, BaseModel) else []
+            if not path[:-1]:
+                allowed = sorted({*allowed, *extra_top})
+            name = path[-1] if path else value
+            message = f"unknown field {name!r}{did_you_mean(name, allowed)}; allowed: {', '.join(allowed)}"
+            key = True
+        elif kind == "literal_error":
+            tp = field_type(model, path)
+            options = list(get_args(tp)) if get_origin(tp) is Literal else []
+            shown = ", ".join(repr(o) for o in options) or err.get("ctx", {}).get("expected", "")
+            message = (f"value not allowed (got {short_repr(value)}"
+                       f"{did_you_mean(value, [str(o) for o in options])}; allowed: {shown})")
+        elif kind == "value_error":
+            message = err["msg"].removeprefix("Value error, ")
+        else:
+            message = f"{err['msg']} (got {short_repr(value)})"
+        if (path, message) in seen:
+            continue
+        seen.add((path, message))
+        problems.append(source.problem(path, message, key=key))
+    return problems

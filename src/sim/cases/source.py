@@ -1,0 +1,192 @@
+"""Read a case file safely: size limit, UTF-8, YAML syntax, no aliases, a top-level mapping.
+
+The YAML is composed with a :class:`yaml.SafeLoader` subclass (never an unsafe loader) that
+refuses anchors and aliases, which also stops "billion laughs" expansion. Besides the data, the
+reader returns the 1-based line and column of every key and value, keyed by the field path, so
+that each problem found later can name the exact place in the file.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim.cases.problems import Problem
+
+MAX_BYTES = 256 * 1024
+"""Largest case file accepted (256 KiB); a real case is a few KiB."""
+
+FieldPath = tuple[str | int, ...]
+
+
+@dataclass
+class Source:
+    """A parsed case file: its data and where each field sits in the text."""
+
+    file: str
+    data: dict[str, Any]
+    values: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: FieldPath, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of ``path`` (its key when ``key``), else of its nearest ancestor."""
+        table = self.keys if key else self.values
+        if path in table:
+            return table[path]
+        for end in range(len(path) - 1, -1, -1):
+            if path[:end] in self.values:
+                return self.values[path[:end]]
+        return (1, 1)
+
+    def problem(self, path: FieldPath, message: str, *, key: bool = False) -> Problem:
+        line, col = self.where(path, key=key)
+        return Problem(self.file, line, col, dotted(path), message)
+
+
+def dotted(path: FieldPath) -> str:
+    """``("hidden_facts", 0, "id")`` -> ``"hidden_facts.0.id"``."""
+    return ".".join(str(p) for p in path)
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """A SafeLoader that refuses anchors and aliases."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _Refused("YAML aliases are not allowed in case files "
+                           f"(got *{event.anchor}); write the value out in full", event.start_mark)
+        event = self.peek_event()
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise _Refused("YAML anchors are not allowed in case files "
+                           f"(got &{anchor}); write the value out in full", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, mark: Any) -> None:
+        super().__init__(message)
+        self.message, self.mark = message, mark
+
+
+def _mark(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def _line_col_of_byte(raw: bytes, offset: int) -> tuple[int, int]:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    col = offset - (before.rfind(b"\n") + 1) + 1
+    return line, col
+
+
+def read_source(path: str | Path, display: str | None = None) -> tuple[Source | None, list[Problem]]:
+    """Read and compose one case file.
+
+    Args:
+        path: the file to read.
+        display: how to name the file in problems (default: ``str(path)``).
+
+    Returns:
+        ``(source, [])`` when the file is a readable YAML mapping, else ``(None, problems)``.
+    """
+    name = display if display is not None else str(path)
+
+    def fail(message: str, line: int = 1, col: int = 1) -> tuple[None, list[Problem]]:
+        return None, [Problem(name, line, col, "", message)]
+
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            return fail(f"file is too large ({size} bytes; allowed: at most {MAX_BYTES} bytes, 256 KiB)")
+        raw = p.read_bytes()
+    except IsADirectoryError:
+        return fail("is a folder, not a case file")
+    except OSError as exc:
+        return fail(f"cannot read the file ({exc.strerror or exc})")
+    return parse_text(raw, name)
+
+
+def parse_text(raw: bytes, name: str) -> tuple[Source | None, list[Problem]]:
+    """Parse the bytes of a case file (see :func:`read_source`)."""
+
+    def fail(message: str, line: int = 1, col: int = 1) -> tuple[None, list[Problem]]:
+        return None, [Problem(name, line, col, "", message)]
+
+    if len(raw) > MAX_BYTES:
+        return fail(f"file is too large ({len(raw)} bytes; allowed: at most {MAX_BYTES} bytes, 256 KiB)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col_of_byte(raw, exc.start)
+        return fail(f"file is not UTF-8 text (byte {raw[exc.start]:#04x} at offset {exc.start}); "
+                    "save it as UTF-8", line, col)
+    if "\x00" in text:
+        offset = text.index("\x00")
+        return fail("file contains a NUL character; is it a binary file?",
+                    *_line_col_of_byte(text.encode("utf-8"), len(text[:offset].encode("utf-8"))))
+    loader = _NoAliasLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return fail("file is empty; a case file is a mapping with id, title, patient, referral, ...")
+        if not isinstance(node, yaml.MappingNode):
+            kind = {"SequenceNode": "a list", "ScalarNode": "a single value"}.get(type(node).__name__, "not a mapping")
+            return fail(f"a case file must be a mapping of fields (id, title, patient, ...), got {kind}",
+                        *_mark(node.start_mark))
+        source = Source(name, {})
+        problems: list[Problem] = []
+        source.data = _build(loader, node, (), source, problems)
+        return source, problems
+    except _Refused as exc:
+        return fail(exc.message, *_mark(exc.mark))
+    except yaml.MarkedYAMLError as exc:
+        what = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
+        return fail(f"YAML syntax error: {what}", *_mark(exc.problem_mark or exc.context_mark))
+    except yaml.YAMLError as exc:
+        return fail(f"YAML syntax error: {exc}")
+    except RecursionError:
+        return fail("YAML nesting is too deep")
+    finally:
+        loader.dispose()
+
+
+def _build(loader: yaml.SafeLoader, node: Any, path: FieldPath, source: Source,
+           problems: list[Problem]) -> Any:
+    """Construct Python data from ``node`` while recording the position of every key and value."""
+    source.values[path] = _mark(node.start_mark)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            try:
+                key = loader.construct_object(key_node, deep=True)
+                hash(key)
+            except (yaml.YAMLError, TypeError):
+                problems.append(Problem(source.file, *_mark(key_node.start_mark), dotted(path),
+                                        "a key must be a plain name, not a list or mapping"))
+                continue
+            child = (*path, key)
+            if key in result:
+                first = source.keys[child]
+                problems.append(Problem(source.file, *_mark(key_node.start_mark), dotted(child),
+                                        f"duplicate key {key!r} (first given at line {first[0]}); "
+                                        "YAML would silently keep only the last one"))
+            source.keys[child] = _mark(key_node.start_mark)
+            result[key] = _build(loader, value_node, child, source, problems)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(loader, item, (*path, i), source, problems) for i, item in enumerate(node.value)]
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as exc:
+        problems.append(Problem(source.file, *_mark(node.start_mark), dotted(path),
+                                f"cannot read this value: {exc.problem} (got {node.value!r})"))
+        return node.value
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date like 2020-13-45
+        problems.append(Problem(source.file, *_mark(node.start_mark), dotted(path),
+                                f"cannot read this value: {exc} (got {node.value!r})"))
+        return node.value
