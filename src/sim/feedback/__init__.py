@@ -1,0 +1,81 @@
+"""Feedback against the case key, with reasons.
+
+``assess(case, assessment)`` scores a psychosocial assessment, ``review_plan(case, plan)`` a care
+plan, ``review(case, assessment, plan)`` both together. Each accepts a model or a student's
+plain dict: invalid parts become messages and the rest is still scored. The rubric (weights,
+caps) is the data file ``sim/data/rubric.yaml``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sim.cases.model import Case
+from sim.feedback.assessment import score_assessment
+from sim.feedback.model import Feedback, FeedbackItem
+from sim.feedback.planreview import problem_items, score_plan
+from sim.feedback.rubric import Rubric, rubric
+from sim.plan import Assessment, CarePlan, parse_assessment, parse_plan
+
+__all__ = ["Feedback", "FeedbackItem", "Rubric", "assess", "review", "review_plan", "rubric"]
+
+
+def _finish(items: list[FeedbackItem], missed_critical: list[str]) -> Feedback:
+    possible = sum(i.possible for i in items)
+    earned = max(0.0, sum(i.earned for i in items))
+    score = 100.0 * earned / possible if possible else (100.0 if earned >= 0 else 0.0)
+    score = min(100.0, score)
+    cap = rubric().cap.critical_action_missed
+    capped = bool(missed_critical) and score > cap
+    reason = ""
+    if missed_critical:
+        reason = (f"critical action{'s' if len(missed_critical) > 1 else ''} missed "
+                  f"({'; '.join(missed_critical)}): the score cannot exceed {cap:g}")
+        score = min(score, cap)
+    return Feedback(score=round(score, 1), capped=capped, cap_reason=reason if capped else "", items=items)
+
+
+def _assessment_items(case: Case, assessment: dict[str, Any] | Assessment) -> list[FeedbackItem]:
+    parsed, problems = parse_assessment(assessment)
+    return problem_items(problems, "assessment input") + score_assessment(case, parsed)
+
+
+def _plan_items(case: Case, plan: dict[str, Any] | CarePlan) -> tuple[list[FeedbackItem], list[str]]:
+    parsed, problems = parse_plan(plan)
+    items, missed = score_plan(case, parsed, plan)
+    return problem_items(problems, "plan input") + items, missed
+
+
+def assess(case: Case, assessment: dict[str, Any] | Assessment) -> Feedback:
+    """Score an assessment (needs, risks, strengths, formulation) against ``case.key``.
+
+    Args:
+        case: the case, with its key.
+        assessment: an :class:`sim.plan.Assessment` or the student's dict.
+
+    Returns:
+        Feedback; invalid parts of a dict appear as "error" items and the rest is scored.
+    """
+    return _finish(_assessment_items(case, assessment), [])
+
+
+def review_plan(case: Case, plan: dict[str, Any] | CarePlan) -> Feedback:
+    """Score a care plan against ``case.key``; a missed critical action caps the score."""
+    items, missed = _plan_items(case, plan)
+    return _finish(items, missed)
+
+
+def review(case: Case, assessment: dict[str, Any] | Assessment | None = None,
+           plan: dict[str, Any] | CarePlan | None = None) -> Feedback:
+    """Score an assessment and a care plan together (either may be left out)."""
+    if assessment is None and plan is None:
+        return Feedback(score=0.0, items=[FeedbackItem(
+            category="submission", kind="error",
+            message="Nothing to review: give an assessment, a care plan or both.")])
+    items: list[FeedbackItem] = []
+    missed: list[str] = []
+    if assessment is not None:
+        items += _assessment_items(case, assessment)
+    if plan is not None:
+        plan_items, missed = _plan_items(case, plan)
+        items += plan_items
+    return _finish(items, missed)

@@ -1,0 +1,319 @@
+from __future__ import annotations
+
+import sys
+import types
+from datetime import date
+
+import pytest
+
+from sim.cases.model import Case
+from sim.feedback import Feedback, assess, review, review_plan
+
+
+def make_case(**key_overrides: object) -> Case:
+    """A small synthetic case: food insecurity, depression with passive suicidal ideation."""
+    patient = {
+        "id": "P-TEST-1", "seed": 1,
+        "identity": {"given_name": "Rosa", "family_name": "Testa", "pronouns": "she/her", "sex": "female",
+                     "gender_identity": "woman", "date_of_birth": "1968-04-02", "age": 58,
+                     "language": "English", "interpreter_needed": False, "race": "White",
+                     "ethnicity": "Hispanic or Latino", "veteran": False},
+        "contact": {"phone": "(555) 555-0142", "email": "rosa.testa@example.org"},
+        "address": {"street": "12 Elm St", "city": "Springfield", "county": "Greene", "state": "IL",
+                    "zip_code": "62701"},
+        "economics": {"insurance": "medicaid", "household_size": 2, "household_income": 14000,
+                      "fpl_percent": 70, "employment": "unemployed", "education": "high school"},
+        "medical": {"setting": "med_surg", "admission_type": "emergent",
+                    "primary_diagnosis": {"code": "E11.65", "label": "Type 2 diabetes with hyperglycemia"},
+                    "charlson_index": 3, "length_of_stay_days": 5, "ed_visits_6mo": 2, "prognosis": "good"},
+        "family": [{"id": "F1", "name": "Luis Testa", "relation": "son", "sex": "male", "age": 30,
+                    "role": "support", "relationship_quality": "strong"}],
+        "profile": {
+            "needs": [
+                {"domain": "food_insecurity", "severity": 3, "evidence": "skips meals at month end",
+                 "disclosure_difficulty": 0.3},
+                {"domain": "emotional_distress", "severity": 2, "evidence": "PHQ-9 14",
+                 "disclosure_difficulty": 0.4},
+                {"domain": "housing_instability", "severity": 0, "evidence": "", "disclosure_difficulty": 0.0},
+            ],
+            "risks": [{"kind": "suicide", "level": "moderate", "evidence": "PHQ-9 item 9 positive"}],
+            "strengths": ["close relationship with her son", "attends church"],
+            "culture": {"religion": "Catholic", "spirituality_importance": "high"},
+        },
+        "latent": {"depression": 2, "anxiety": 1, "alcohol": 0, "suicide": 1, "ipv": 0, "caregiver_burden": 0,
+                   "adl_dependencies": 0, "iadl_dependencies": 1},
+        "responses": {
+            "ahc_hrsn": {"q1": "steady", "q2": "none", "q3": "often", "q4": "sometimes", "q5": "no", "q6": "no",
+                         "q7": "never", "q8": "never", "q9": "never", "q10": "never"},
+            "phq9": [2, 2, 1, 2, 1, 2, 1, 1, 2],
+        },
+    }
+    key = {
+        "needs": [
+            {"domain": "food_insecurity", "severity": 3,
+             "evidence": "Often true to AHC Q3; she skips meals so her son can eat"},
+            {"domain": "emotional_distress", "severity": 2, "evidence": "PHQ-9 total 14 (moderate)"},
+        ],
+        "risks": [{"kind": "suicide", "level": "moderate",
+                   "evidence": "PHQ-9 item 9 answered 'More than half the days'"}],
+        "strengths": ["Close relationship with her son"],
+        "critical_actions": [{"kind": "cssrs_today", "description": "Complete a C-SSRS screen today"}],
+        "recommended": [
+            {"intervention": "social_systems_management", "rationale": "SNAP enrolment and a food pantry close the food gap."},
+            {"intervention": "counseling", "rationale": "Moderate depression responds to brief counselling."},
+        ],
+        "acceptable": [{"intervention": "financial_assistance", "rationale": "Income support eases the food budget."}],
+        "contraindicated": [{"intervention": "end_of_life_care",
+                             "rationale": "Her prognosis is good; end-of-life planning would alarm and mislead her."}],
+        "competencies": [7, 8],
+        "discharge_disposition": "home",
+    }
+    key.update(key_overrides)
+    return Case.model_validate({
+        "id": "test-food", "title": "Food and mood", "summary": "test case", "patient": patient,
+        "referral": {"reason": "Poor glycemic control; patient worried about money", "source": "attending physician"},
+        "chart": {"physician_note": "Admitted with hyperglycemia. Reports skipping meals when money runs out.",
+                  "nursing_note": "Tearful at times."},
+        "opening_statement": "I just want to get home.",
+        "hidden_facts": [{"id": "h1", "domain": "food_insecurity", "min_rapport": 30,
+                          "statement": "By the end of the month there is nothing in the fridge.",
+                          "reveals_need": "food_insecurity"}],
+        "key": key,
+    })
+
+
+GOOD_ASSESSMENT = {
+    "needs": [{"domain": "food_insecurity", "severity": 3}, {"domain": "emotional_distress", "severity": 2}],
+    "risks": [{"kind": "suicide", "level": "moderate"}],
+    "strengths": ["Her son is close and supportive"],
+    "formulation": "Food insecurity at month end drives missed meals and poor glycemic control; moderate "
+                   "depression with passive thoughts of death lowers her energy to seek help.",
+}
+
+
+def good_plan() -> dict:
+    return {
+        "goals": [
+            {"need": "food_insecurity", "description": "Enrol in SNAP and visit the food pantry",
+             "measure": "SNAP application submitted", "target_date": "2026-12-15"},
+            {"need": "emotional_distress", "description": "Start weekly counselling sessions",
+             "measure": "PHQ-9 below 10", "target_date": "2027-02-01"},
+        ],
+        "interventions": ["social_systems_management", "counseling"],
+        "referrals": [{"resource": "city_food_pantry", "need": "food_insecurity"},
+                      {"resource": "counseling_center", "need": "emotional_distress"}],
+        "actions": ["cssrs_today"],
+        "follow_up_days": 7,
+        "discharge": "home",
+    }
+
+
+class _Resource:
+    def __init__(self, rid: str, name: str, needs: list[str], max_fpl: int | None = None) -> None:
+        self.id, self.name, self.needs, self.max_fpl = rid, name, needs, max_fpl
+
+
+class _Match:
+    def __init__(self, eligible: list, ineligible: list) -> None:
+        self.eligible, self.ineligible = eligible, ineligible
+
+
+def _stand_in_resources() -> types.ModuleType:
+    """A stand-in directory with the shape of sim.resources (get, match)."""
+    from sim.errors import UnknownNameError
+
+    directory = {
+        "city_food_pantry": _Resource("city_food_pantry", "City Food Pantry", ["food_insecurity"]),
+        "snap": _Resource("snap", "SNAP", ["food_insecurity"], max_fpl=130),
+        "senior_meals": _Resource("senior_meals", "Senior Meals on Wheels", ["food_insecurity"]),
+        "counseling_center": _Resource("counseling_center", "Community Counseling Center", ["emotional_distress"]),
+    }
+    mod = types.ModuleType("sim.resources")
+
+    def get(rid: str) -> _Resource:
+        if rid not in directory:
+            raise UnknownNameError("resource", rid, directory)
+        return directory[rid]
+
+    def match(patient, need):  # noqa: ANN001, ANN202
+        eligible, ineligible = [], []
+        for r in directory.values():
+            if need not in r.needs:
+                continue
+            if r.id == "senior_meals" and patient.identity.age < 60:
+                ineligible.append(types.SimpleNamespace(
+                    resource=r, reasons=[f"age 60 or older (she is {patient.identity.age})"]))
+            elif r.max_fpl is not None and patient.economics.fpl_percent > r.max_fpl:
+                ineligible.append(types.SimpleNamespace(resource=r, reasons=["income above limit"]))
+            else:
+                eligible.append(r)
+        return _Match(eligible, ineligible)
+
+    mod.get, mod.match = get, match
+    return mod
+
+
+@pytest.fixture(autouse=True)
+def resources_directory(monkeypatch: pytest.MonkeyPatch) -> None:
+    try:
+        import sim.resources  # noqa: F401
+    except ImportError:
+        monkeypatch.setitem(sys.modules, "sim.resources", _stand_in_resources())
+
+
+def messages(fb: Feedback, kind: str | None = None) -> str:
+    return "\n".join(i.message for i in fb.items if kind is None or i.kind == kind)
+
+
+def test_full_marks_path_praises_each_part():
+    case = make_case()
+    fb = review(case, GOOD_ASSESSMENT, good_plan())
+    assert fb.score == 100.0 and not fb.capped
+    assert not fb.by_kind("missed") and not fb.by_kind("error")
+    text = messages(fb, "praise")
+    assert "Food insecurity" in text and "Critical action taken" in text and "SMART goal" in text
+
+
+def test_missed_need_cites_the_answer_with_item_wording_and_what_she_said():
+    case = make_case()
+    fb = assess(case, {**GOOD_ASSESSMENT, "needs": [{"domain": "emotional_distress", "severity": 2}]})
+    missed = [i for i in fb.by_category("needs") if i.kind == "missed"]
+    assert len(missed) == 1 and missed[0].earned == 0 and missed[0].possible == 6
+    msg = missed[0].message
+    assert msg.startswith("Food insecurity was missed: she answered 'Often true' to AHC HRSN question 3")
+    assert "worried" in msg.lower()  # the item's wording is quoted
+    assert "nothing in the fridge" in msg
+    assert fb.score < 100
+
+
+def test_severity_off_by_one_earns_part_of_the_points():
+    fb = assess(make_case(), {**GOOD_ASSESSMENT, "needs": [
+        {"domain": "food_insecurity", "severity": 2}, {"domain": "emotional_distress", "severity": 2}]})
+    item = next(i for i in fb.by_category("needs") if "Food insecurity" in i.message)
+    assert item.kind == "missed" and 0 < item.earned < item.possible and "severe" in item.message
+
+
+def test_false_alarm_costs_points_and_cites_the_contrary_answer():
+    base = assess(make_case(), GOOD_ASSESSMENT)
+    fb = assess(make_case(), {**GOOD_ASSESSMENT, "needs": [*GOOD_ASSESSMENT["needs"],
+                                                           {"domain": "housing_instability", "severity": 2}]})
+    alarm = next(i for i in fb.items if "Housing" in i.message)
+    assert alarm.kind == "missed" and alarm.earned < 0
+    assert "I have a steady place to live" in alarm.message and "false alarm" in alarm.message
+    assert fb.score < base.score
+
+
+def test_risk_missed_cites_the_item_9_answer():
+    fb = assess(make_case(), {**GOOD_ASSESSMENT, "risks": []})
+    item = next(i for i in fb.by_category("risks"))
+    assert item.kind == "missed" and item.possible > 0 and item.earned == 0
+    assert "Risk missed: suicide" in item.message
+    assert "'More than half the days' to PHQ-9 question 9" in item.message
+
+
+def test_critical_action_missed_caps_the_score_and_says_so():
+    plan = {**good_plan(), "actions": []}
+    fb = review(make_case(), GOOD_ASSESSMENT, plan)
+    assert fb.capped and fb.score == 50.0
+    assert "C-SSRS" in fb.cap_reason and "50" in fb.cap_reason
+    item = fb.by_category("critical actions")[0]
+    assert item.kind == "missed" and "cssrs_today" in item.message
+    assert "Score capped" in fb.markdown() and "Score capped" in fb.html()
+
+
+def test_contraindicated_intervention_is_penalised_with_the_keys_rationale():
+    plan = {**good_plan(), "interventions": ["social_systems_management", "counseling", "end_of_life_care"]}
+    fb = review_plan(make_case(), plan)
+    item = next(i for i in fb.items if "contraindicated" in i.message)
+    assert item.earned < 0 and "prognosis is good" in item.message
+    assert fb.score < review_plan(make_case(), good_plan()).score
+
+
+def test_acceptable_intervention_is_praised_without_changing_the_score():
+    plan = {**good_plan(), "interventions": ["social_systems_management", "counseling", "financial_assistance"]}
+    fb = review_plan(make_case(), plan)
+    assert fb.score == 100.0 and "reasonable choice" in messages(fb, "praise")
+
+
+def test_recommended_intervention_missing_gives_the_rationale():
+    fb = review_plan(make_case(), {**good_plan(), "interventions": ["counseling"]})
+    item = next(i for i in fb.items if i.kind == "missed" and i.category == "interventions")
+    assert "Social systems management was not chosen" in item.message and "SNAP" in item.message
+
+
+def test_ineligible_referral_gives_the_reason_and_names_eligible_options():
+    plan = {**good_plan(), "referrals": [{"resource": "senior_meals", "need": "food_insecurity"},
+                                         {"resource": "counseling_center", "need": "emotional_distress"}]}
+    fb = review_plan(make_case(), plan)
+    text = messages(fb, "missed")
+    assert "not eligible for Senior Meals on Wheels" in text and "age 60 or older" in text
+    assert "No eligible referral for food insecurity" in text
+    assert fb.score < 100
+
+
+def test_unknown_resource_is_a_message_and_the_rest_is_still_scored():
+    plan = {**good_plan(), "referrals": [{"resource": "food_pantri", "need": "food_insecurity"},
+                                         {"resource": "city_food_pantry", "need": "food_insecurity"},
+                                         {"resource": "counseling_center", "need": "emotional_distress"}]}
+    fb = review_plan(make_case(), plan)
+    err = fb.by_kind("error")
+    assert len(err) == 1 and "'food_pantri'" in err[0].message
+    assert "Referral to City Food Pantry" in messages(fb, "praise")
+    assert fb.score == 100.0
+
+
+def test_goal_without_date_is_reported_and_scored_as_not_time_bound():
+    plan = good_plan()
+    del plan["goals"][0]["target_date"]
+    fb = review_plan(make_case(), plan)
+    assert any("target date" in i.message for i in fb.by_kind("error"))
+    goal = next(i for i in fb.by_category("goals") if "food insecurity" in i.message)
+    assert goal.kind == "missed" and "not time-bound" in goal.message and 0 < goal.earned < goal.possible
+    assert "Critical action taken" in messages(fb)  # the rest of the plan is still scored
+
+
+def test_goal_that_is_not_measurable_loses_the_measurable_share():
+    plan = good_plan()
+    plan["goals"][1]["measure"] = "feels better"
+    fb = review_plan(make_case(), plan)
+    goal = next(i for i in fb.by_category("goals") if "emotional distress" in i.message)
+    assert "not measurable" in goal.message and goal.earned == pytest.approx(goal.possible * 0.7)
+
+
+def test_unknown_intervention_and_unknown_need_are_messages_with_the_rest_scored():
+    plan = {**good_plan(), "interventions": ["social_systems_management", "counseling", "couples_therapy"]}
+    fb = review(make_case(), {**GOOD_ASSESSMENT, "needs": [*GOOD_ASSESSMENT["needs"],
+                                                           {"domain": "hunger", "severity": 2}]}, plan)
+    errors = messages(fb, "error")
+    assert "'couples_therapy'" in errors and "'hunger'" in errors
+    assert fb.score == 100.0
+
+
+def test_nothing_submitted_is_a_message_not_an_exception():
+    fb = review(make_case())
+    assert fb.score == 0 and "Nothing to review" in fb.items[0].message
+
+
+def test_models_are_accepted_as_well_as_dicts():
+    from sim.plan import parse_assessment, parse_plan
+
+    assessment, _ = parse_assessment(GOOD_ASSESSMENT)
+    plan, _ = parse_plan(good_plan())
+    assert review(make_case(), assessment, plan).score == review(make_case(), GOOD_ASSESSMENT, good_plan()).score
+
+
+def test_markdown_and_html_render_every_item_and_escape():
+    fb = review(make_case(), {**GOOD_ASSESSMENT, "formulation": "<b>short</b>"}, good_plan())
+    md, html = fb.markdown(), fb.html()
+    assert md.startswith("**Score:") and "### Needs" in md
+    assert "&lt;b&gt;" not in md and "<b>short</b>" not in html
+    assert html.count("<li") == len(fb.items)
+
+
+def test_every_point_lost_has_a_message():
+    plan = {**good_plan(), "actions": [], "interventions": ["end_of_life_care"], "discharge": "shelter"}
+    fb = review(make_case(), {"needs": [{"domain": "utilities", "severity": 1}]}, plan)
+    for item in fb.items:
+        if item.lost > 0 or item.earned < 0:
+            assert len(item.message) > 20
+    assert fb.score <= 50 and date.today()  # capped at most
