@@ -1,0 +1,39 @@
+"""Screening instruments: definitions from data files, published scoring, response synthesis.
+
+Public API (see each function's docstring):
+
+* :func:`score` ``(instrument_id, responses, **context) -> ScoreResult`` and :func:`lace`.
+* :func:`get` ``(id) -> Instrument`` and :func:`list_instruments` ``() -> list[Instrument]``;
+  :func:`load_file` validates an instructor's edited copy of a data file.
+* :func:`synthesize` ``(id, latent, u) -> np.ndarray`` and :func:`synth_width` ``(id) -> int``
+  for the vectorized cohort generator; :func:`ahc_answers` and :func:`cssrs_answers` turn a
+  synthesized row into the mapping :func:`score` takes; :func:`respond` answers for one patient.
+
+Every patient these functions see is synthetic.
+"""
+from __future__ import annotations
+
+from sim.instruments.definition import Instrument, get, instrument_ids, list_instruments, load_file
+from sim.instruments.errors import (
+    ContextError, InstrumentError, ItemCountError, MissingAnswerError, PointsError, SkipLogicError,
+    SynthesisError, UnknownInstrumentError, UnknownOptionError, UnknownQuestionError,
+)
+from sim.instruments.scoring import ScoreResult, lace, score
+
+__all__ = [
+    "ContextError", "Instrument", "InstrumentError", "ItemCountError", "MissingAnswerError",
+    "PointsError", "ScoreResult", "SkipLogicError", "SynthesisError", "UnknownInstrumentError",
+    "UnknownOptionError", "UnknownQuestionError", "ahc_answers", "cssrs_answers", "get",
+    "instrument_ids", "lace", "latent_from_patient", "list_instruments", "load_file", "respond",
+    "score", "score_patient", "synth_width", "synthesize",
+]
+
+_SYNTH = {"synthesize", "synth_width", "ahc_answers", "cssrs_answers", "respond", "score_patient",
+          "latent_from_patient"}
+
+
+def __getattr__(name: str):  # numpy loads only when synthesis is used
+    if name in _SYNTH:
+        from sim.instruments import synthesis
+        return getattr(synthesis, name)
+    raise AttributeError(f"module 'sim.instruments' has no attribute {name!r}")
