@@ -144,6 +144,7 @@ class CaseRules(_M):
     rapport_span: int
     referral_needs: int = Field(ge=1)
     recommend_min_severity: int = Field(ge=1, le=3)
+    same_day_settings: list[str]
     crises: dict[str, CrisisRule]
     critical_rules: list[CriticalRule]
     contraindications: list[Contraindication]

@@ -1,0 +1,85 @@
+"""Write case files: YAML text, atomic writes, a concrete case from a template."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim.cases.problems import CaseFileError
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, keys in the given order, long texts folded, no aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = ">" if len(value) > 80 and "\n" not in value else ("|" if "\n" in value else None)
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def to_yaml(data: Any, header: str = "") -> str:
+    """``data`` as block-style YAML, preceded by ``header`` lines as comments."""
+    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    lines = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
+    return lines + body
+
+
+def write_atomic(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def concrete_from_template(template: str | Path, seed: int) -> dict[str, Any]:
+    """The template's fields with every spec drawn for ``seed``, ready to save as a case.
+
+    The patient stays as partial as the template wrote it and ``seed:`` is set, so loading the
+    result generates the same patient; placeholders stay in the text and are filled on loading.
+
+    Raises:
+        CaseFileError: the template has problems with this seed.
+    """
+    from sim.cases.compile import META_KEYS
+    from sim.cases.library import compile_file
+    from sim.cases.source import read_source
+    from sim.cases.template import resolve
+
+    compiled = compile_file(template, seed)
+    if isinstance(compiled, list):
+        raise CaseFileError(compiled)
+    if compiled.problems:
+        raise CaseFileError(compiled.problems)
+    source, _ = read_source(template)
+    assert source is not None  # compile_file read it a moment ago
+    data = {k: v for k, v in source.data.items() if k not in META_KEYS}
+    if compiled.template:
+        data, problems = resolve(data, seed, source)
+        if problems:
+            raise CaseFileError(problems)
+    return {"seed": seed, **data}
+
+
+def new_from_template(template: str | Path, seed: int, out: str | Path) -> Path:
+    """Write the concrete case drawn from ``template`` with ``seed`` to ``out`` (atomically)."""
+    data = concrete_from_template(template, seed)
+    header = (f"Synthetic case drawn from {Path(template).name} with seed {seed}; every person in it is "
+              "invented.\nEdit freely, then check it with: sim case validate " + str(out))
+    return write_atomic(Path(out), to_yaml(data, header))

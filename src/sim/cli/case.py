@@ -1,0 +1,145 @@
+"""``sim case``: validate, render, key, new, list, coverage, schema."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``case`` command group."""
+    parser = subparsers.add_parser("case", help="case files: validate, preview, list, schema",
+                                   description="Work with case files (YAML) and templates.")
+    sub = parser.add_subparsers(dest="case_command", metavar="SUBCOMMAND")
+    parser.set_defaults(handler=lambda args: _help(parser))
+
+    p = sub.add_parser("validate", help="check case files or folders; exit 1 if any problem")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.set_defaults(handler=_validate)
+
+    p = sub.add_parser("render", help="the student's view of a case")
+    p.add_argument("path", metavar="PATH", help="case file or library id")
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--format", choices=("md", "html"), default="md")
+    p.set_defaults(handler=_render)
+
+    p = sub.add_parser("key", help="the instructor's key of a case")
+    p.add_argument("path", metavar="PATH", help="case file or library id")
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--format", choices=("md", "html"), default="md")
+    p.set_defaults(handler=_key)
+
+    p = sub.add_parser("new", help="write a concrete case drawn from a template")
+    p.add_argument("template", metavar="TEMPLATE")
+    p.add_argument("--seed", type=int, required=True)
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.set_defaults(handler=_new)
+
+    p = sub.add_parser("list", help="the case library")
+    p.add_argument("--dir", default=None, help="case folder (default: the library)")
+    p.set_defaults(handler=_list)
+
+    p = sub.add_parser("coverage", help="which case exercises which intervention, function, competency")
+    p.add_argument("--dir", default=None, help="case folder (default: the library)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_coverage)
+
+    p = sub.add_parser("schema", help="JSON Schema of the case format (also kept in simcases/)")
+    p.add_argument("--out", default=None, metavar="FILE")
+    p.set_defaults(handler=_schema)
+
+
+def _help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from sim.cases.library import expand_paths, validate_paths
+
+    problems = validate_paths(args.paths)
+    for problem in problems:
+        print(problem)
+    files = len(expand_paths(args.paths))
+    bad = len({p.file for p in problems})
+    print(f"{files} file(s) checked, {bad} with problems" if problems else f"{files} file(s) checked, all valid",
+          file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _render(args: argparse.Namespace) -> int:
+    from sim.cases.library import load_case
+    from sim.cases.render import render_student
+
+    sys.stdout.write(render_student(load_case(args.path, seed=args.seed), args.format))
+    return 0
+
+
+def _key(args: argparse.Namespace) -> int:
+    from sim.cases.library import load_case
+    from sim.cases.render import render_key
+
+    sys.stdout.write(render_key(load_case(args.path, seed=args.seed), args.format))
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from sim.cases.writing import new_from_template
+    from sim.errors import SimValueError
+
+    if args.seed < 0:
+        raise SimValueError(f"--seed must be an integer >= 0 (got {args.seed})")
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise SimValueError(f"{out} exists; choose another --out or add --force")
+    new_from_template(args.template, args.seed, out)
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    from sim.cases.library import library
+
+    infos = library(args.dir)
+    rows = [("id", "setting", "competencies", "summary")]
+    for info in infos:
+        if info.valid:
+            rows.append((info.id, info.setting or "-", ",".join(map(str, info.competencies)),
+                         " ".join(info.summary.split())))
+        else:
+            rows.append((info.id, "INVALID", "-", f"{len(info.problems)} problem(s): run sim case validate {info.path}"))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    for r in rows:
+        print(f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}")
+    return 0
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    import json
+
+    from sim.cases.coverage import coverage, coverage_table
+
+    table = coverage(args.dir)
+    sys.stdout.write(json.dumps(table, indent=2) + "\n" if args.json else coverage_table(table))
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from sim.cases.library import LibraryNotFoundError, library_dir
+    from sim.cases.schema import SCHEMA_FILE, schema_text, write_schema
+
+    if args.out:
+        write_schema(args.out)
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(schema_text())
+    try:
+        kept = library_dir() / SCHEMA_FILE
+    except LibraryNotFoundError:
+        return 0
+    if not kept.exists() or kept.read_text(encoding="utf-8") != schema_text():
+        write_schema(kept)
+        print(f"updated {kept}", file=sys.stderr)
+    return 0
