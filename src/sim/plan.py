@@ -78,6 +78,8 @@ class PlannedIntervention(_Model):
     intervention: str
     need: str | None = None
     rationale: str = ""
+    variant: Literal["individual", "group", "couples", "family"] | None = Field(
+        default=None, description="format, for interventions that have formats (counseling)")
 
     @field_validator("intervention")
     @classmethod

@@ -1,0 +1,421 @@
+"""The intervention catalogue and the rules that judge a care plan against a patient.
+
+The catalogue (``sim/data/interventions.yaml``) holds the twelve social work interventions of
+seeds/002 and the six functions of seeds/000. Each intervention has indications (need domain and
+minimum severity), the functions it serves, prerequisites, a time cost and an evidence note.
+Contraindications, critical-action triggers and discharge rules are structured data: a rule is a
+set of :class:`Condition` objects evaluated against the facts of a case (:class:`Subject`).
+
+    >>> import sim
+    >>> sim.interventions.get("counseling").functions
+    ['emotional_support', 'crisis_intervention']
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from sim.errors import UnknownNameError
+from sim.model.taxonomy import function_ids, intervention_ids, need_domains, risk_kinds, taxonomy
+from sim.plan import ActionKind, CarePlan, Disposition, PlannedIntervention
+from sim.tables import load_table
+
+if TYPE_CHECKING:
+    from sim.cases.model import Case
+    from sim.model.patient import Patient
+
+Variant = Literal["individual", "group", "couples", "family"]
+RiskName = Literal["none", "low", "moderate", "high"]
+Prognosis = Literal["good", "guarded", "poor", "terminal_months", "terminal_weeks"]
+RISK_ORDER: dict[str, int] = {"none": 0, "low": 1, "moderate": 2, "high": 3}
+LATENT_FIELDS = ("depression", "anxiety", "alcohol", "suicide", "ipv", "caregiver_burden",
+                 "adl_dependencies", "iadl_dependencies")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- facts of a case
+
+@dataclass(frozen=True)
+class Subject:
+    """The facts rules are evaluated against: a patient plus, for a case, its key.
+
+    ``needs`` (domain -> severity) and ``risks`` (kind -> 0-3) take the higher of what the patient
+    profile and the case key say; ``critical_actions`` come from the key.
+    """
+
+    patient: Patient
+    needs: dict[str, int]
+    risks: dict[str, int]
+    critical_actions: tuple[str, ...] = ()
+    contraindicated: tuple[str, ...] = ()
+    case: Case | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, case_or_patient: Case | Patient | Subject) -> Subject:
+        """Build the facts from a :class:`Case` or a :class:`Patient` (a Subject passes through)."""
+        if isinstance(case_or_patient, Subject):
+            return case_or_patient
+        patient = getattr(case_or_patient, "patient", None)
+        case = case_or_patient if patient is not None else None
+        if patient is None:
+            patient = case_or_patient
+        if not hasattr(patient, "profile"):
+            raise TypeError(f"expected a Case or a Patient, got {type(case_or_patient).__name__}")
+        needs = {n.domain: int(n.severity) for n in patient.profile.needs if n.severity > 0}
+        risks = {r.kind: RISK_ORDER[r.level] for r in patient.profile.risks}
+        actions: tuple[str, ...] = ()
+        contraindicated: tuple[str, ...] = ()
+        if case is not None:
+            for n in case.key.needs:
+                needs[n.domain] = max(needs.get(n.domain, 0), int(n.severity))
+            for r in case.key.risks:
+                risks[r.kind] = max(risks.get(r.kind, 0), RISK_ORDER[r.level])
+            actions = tuple(dict.fromkeys(a.kind for a in case.key.critical_actions))
+            contraindicated = tuple(k.intervention for k in case.key.contraindicated)
+        return cls(patient=patient, needs=needs, risks=risks, critical_actions=actions,
+                   contraindicated=contraindicated, case=case)
+
+    def latent(self, name: str) -> int:
+        return int(getattr(self.patient.latent, name))
+
+    @property
+    def has_caregiver(self) -> bool:
+        return self.patient.caregiver is not None
+
+    @property
+    def adl_dependencies(self) -> int:
+        fs = self.patient.medical.functional_status
+        return max(len(fs.adl_dependent), self.patient.latent.adl_dependencies)
+
+    @property
+    def abusive_member_in_household(self) -> bool:
+        return any(m.living and m.lives_with_patient and m.relationship_quality == "abusive"
+                   for m in self.patient.family)
+
+
+# --------------------------------------------------------------------------- conditions
+
+class Condition(_Model):
+    """A conjunction of facts; every field that is set must hold. An empty condition always holds."""
+
+    latent_at_least: dict[str, int] = Field(default_factory=dict)
+    risk_at_least: dict[str, RiskName] = Field(default_factory=dict)
+    need_at_least: dict[str, int] = Field(default_factory=dict)
+    adl_dependencies_at_least: int | None = None
+    adl_dependencies_below: int | None = None
+    has_caregiver: bool | None = None
+    abusive_member_in_household: bool | None = None
+    prognosis_in: list[Prognosis] | None = None
+    age_at_least: int | None = None
+    age_below: int | None = None
+    interpreter_needed: bool | None = None
+    setting_in: list[str] | None = None
+    plan_missing_any_action: list[ActionKind] = Field(default_factory=list)
+    plan_has_any_intervention: list[str] = Field(default_factory=list)
+
+    @field_validator("latent_at_least")
+    @classmethod
+    def _latent(cls, value: dict[str, int]) -> dict[str, int]:
+        for name in value:
+            if name not in LATENT_FIELDS:
+                raise UnknownNameError("latent state field", name, LATENT_FIELDS)
+        return value
+
+    @field_validator("risk_at_least")
+    @classmethod
+    def _risks(cls, value: dict[str, str]) -> dict[str, str]:
+        for name in value:
+            if name not in risk_kinds():
+                raise UnknownNameError("risk", name, risk_kinds())
+        return value
+
+    @field_validator("need_at_least")
+    @classmethod
+    def _needs(cls, value: dict[str, int]) -> dict[str, int]:
+        for name in value:
+            if name not in need_domains():
+                raise UnknownNameError("need domain", name, need_domains())
+        return value
+
+    def holds(self, s: Subject, plan: CarePlan | None = None) -> bool:
+        """Whether every set field holds for subject ``s`` (and ``plan``, for plan fields)."""
+        p = s.patient
+        checks = [
+            all(s.latent(k) >= v for k, v in self.latent_at_least.items()),
+            all(s.risks.get(k, 0) >= RISK_ORDER[v] for k, v in self.risk_at_least.items()),
+            all(s.needs.get(k, 0) >= v for k, v in self.need_at_least.items()),
+            self.adl_dependencies_at_least is None or s.adl_dependencies >= self.adl_dependencies_at_least,
+            self.adl_dependencies_below is None or s.adl_dependencies < self.adl_dependencies_below,
+            self.has_caregiver is None or s.has_caregiver == self.has_caregiver,
+            self.abusive_member_in_household is None
+            or s.abusive_member_in_household == self.abusive_member_in_household,
+            self.prognosis_in is None or p.medical.prognosis in self.prognosis_in,
+            self.age_at_least is None or p.identity.age >= self.age_at_least,
+            self.age_below is None or p.identity.age < self.age_below,
+            self.interpreter_needed is None or p.identity.interpreter_needed == self.interpreter_needed,
+            self.setting_in is None or p.medical.setting in self.setting_in,
+        ]
+        if self.plan_missing_any_action:
+            actions = set(plan.actions) if plan is not None else set()
+            checks.append(any(a not in actions for a in self.plan_missing_any_action))
+        if self.plan_has_any_intervention:
+            ids = plan.intervention_ids() if plan is not None else set()
+            checks.append(any(i in ids for i in self.plan_has_any_intervention))
+        return all(checks)
+
+
+def any_holds(conditions: list[Condition], s: Subject, plan: CarePlan | None = None) -> bool:
+    """True when at least one of ``conditions`` holds."""
+    return any(c.holds(s, plan) for c in conditions)
+
+
+# --------------------------------------------------------------------------- catalogue models
+
+class Indication(_Model):
+    need: str
+    min_severity: Literal[1, 2, 3] = 1
+
+    @field_validator("need")
+    @classmethod
+    def _need(cls, value: str) -> str:
+        if value not in need_domains():
+            raise UnknownNameError("need domain", value, need_domains())
+        return value
+
+
+class Prerequisite(_Model):
+    """A critical action the plan must contain whenever it contains the intervention (and ``when_any``)."""
+
+    action: ActionKind
+    text: str
+    when_any: list[Condition] = Field(default_factory=lambda: [Condition()])
+
+
+class Evidence(_Model):
+    note: str
+    source: str
+
+
+class Intervention(_Model):
+    """One of the twelve interventions."""
+
+    id: str = ""
+    label: str
+    description: str
+    variants: list[Variant] = Field(default_factory=list)
+    functions: list[str]
+    indications: list[Indication]
+    prerequisites: list[Prerequisite] = Field(default_factory=list)
+    time_minutes: int = Field(gt=0, le=480)
+    evidence: Evidence
+
+    @field_validator("functions")
+    @classmethod
+    def _functions(cls, value: list[str]) -> list[str]:
+        for f in value:
+            if f not in function_ids():
+                raise UnknownNameError("function", f, function_ids())
+        return value
+
+    def indicated_for(self, need: str, severity: int = 3) -> bool:
+        """Whether the catalogue lists ``need`` at ``severity`` or above as an indication."""
+        return any(i.need == need and severity >= i.min_severity for i in self.indications)
+
+
+class Function(_Model):
+    description: str
+    source: str
+
+
+class ContraindicationRule(_Model):
+    """A structured contraindication on an intervention (optionally a variant) or a discharge."""
+
+    id: str
+    label: str
+    intervention: str | None = None
+    variants: list[Variant] = Field(default_factory=list)
+    discharge: list[Disposition] = Field(default_factory=list)
+    when_any: list[Condition]
+    reason: str
+    source: str
+
+    @model_validator(mode="after")
+    def _one_target(self) -> ContraindicationRule:
+        if (self.intervention is None) == (not self.discharge):
+            raise ValueError(f"rule {self.id!r} needs exactly one of intervention or discharge")
+        if self.intervention is not None and self.intervention not in intervention_ids():
+            raise UnknownNameError("intervention", self.intervention, intervention_ids())
+        return self
+
+
+class Trigger(_Model):
+    action: ActionKind
+    when_any: list[Condition]
+    source: str
+
+
+class DischargeRule(_Model):
+    disposition: Disposition
+    when_any: list[Condition]
+    source: str
+
+
+class DischargeRules(_Model):
+    no_discharge_settings: list[str]
+    rules: list[DischargeRule]
+
+
+class Catalogue(_Model):
+    """The whole interventions table."""
+
+    functions: dict[str, Function]
+    variant_keywords: dict[Variant, list[str]]
+    interventions: dict[str, Intervention]
+    contraindications: list[ContraindicationRule]
+    critical_action_triggers: list[Trigger]
+    discharge_rules: DischargeRules
+
+    @model_validator(mode="after")
+    def _complete(self) -> Catalogue:
+        if set(self.interventions) != set(intervention_ids()):
+            raise ValueError(f"interventions must be exactly {sorted(intervention_ids())}, "
+                             f"got {sorted(self.interventions)}")
+        if set(self.functions) != set(function_ids()):
+            raise ValueError(f"functions must be exactly {sorted(function_ids())}")
+        for iv_id, iv in self.interventions.items():
+            object.__setattr__(iv, "id", iv_id)
+        ids = [r.id for r in self.contraindications]
+        if len(ids) != len(set(ids)):
+            raise ValueError("contraindication ids must be unique")
+        return self
+
+
+class Contraindication(_Model):
+    """A contraindicated choice found in a plan, with its reason in words and the rule it cites."""
+
+    rule: str
+    label: str
+    reason: str
+    source: str
+    intervention: str | None = None
+    variant: str | None = None
+    discharge: str | None = None
+
+
+class UnmetPrerequisite(_Model):
+    """An intervention in the plan whose prerequisite action the plan lacks."""
+
+    intervention: str
+    action: str
+    text: str
+
+
+# --------------------------------------------------------------------------- public API
+
+@lru_cache(maxsize=1)
+def table() -> Catalogue:
+    """The validated catalogue table (cached)."""
+    return load_table("interventions.yaml", Catalogue)
+
+
+def catalogue() -> dict[str, Intervention]:
+    """The twelve interventions keyed by id, in the taxonomy's order."""
+    ivs = table().interventions
+    return {i: ivs[i] for i in intervention_ids()}
+
+
+def get(intervention_id: str) -> Intervention:
+    """One intervention by id; :class:`UnknownNameError` with a suggestion otherwise."""
+    ivs = table().interventions
+    if intervention_id not in ivs:
+        raise UnknownNameError("intervention", intervention_id, ivs)
+    return ivs[intervention_id]
+
+
+def functions() -> dict[str, Function]:
+    """The six functions of a medical social worker (seeds/000)."""
+    return dict(table().functions)
+
+
+def indicated(need: str, severity: int = 3) -> list[str]:
+    """Interventions indicated for ``need`` at ``severity``; the taxonomy's primary ones first."""
+    if need not in need_domains():
+        raise UnknownNameError("need domain", need, need_domains())
+    primary = taxonomy().domains[need].interventions
+    found = [i for i, iv in catalogue().items() if iv.indicated_for(need, severity)]
+    return sorted(found, key=lambda i: (primary.index(i) if i in primary else len(primary), found.index(i)))
+
+
+def planned_variant(item: PlannedIntervention) -> str | None:
+    """The format of a planned intervention: its ``variant`` field, else words in its rationale."""
+    explicit = getattr(item, "variant", None)
+    if explicit:
+        return explicit
+    if not get(item.intervention).variants:
+        return None
+    text = item.rationale.lower()
+    for variant in ("couples", "family", "group", "individual"):
+        if any(k in text for k in table().variant_keywords.get(variant, [])):  # type: ignore[arg-type]
+            return variant
+    return None
+
+
+def contraindications(case_or_patient: Case | Patient | Subject, plan: CarePlan) -> list[Contraindication]:
+    """Every contraindication rule the plan breaks for this case or patient, with reasons.
+
+    Also reports interventions the case key itself lists as contraindicated (rule
+    ``case_key``), quoting the key's rationale.
+    """
+    s = Subject.of(case_or_patient)
+    found: list[Contraindication] = []
+    for rule in table().contraindications:
+        if rule.intervention is not None:
+            for item in plan.interventions:
+                if item.intervention != rule.intervention:
+                    continue
+                variant = planned_variant(item)
+                if rule.variants and variant not in rule.variants:
+                    continue
+                if any_holds(rule.when_any, s, plan):
+                    found.append(Contraindication(rule=rule.id, label=rule.label, reason=rule.reason,
+                                                  source=rule.source, intervention=item.intervention,
+                                                  variant=variant))
+                    break
+        elif plan.discharge in rule.discharge and any_holds(rule.when_any, s, plan):
+            found.append(Contraindication(rule=rule.id, label=rule.label, reason=rule.reason,
+                                          source=rule.source, discharge=plan.discharge))
+    if s.case is not None:
+        planned = plan.intervention_ids()
+        for k in s.case.key.contraindicated:
+            if k.intervention in planned and not any(c.intervention == k.intervention for c in found):
+                found.append(Contraindication(rule="case_key", label=f"{get(k.intervention).label} in this case",
+                                              reason=k.rationale, source="case key",
+                                              intervention=k.intervention))
+    return found
+
+
+def unmet_prerequisites(case_or_patient: Case | Patient | Subject, plan: CarePlan) -> list[UnmetPrerequisite]:
+    """Planned interventions whose prerequisite critical action is missing from the plan."""
+    s = Subject.of(case_or_patient)
+    out: list[UnmetPrerequisite] = []
+    for iv_id in dict.fromkeys(i.intervention for i in plan.interventions):
+        for pre in get(iv_id).prerequisites:
+            if pre.action not in plan.actions and any_holds(pre.when_any, s, plan):
+                out.append(UnmetPrerequisite(intervention=iv_id, action=pre.action, text=pre.text))
+    return out
+
+
+def triggered_actions(case_or_patient: Case | Patient | Subject) -> list[str]:
+    """Critical actions this case calls for: the key's, then those its facts trigger (in table order)."""
+    s = Subject.of(case_or_patient)
+    actions = list(s.critical_actions)
+    for trig in table().critical_action_triggers:
+        if trig.action not in actions and any_holds(trig.when_any, s):
+            actions.append(trig.action)
+    return actions

@@ -1,0 +1,287 @@
+"""The community resource directory and eligibility matching.
+
+The directory (``sim/data/resources.yaml``) is synthetic: fictional agencies in three fictional
+counties, with eligibility rules taken from the real programmes where they exist (SNAP 130% FPL,
+WIC 185% FPL with a pregnancy, postpartum or child-under-5 requirement, Medicaid expansion 138%
+FPL, LIHEAP 150% FPL, hospice terminal prognosis, ...).
+
+    >>> import sim
+    >>> result = sim.resources.match(patient, "food_insecurity")        # doctest: +SKIP
+    >>> [r.id for r in result.eligible], result.ineligible["snap_office"]  # doctest: +SKIP
+    (['alder_food_bank'], ["income 210% FPL is above SNAP's limit of 130%"])
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from sim.errors import UnknownNameError
+from sim.interventions import Subject
+from sim.model.taxonomy import need_domains
+from sim.tables import load_table
+
+if TYPE_CHECKING:
+    from sim.cases.model import Case
+    from sim.model.patient import Patient
+
+Insurance = Literal["medicare", "medicaid", "dual", "private", "marketplace", "va", "uninsured"]
+
+
+def _pregnancy_or_small_child(s: Subject) -> bool:
+    p = s.patient
+    codes = [p.medical.primary_diagnosis.code, *(d.code for d in p.medical.comorbidities)]
+    pregnant = any(c.upper().startswith(("O", "Z33", "Z34", "Z39", "Z3A")) for c in codes)
+    postpartum = p.medical.setting == "maternity"
+    child = p.identity.age < 5 or any(m.living and m.lives_with_patient and m.age < 5 for m in p.family)
+    return pregnant or postpartum or child
+
+
+def _functional_limitation(s: Subject) -> bool:
+    fs = s.patient.medical.functional_status
+    return (s.adl_dependencies >= 1 or max(len(fs.iadl_dependent), s.patient.latent.iadl_dependencies) >= 2
+            or fs.mobility != "independent" or s.needs.get("disability_equipment", 0) >= 1)
+
+
+def _homebound(s: Subject) -> bool:
+    return s.adl_dependencies >= 2 or s.patient.medical.functional_status.mobility != "independent"
+
+
+def _child_in_household(s: Subject) -> bool:
+    p = s.patient
+    return p.identity.age < 18 or any(m.living and m.lives_with_patient and m.age < 18 for m in p.family)
+
+
+def _limited_english(s: Subject) -> bool:
+    ident = s.patient.identity
+    return ident.interpreter_needed or not ident.language.lower().startswith("en")
+
+
+# Named requirements: test on the facts, and what the patient lacks, in words.
+REQUIREMENTS: dict[str, tuple[Callable[[Subject], bool], str]] = {
+    "pregnant_postpartum_or_child_under_5": (
+        _pregnancy_or_small_child,
+        "{name} serves pregnant and postpartum women and children under 5; no pregnancy, recent "
+        "birth or child under 5 in the household is recorded"),
+    "terminal_prognosis": (
+        lambda s: s.patient.medical.prognosis in ("terminal_months", "terminal_weeks"),
+        "{name} requires a terminal prognosis (life expectancy of 6 months or less); the "
+        "prognosis is {prognosis!r}"),
+    "homebound": (
+        _homebound,
+        "{name} requires the patient to be homebound; mobility is {mobility!r} with {adl} ADL "
+        "dependencies"),
+    "functional_limitation": (
+        _functional_limitation,
+        "{name} serves people with a disability or functional limitation; none is recorded"),
+    "caregiver_present": (
+        lambda s: s.has_caregiver,
+        "{name} serves family caregivers; no caregiver is recorded"),
+    "ipv_survivor": (
+        lambda s: s.latent("ipv") >= 1 or s.risks.get("ipv", 0) >= 2 or s.needs.get("domestic_violence", 0) >= 1,
+        "{name} serves survivors of domestic violence; no violence is recorded"),
+    "child_in_household": (
+        _child_in_household,
+        "{name} concerns children; no child under 18 lives in the household"),
+    "vulnerable_adult": (
+        lambda s: s.patient.identity.age >= 60 or (s.patient.identity.age >= 18 and _functional_limitation(s)),
+        "{name} serves adults 60 or over or adults with a disability; the patient is {age} "
+        "with no recorded disability"),
+    "homeless": (
+        lambda s: s.needs.get("housing_instability", 0) >= 2,
+        "{name} serves people who are homeless; housing instability is below moderate"),
+    "substance_use_disorder": (
+        lambda s: s.needs.get("substance_use", 0) >= 2 or s.latent("alcohol") >= 2,
+        "{name} admits moderate to severe substance use; the recorded use is mild or none"),
+    "limited_english": (
+        _limited_english,
+        "{name} is for patients who need language assistance; the patient speaks English"),
+}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Eligibility(_Model):
+    min_age: int | None = Field(default=None, ge=0)
+    max_age: int | None = Field(default=None, ge=0)
+    max_fpl_percent: int | None = Field(default=None, gt=0)
+    income_source: str | None = None
+    income_waived_for: list[Insurance] = Field(default_factory=list)
+    insurance: list[Insurance] | None = None
+    requires: list[str] = Field(default_factory=list)
+
+    @field_validator("requires")
+    @classmethod
+    def _known(cls, value: list[str]) -> list[str]:
+        for name in value:
+            if name not in REQUIREMENTS:
+                raise UnknownNameError("eligibility requirement", name, REQUIREMENTS)
+        return value
+
+
+class Resource(_Model):
+    """One community resource (synthetic unless ``real``)."""
+
+    id: str
+    name: str
+    short_name: str
+    kind: str
+    needs: list[str]
+    counties: list[str]
+    eligibility: Eligibility
+    capacity: int = Field(ge=0, description="open places now; 0 means a waitlist")
+    start_days: int = Field(ge=0, description="days to first service when a place is open")
+    waitlist_days: int = Field(ge=0, description="days to first service when full")
+    hours: str
+    languages: list[str]
+    interpreter_available: bool
+    phone: str = Field(pattern=r"^(\(555\) 555-01\d\d|988)$")
+    source: str | None = None
+    real: bool = False
+
+    @field_validator("needs")
+    @classmethod
+    def _needs(cls, value: list[str]) -> list[str]:
+        for name in value:
+            if name not in need_domains():
+                raise UnknownNameError("need domain", name, need_domains())
+        return value
+
+    @property
+    def delay_days(self) -> int:
+        """Days until the service starts: ``start_days`` with an open place, else the waitlist."""
+        return self.start_days if self.capacity > 0 else self.waitlist_days
+
+    @property
+    def has_capacity(self) -> bool:
+        return self.capacity > 0
+
+
+class Directory(_Model):
+    synthetic: Literal[True]
+    counties: list[str]
+    state: str
+    resources: list[Resource]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Directory:
+        ids = [r.id for r in self.resources]
+        if len(ids) != len(set(ids)):
+            raise ValueError("resource ids must be unique")
+        known = {_county_key(c) for c in self.counties} | {"all"}
+        for r in self.resources:
+            for c in r.counties:
+                if _county_key(c) not in known:
+                    raise UnknownNameError(f"county of resource {r.id!r}", c, [*self.counties, "all"])
+        return self
+
+
+def _county_key(name: str) -> str:
+    return name.strip().lower().removesuffix(" county")
+
+
+@dataclass
+class MatchResult:
+    """Resources for one need: eligible ones (soonest start first) and the rest with reasons."""
+
+    need: str
+    eligible: list[Resource] = field(default_factory=list)
+    ineligible: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def available(self) -> list[Resource]:
+        """Eligible resources with an open place now."""
+        return [r for r in self.eligible if r.has_capacity]
+
+    def best(self) -> Resource | None:
+        """The eligible resource that starts soonest (open places before waitlists)."""
+        return self.eligible[0] if self.eligible else None
+
+
+@lru_cache(maxsize=1)
+def table() -> Directory:
+    """The validated directory table (cached)."""
+    return load_table("resources.yaml", Directory)
+
+
+def directory() -> list[Resource]:
+    """Every resource in the directory."""
+    return list(table().resources)
+
+
+def counties() -> list[str]:
+    """The fictional counties the directory serves."""
+    return list(table().counties)
+
+
+@lru_cache(maxsize=1)
+def _by_id() -> dict[str, Resource]:
+    return {r.id: r for r in table().resources}
+
+
+def get(resource_id: str) -> Resource:
+    """One resource by id; :class:`UnknownNameError` with a suggestion otherwise."""
+    found = _by_id().get(resource_id)
+    if found is None:
+        raise UnknownNameError("resource", resource_id, _by_id())
+    return found
+
+
+def ineligibility(case_or_patient: Case | Patient | Subject, resource: Resource | str) -> list[str]:
+    """Why this patient cannot use ``resource``, in words; an empty list means eligible."""
+    s = Subject.of(case_or_patient)
+    r = get(resource) if isinstance(resource, str) else resource
+    p, e = s.patient, r.eligibility
+    reasons: list[str] = []
+    if "all" not in r.counties and _county_key(p.address.county) not in {_county_key(c) for c in r.counties}:
+        reasons.append(f"lives in {p.address.county}; {r.short_name} serves {' and '.join(r.counties)} only")
+    age = p.identity.age
+    if e.min_age is not None and age < e.min_age:
+        reasons.append(f"age {age} is below the minimum age of {e.min_age} for {r.short_name}")
+    if e.max_age is not None and age > e.max_age:
+        reasons.append(f"age {age} is above the maximum age of {e.max_age} for {r.short_name}")
+    fpl = p.economics.fpl_percent
+    if e.max_fpl_percent is not None and fpl > e.max_fpl_percent and p.economics.insurance not in e.income_waived_for:
+        reasons.append(f"income {fpl}% FPL is above {r.short_name}'s limit of {e.max_fpl_percent}%")
+    if e.insurance is not None and p.economics.insurance not in e.insurance:
+        reasons.append(f"insurance {p.economics.insurance!r} is not accepted by {r.short_name} "
+                       f"(accepts: {', '.join(e.insurance)})")
+    for name in e.requires:
+        test, words = REQUIREMENTS[name]
+        if not test(s):
+            reasons.append(words.format(name=r.short_name, prognosis=p.medical.prognosis, age=age,
+                                        mobility=p.medical.functional_status.mobility,
+                                        adl=s.adl_dependencies))
+    language = p.identity.language
+    spoken = {lang.lower() for lang in r.languages}
+    if p.identity.interpreter_needed and language.lower() not in spoken and not r.interpreter_available:
+        reasons.append(f"speaks {language} and needs an interpreter; {r.short_name} works in "
+                       f"{', '.join(r.languages)} only and offers no interpreter")
+    return reasons
+
+
+def match(case_or_patient: Case | Patient | Subject, need: str) -> MatchResult:
+    """Resources serving ``need``, split into eligible (soonest first) and ineligible with reasons.
+
+    Raises:
+        UnknownNameError: ``need`` is not a need domain of the taxonomy.
+    """
+    if need not in need_domains():
+        raise UnknownNameError("need domain", need, need_domains())
+    s = Subject.of(case_or_patient)
+    result = MatchResult(need=need)
+    for r in table().resources:
+        if need not in r.needs:
+            continue
+        reasons = ineligibility(s, r)
+        if reasons:
+            result.ineligible[r.id] = reasons
+        else:
+            result.eligible.append(r)
+    result.eligible.sort(key=lambda r: (r.delay_days, not r.has_capacity, r.id))
+    return result
