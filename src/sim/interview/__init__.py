@@ -1,0 +1,26 @@
+"""Interview simulation: questions by domain and style, rapport, disclosure of hidden facts,
+crisis paths with the actions they require, a transcript and engagement feedback.
+
+    >>> import sim
+    >>> iv = sim.interview.start(case, seed=0)          # doctest: +SKIP
+    >>> iv.ask("domestic_violence.empathic.1").text      # doctest: +SKIP
+
+The patient is synthetic; every reply is composed from the case (profile, chart, hidden facts).
+"""
+from __future__ import annotations
+
+from sim.interview.bank import STYLES, Question, question_bank
+from sim.interview.consistency import check_reply
+from sim.interview.crisis import CrisisItem
+from sim.interview.engine import Interview, start
+from sim.interview.errors import (
+    ActionTakenError, InterviewDataError, InterviewEndedError, InterviewError, TimeBudgetError,
+    UnknownQuestionError,
+)
+from sim.interview.models import ActionResult, Engagement, Reply, Turn
+
+__all__ = [
+    "STYLES", "ActionResult", "ActionTakenError", "CrisisItem", "Engagement", "Interview",
+    "InterviewDataError", "InterviewEndedError", "InterviewError", "Question", "Reply",
+    "TimeBudgetError", "Turn", "UnknownQuestionError", "check_reply", "question_bank", "start",
+]

@@ -1,0 +1,146 @@
+"""Crisis paths of an interview: which disclosures start a path, which actions it requires, and
+whether each was taken (and when). Rules come from ``sim/data/interview/crisis.yaml``."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sim.cases.model import Case
+from sim.tables import load_table
+
+Status = Literal["met", "missed", "pending"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CrisisPath(_Model):
+    label: str
+    required: list[str]
+    need_domains: list[str] = Field(default_factory=list)
+    risk: str | None = None
+    risk_levels: list[str] = Field(default_factory=list)
+    on_start: Literal["interpreter_needed"] | None = None
+    source: str
+
+
+class CssrsResult(_Model):
+    risk: Literal["none", "low", "moderate", "high"]
+    summary: str
+
+
+class CrisisFile(_Model):
+    paths: dict[str, CrisisPath]
+    cssrs: dict[int, CssrsResult]
+    cssrs_high_requires: list[str]
+
+
+@lru_cache(maxsize=1)
+def crisis_table() -> CrisisFile:
+    """The validated crisis-path rules (cached)."""
+    return load_table("interview/crisis.yaml", CrisisFile)
+
+
+class CrisisItem(_Model):
+    """One required action of a triggered crisis path, and how it went."""
+
+    path: str
+    label: str
+    action: str
+    triggered_minute: int
+    deadline_minute: int | None = Field(default=None, description="from the case key's within_minutes")
+    taken_minute: int | None = None
+    status: Status
+    note: str = ""
+
+
+class CrisisTracker:
+    """Records triggered crisis paths and the actions taken; computes each item's status."""
+
+    def __init__(self, case: Case, action_kinds: dict[str, str]) -> None:
+        self._case = case
+        self._table = crisis_table()
+        self._kinds = action_kinds
+        self.triggered: dict[str, int] = {}
+        self.extra_required: dict[str, list[str]] = {}
+        self.taken: dict[str, int] = {}
+        if case.patient.identity.interpreter_needed:
+            for name, path in self._table.paths.items():
+                if path.on_start == "interpreter_needed":
+                    self.triggered[name] = 0
+
+    def copy(self) -> "CrisisTracker":
+        """An independent copy (so a failed call can leave the original unchanged)."""
+        other = CrisisTracker.__new__(CrisisTracker)
+        other._case, other._table, other._kinds = self._case, self._table, self._kinds
+        other.triggered = dict(self.triggered)
+        other.extra_required = {k: list(v) for k, v in self.extra_required.items()}
+        other.taken = dict(self.taken)
+        return other
+
+    def trigger(self, path: str, minute: int) -> bool:
+        """Start ``path`` at ``minute`` unless already started; True if newly started."""
+        if path in self._table.paths and path not in self.triggered:
+            self.triggered[path] = minute
+            return True
+        return False
+
+    def on_facts(self, facts: list[tuple[str, str]], minute: int) -> list[str]:
+        """Start the paths that a reply's asserted facts call for; return the newly started."""
+        started: list[str] = []
+        hidden = {f.id: f for f in self._case.hidden_facts}
+        for kind, ref in facts:
+            if kind == "fact" and ref in hidden:
+                fact = hidden[ref]
+                names = [fact.crisis] if fact.crisis else []
+                names += [n for n, p in self._table.paths.items()
+                          if fact.reveals_risk and p.risk == fact.reveals_risk]
+                names += [n for n, p in self._table.paths.items()
+                          if fact.reveals_need in p.need_domains and self._risk_ok(p)]
+            elif kind == "need":
+                names = [n for n, p in self._table.paths.items() if ref in p.need_domains and self._risk_ok(p)]
+            else:
+                continue
+            started += [n for n in names if n and self.trigger(n, minute)]
+        return started
+
+    def _risk_ok(self, path: CrisisPath) -> bool:
+        if path.risk is None:
+            return True
+        risk = self._case.patient.profile.risk(path.risk)
+        return risk is not None and risk.level in path.risk_levels
+
+    def cssrs(self, minute: int) -> CssrsResult:
+        """The C-SSRS screener's result from the latent state; escalates the suicide path."""
+        result = self._table.cssrs[self._case.patient.latent.suicide]
+        if result.risk in ("moderate", "high"):
+            self.trigger("suicidal_ideation", minute)
+        if result.risk == "high":
+            extra = self.extra_required.setdefault("suicidal_ideation", [])
+            extra += [a for a in self._table.cssrs_high_requires if a not in extra]
+        return result
+
+    def status(self, now: int, ended: bool) -> list[CrisisItem]:
+        """Every required action of every triggered path, with status met, missed or pending."""
+        deadlines = {a.kind: a.within_minutes for a in self._case.key.critical_actions}
+        items: list[CrisisItem] = []
+        for name, minute in sorted(self.triggered.items(), key=lambda kv: (kv[1], kv[0])):
+            path = self._table.paths[name]
+            for action in [*path.required, *self.extra_required.get(name, [])]:
+                deadline = deadlines.get(self._kinds.get(action, action))
+                taken = self.taken.get(action)
+                note = ""
+                if taken is not None and (deadline is None or taken <= deadline):
+                    status: Status = "met"
+                elif taken is not None:
+                    status, note = "missed", f"taken at minute {taken}, after the {deadline}-minute limit"
+                elif ended or (deadline is not None and now > deadline):
+                    status, note = "missed", "not taken"
+                else:
+                    status = "pending"
+                items.append(CrisisItem(path=name, label=path.label, action=action, triggered_minute=minute,
+                                        deadline_minute=deadline, taken_minute=taken, status=status, note=note))
+        return items

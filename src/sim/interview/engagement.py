@@ -1,0 +1,52 @@
+"""Engagement measures of an interview (shares of open, reflective, empathic and poor
+questions, time used) with short feedback messages; thresholds in ``styles.yaml``."""
+from __future__ import annotations
+
+from sim.interview.bank import style_table
+from sim.interview.models import Engagement, Turn
+
+
+def engagement(turns: list[Turn], *, budget: int, minutes: int, rapport_start: int, rapport_end: int,
+               disclosed: int, undisclosed: int, ended: bool) -> Engagement:
+    """Measure the questions in ``turns`` and write feedback messages."""
+    styles = style_table().styles
+    fb = style_table().feedback
+    asked = [t.question for t in turns if t.kind == "question" and t.question is not None]
+    n = len(asked)
+
+    def share(*names: str) -> float:
+        return round(sum(q.style in names for q in asked) / n, 3) if n else 0.0
+
+    poor = [q.id for q in asked if styles[q.style].group == "poor"]
+    result = dict(
+        questions=n, open_share=share("open"), closed_share=share("closed"),
+        reflection_share=share("reflection"), empathic_share=share("empathic", "normalizing"),
+        oars_share=round(sum(styles[q.style].group == "oars" for q in asked) / n, 3) if n else 0.0,
+        poor_share=round(len(poor) / n, 3) if n else 0.0, poor_questions=poor, minutes_used=minutes,
+        budget_minutes=budget, rapport_start=rapport_start, rapport_end=rapport_end, disclosed=disclosed,
+    )
+    m, msgs = fb.messages, []
+    pct = {k: round(100 * result[k]) for k in ("open_share", "reflection_share", "empathic_share")}
+    if n < fb.min_questions:
+        msgs.append(m["few_questions"].format(questions=n))
+    if n:
+        if result["open_share"] < fb.open_share_min:
+            msgs.append(m["low_open"].format(open_pct=pct["open_share"], target_pct=round(100 * fb.open_share_min)))
+        else:
+            msgs.append(m["good_open"].format(open_pct=pct["open_share"]))
+        if result["reflection_share"] < fb.reflection_share_min:
+            msgs.append(m["low_reflection"].format(reflection_pct=pct["reflection_share"]))
+        if result["empathic_share"] < fb.empathic_share_min:
+            msgs.append(m["low_empathy"].format(empathic_pct=pct["empathic_share"]))
+        if poor:
+            msgs.append(m["poor"].format(poor=len(poor), poor_ids=", ".join(poor)))
+        if not any(q.style == "summarizing" for q in asked):
+            msgs.append(m["no_summary"])
+    if rapport_end < rapport_start:
+        msgs.append(m["rapport_down"].format(start=rapport_start, end=rapport_end))
+    elif rapport_end > rapport_start:
+        msgs.append(m["rapport_up"].format(start=rapport_start, end=rapport_end))
+    if ended and undisclosed:
+        msgs.append(m["undisclosed"])
+    msgs.append(m["over_time"].format(minutes=minutes, budget=budget))
+    return Engagement(**result, messages=msgs)

@@ -1,0 +1,156 @@
+"""Reply templates of the simulated patient (``sim/data/interview/replies.yaml``), validated
+at load: every placeholder must be one the engine fills from the case."""
+from __future__ import annotations
+
+import string
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from sim.model.taxonomy import need_domains, risk_kinds
+from sim.tables import load_table
+
+PLACEHOLDERS = frozenset({
+    "evidence", "evidence_lc", "statement", "voice", "opening", "opening_lc", "strength",
+    "diagnosis", "rating", "name", "strength_lc",
+})
+EMOTIONS = frozenset({
+    "neutral", "sad", "tearful", "guarded", "irritated", "anxious", "frightened", "ashamed",
+    "relieved", "hesitant", "confused",
+})
+
+
+class Template(BaseModel):
+    """One reply line: its text, the emotion shown, whether it asks the student a question."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    text: str
+    emotion: str = "neutral"
+    asks_back: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        return {"text": value} if isinstance(value, str) else value
+
+    @field_validator("text")
+    @classmethod
+    def _placeholders(cls, value: str) -> str:
+        for _, field, _, _ in string.Formatter().parse(value):
+            if field is not None and field not in PLACEHOLDERS:
+                raise ValueError(f"unknown placeholder {{{field}}} in {value!r}; allowed: {sorted(PLACEHOLDERS)}")
+        return value
+
+    @field_validator("emotion")
+    @classmethod
+    def _emotion(cls, value: str) -> str:
+        if value not in EMOTIONS:
+            raise ValueError(f"unknown emotion {value!r}; allowed: {sorted(EMOTIONS)}")
+        return value
+
+
+Lines = list[Template]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NeedLines(_Model):
+    detail: Template
+    open: Lines
+    closed: Lines
+    guarded: Lines
+    judged: Lines
+    scaling: Lines
+    heavy: Lines
+
+
+class DisclosureLines(_Model):
+    leads: list[str]
+    emotion_crisis: list[str]
+    emotion: list[str]
+
+
+class DeflectionLines(_Model):
+    low_rapport: Lines
+    closed: Lines
+    more: Lines
+    judged: Lines
+    by_domain: dict[str, Lines] = Field(default_factory=dict)
+
+
+class DenialLines(_Model):
+    open: Lines
+    closed: Lines
+    judged: Lines
+    by_domain: dict[str, Lines]
+
+
+class Voices(_Model):
+    mild: list[str]
+    severe: list[str]
+
+
+class GeneralLines(_Model):
+    opening: Lines
+    diagnosis: Lines
+    strength: Lines
+    closed: Lines
+    leading: Lines
+    summary: Lines
+    summary_empty: Lines
+    scaling: Lines
+    judged: Lines
+
+
+class DenialBlock(_Model):
+    latent: dict[str, int] = Field(default_factory=dict)
+    risks: list[str] = Field(default_factory=list)
+
+    @field_validator("risks")
+    @classmethod
+    def _risks(cls, value: list[str]) -> list[str]:
+        bad = [r for r in value if r not in risk_kinds()]
+        if bad:
+            raise ValueError(f"unknown risk(s) {bad}; allowed: {risk_kinds()}")
+        return value
+
+
+class RepliesFile(_Model):
+    leads: list[str]
+    need: NeedLines
+    disclosure: DisclosureLines
+    deflection: DeflectionLines
+    denial: DenialLines
+    voices: dict[str, Voices]
+    general: GeneralLines
+    jargon_confused: Lines
+    double_barrelled_leads: list[str]
+    language_barrier: Lines
+    repeat_leads: list[str]
+    denial_blocked_when: dict[str, DenialBlock]
+
+    @model_validator(mode="after")
+    def _domains(self) -> "RepliesFile":
+        domains = set(need_domains())
+        for name, keys in (("voices", set(self.voices)), ("denial.by_domain", set(self.denial.by_domain)),
+                           ("deflection.by_domain", set(self.deflection.by_domain)),
+                           ("denial_blocked_when", set(self.denial_blocked_when))):
+            unknown = sorted(keys - domains)
+            if unknown:
+                raise ValueError(f"{name}: unknown need domain(s) {unknown}")
+        missing = sorted(domains - set(self.voices))
+        if missing:
+            raise ValueError(f"voices: no lines for need domain(s) {missing}")
+        for emotion in (*self.disclosure.emotion, *self.disclosure.emotion_crisis):
+            if emotion not in EMOTIONS:
+                raise ValueError(f"disclosure: unknown emotion {emotion!r}; allowed: {sorted(EMOTIONS)}")
+        return self
+
+
+@lru_cache(maxsize=1)
+def replies() -> RepliesFile:
+    """The validated reply templates (cached)."""
+    return load_table("interview/replies.yaml", RepliesFile)
