@@ -183,6 +183,7 @@ class Driven(_Model):
 class Synthesis(_Model):
     """Parameters of response synthesis from the latent state (teaching assumptions unless cited)."""
 
+    method: Literal["band", "derived", "dependencies", "ahc_hrsn", "cssrs"]
     note: str = ""
     latent: str | None = None
     totals_by_level: list[tuple[int, int]] = Field(default_factory=list)
