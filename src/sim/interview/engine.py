@@ -125,6 +125,11 @@ class Interview:
         return [q for q in question_bank().values()
                 if (domain is None or q.domain == domain) and (style is None or q.style == style)]
 
+    @property
+    def actions_taken(self) -> dict[str, int]:
+        """Actions taken so far: id -> interview minute."""
+        return dict(self._crisis.taken)
+
     @staticmethod
     def actions() -> dict[str, str]:
         """Actions the student can take: id -> label."""

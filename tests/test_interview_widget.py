@@ -1,0 +1,57 @@
+"""The interview panel driven through its Python API (no browser)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from test_interview import ipv_case, make_case
+
+from sim.widgets.interview_panel import InterviewPanel
+
+
+def test_panel_asks_shows_reply_rapport_time_and_disclosures():
+    panel = InterviewPanel(ipv_case(), seed=3)
+    assert "I just want to get home" in panel.conversation.value
+    assert panel.rapport.value == panel.interview.rapport
+    panel.domain.value = "domestic_violence"
+    panel.style.value = "empathic"
+    assert [v for _, v in panel.question.options] == ["domestic_violence.empathic.1"]
+    for domain, style in [("general", "empathic"), ("general", "reflection"), ("domestic_violence", "reflection"),
+                          ("domestic_violence", "empathic"), ("domestic_violence", "open")]:
+        panel.domain.value, panel.style.value = domain, style
+        panel.ask_button.click()
+    assert panel.error.value == ""
+    assert "Tell me about your relationship" in panel.conversation.value
+    assert "pushed me down the stairs" in panel.disclosed.value
+    assert panel.rapport.value == panel.interview.rapport > panel.interview.rapport_start
+    assert f"{panel.interview.minutes_used} of 45" in panel.time_label.value
+    assert len(panel.interview.transcript) == 5
+
+
+def test_panel_actions_end_and_inline_errors():
+    panel = InterviewPanel(make_case(), seed=0, budget_minutes=2)
+    panel.action_buttons["private_setting"].click()
+    assert panel.action_buttons["private_setting"].disabled
+    assert "private setting" in panel.conversation.value.lower()
+    panel.ask_button.click()   # general.open.1 takes 2 minutes: budget now spent
+    panel.ask_button.click()
+    assert "time budget" in panel.error.value
+    panel.end_button.click()
+    assert "Feedback" in panel.feedback.value and "You used" in panel.feedback.value
+    assert panel.ask_button.disabled and panel.end_button.disabled
+    panel.ask()
+    assert "ended" in panel.error.value
+
+
+def test_panel_empty_filter_reports_inline():
+    panel = InterviewPanel(make_case(), seed=0)
+    panel.domain.value, panel.style.value = "grief_end_of_life", "scaling"
+    assert panel.question.options == ()
+    panel.ask_button.click()
+    assert "Choose a question" in panel.error.value
+
+
+def test_engine_does_not_import_widgets():
+    code = ("import sys, sim.interview; sim.interview.start; "
+            "assert 'ipywidgets' not in sys.modules, 'engine imported ipywidgets'")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).returncode == 0
