@@ -17,10 +17,12 @@ from sim.model.patient import (
     LatentState, MedicalContext, Need, Patient, PsychosocialProfile, Risk,
 )
 
+COUNTY_STATES = {"Aldren County": "OH", "Brisbey County": "PA", "Fallowmere County": "GA",
+                 "Kessington County": "MD"}
 ADL_ITEMS = ["bathing", "dressing", "toileting", "transferring", "continence", "feeding"]
 
 
-def make_patient(*, age: int = 45, sex: str = "female", county: str = "Alder County", fpl: int = 100,
+def make_patient(*, age: int = 45, sex: str = "female", county: str = "Aldren County", state: str = "OH", fpl: int = 100,
                  insurance: str = "uninsured", household_size: int = 2,
                  needs: dict[str, int] | None = None, risks: dict[str, str] | None = None,
                  latent: dict[str, int] | None = None, prognosis: str = "good", adl: int = 0,
@@ -52,7 +54,7 @@ def make_patient(*, age: int = 45, sex: str = "female", county: str = "Alder Cou
                           language=language, interpreter_needed=interpreter, race="white",
                           ethnicity="not hispanic", veteran=False),
         contact=Contact(phone="(555) 555-0199", email="alex@example.org"),
-        address=Address(street="1 Elm St", city="Alderton", county=county, state="WP", zip_code="00001"),
+        address=Address(street="1 Elm St", city="Alderton", county=county, state=state, zip_code="00001"),
         economics=Economics(insurance=insurance, household_size=household_size,
                             household_income=fpl * 200, fpl_percent=fpl, employment="unemployed",
                             education="high school"),
@@ -108,10 +110,11 @@ def random_case(rng: np.random.Generator, i: int = 0) -> Case:
     age = int(rng.integers(22, 90))
     risks = {"suicide": "high"} if latent["suicide"] >= 3 else {}
     insurance = str(rng.choice(["medicare" if age >= 65 else "medicaid", "uninsured", "private"]))
+    county = str(rng.choice(list(COUNTY_STATES)))
     critical = ("cssrs_today", "safety_plan") if latent["suicide"] >= 2 else ()
     critical += ("private_setting", "ipv_safety_planning") if latent["ipv"] >= 1 else ()
     patient = make_patient(
-        age=age, county=str(rng.choice(["Alder County", "Birch County", "Cedar County"])),
+        age=age, county=county, state=COUNTY_STATES[county],
         fpl=int(rng.integers(40, 300)), insurance=insurance, needs=needs, risks=risks, latent=latent,
         adl=adl, mobility="walker" if adl else "independent", caregiver=bool(rng.random() < 0.5),
         abusive_partner=latent["ipv"] >= 2, prognosis=str(rng.choice(["good", "guarded", "poor"])),

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sim.errors import UnknownNameError
 from sim.interventions import Subject
 from sim.model.taxonomy import need_domains
-from sim.tables import load_table
+from sim.tables import load_table, read_yaml
 
 if TYPE_CHECKING:
     from sim.cases.model import Case
@@ -113,6 +113,8 @@ class Eligibility(_Model):
     income_source: str | None = None
     income_waived_for: list[Insurance] = Field(default_factory=list)
     insurance: list[Insurance] | None = None
+    states: list[str] | None = Field(default=None, description="offered only in these states")
+    state_reason: str | None = Field(default=None, description="why not elsewhere; may use {state}")
     requires: list[str] = Field(default_factory=list)
 
     @field_validator("requires")
@@ -164,8 +166,7 @@ class Resource(_Model):
 
 class Directory(_Model):
     synthetic: Literal[True]
-    counties: list[str]
-    state: str
+    service_areas: dict[str, list[str]]
     resources: list[Resource]
 
     @model_validator(mode="after")
@@ -173,11 +174,13 @@ class Directory(_Model):
         ids = [r.id for r in self.resources]
         if len(ids) != len(set(ids)):
             raise ValueError("resource ids must be unique")
-        known = {_county_key(c) for c in self.counties} | {"all"}
-        for r in self.resources:
-            for c in r.counties:
-                if _county_key(c) not in known:
-                    raise UnknownNameError(f"county of resource {r.id!r}", c, [*self.counties, "all"])
+        allowed = [*counties(), "all"]
+        known = {_county_key(c) for c in allowed}
+        named = [c for area in self.service_areas.values() for c in area]
+        named += [c for r in self.resources for c in r.counties]
+        for c in named:
+            if _county_key(c) not in known:
+                raise UnknownNameError("county", c, allowed)
         return self
 
 
@@ -215,8 +218,8 @@ def directory() -> list[Resource]:
 
 
 def counties() -> list[str]:
-    """The fictional counties the directory serves."""
-    return list(table().counties)
+    """The fictional counties of the patient generator (``generation/places.yaml``), the one list."""
+    return [c["name"] for c in read_yaml("generation/places.yaml")["counties"]]
 
 
 @lru_cache(maxsize=1)
@@ -240,6 +243,10 @@ def ineligibility(case_or_patient: Case | Patient | Subject, resource: Resource 
     reasons: list[str] = []
     if "all" not in r.counties and _county_key(p.address.county) not in {_county_key(c) for c in r.counties}:
         reasons.append(f"lives in {p.address.county}; {r.short_name} serves {' and '.join(r.counties)} only")
+    if e.states is not None and p.address.state not in e.states:
+        why = (e.state_reason or "{name} is offered only in " + ", ".join(e.states)).format(
+            state=p.address.state, name=r.short_name)
+        reasons.append(f"lives in {p.address.state}: {why}")
     age = p.identity.age
     if e.min_age is not None and age < e.min_age:
         reasons.append(f"age {age} is below the minimum age of {e.min_age} for {r.short_name}")
