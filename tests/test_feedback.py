@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import sys
-import types
 from datetime import date
 
 import pytest
 
+from sim import resources
 from sim.cases.model import Case
 from sim.feedback import Feedback, assess, review, review_plan
 
@@ -19,7 +18,7 @@ def make_case(**key_overrides: object) -> Case:
                      "language": "English", "interpreter_needed": False, "race": "White",
                      "ethnicity": "Hispanic or Latino", "veteran": False},
         "contact": {"phone": "(555) 555-0142", "email": "rosa.testa@example.org"},
-        "address": {"street": "12 Elm St", "city": "Springfield", "county": "Greene", "state": "IL",
+        "address": {"street": "12 Elm St", "city": "Springfield", "county": resources.counties()[0], "state": "IL",
                     "zip_code": "62701"},
         "economics": {"insurance": "medicaid", "household_size": 2, "household_income": 14000,
                       "fpl_percent": 70, "employment": "unemployed", "education": "high school"},
@@ -100,65 +99,12 @@ def good_plan() -> dict:
              "measure": "PHQ-9 below 10", "target_date": "2027-02-01"},
         ],
         "interventions": ["social_systems_management", "counseling"],
-        "referrals": [{"resource": "city_food_pantry", "need": "food_insecurity"},
-                      {"resource": "counseling_center", "need": "emotional_distress"}],
+        "referrals": [{"resource": "snap_office", "need": "food_insecurity"},
+                      {"resource": "community_mental_health", "need": "emotional_distress"}],
         "actions": ["cssrs_today"],
         "follow_up_days": 7,
         "discharge": "home",
     }
-
-
-class _Resource:
-    def __init__(self, rid: str, name: str, needs: list[str], max_fpl: int | None = None) -> None:
-        self.id, self.name, self.needs, self.max_fpl = rid, name, needs, max_fpl
-
-
-class _Match:
-    def __init__(self, eligible: list, ineligible: list) -> None:
-        self.eligible, self.ineligible = eligible, ineligible
-
-
-def _stand_in_resources() -> types.ModuleType:
-    """A stand-in directory with the shape of sim.resources (get, match)."""
-    from sim.errors import UnknownNameError
-
-    directory = {
-        "city_food_pantry": _Resource("city_food_pantry", "City Food Pantry", ["food_insecurity"]),
-        "snap": _Resource("snap", "SNAP", ["food_insecurity"], max_fpl=130),
-        "senior_meals": _Resource("senior_meals", "Senior Meals on Wheels", ["food_insecurity"]),
-        "counseling_center": _Resource("counseling_center", "Community Counseling Center", ["emotional_distress"]),
-    }
-    mod = types.ModuleType("sim.resources")
-
-    def get(rid: str) -> _Resource:
-        if rid not in directory:
-            raise UnknownNameError("resource", rid, directory)
-        return directory[rid]
-
-    def match(patient, need):  # noqa: ANN001, ANN202
-        eligible, ineligible = [], []
-        for r in directory.values():
-            if need not in r.needs:
-                continue
-            if r.id == "senior_meals" and patient.identity.age < 60:
-                ineligible.append(types.SimpleNamespace(
-                    resource=r, reasons=[f"age 60 or older (she is {patient.identity.age})"]))
-            elif r.max_fpl is not None and patient.economics.fpl_percent > r.max_fpl:
-                ineligible.append(types.SimpleNamespace(resource=r, reasons=["income above limit"]))
-            else:
-                eligible.append(r)
-        return _Match(eligible, ineligible)
-
-    mod.get, mod.match = get, match
-    return mod
-
-
-@pytest.fixture(autouse=True)
-def resources_directory(monkeypatch: pytest.MonkeyPatch) -> None:
-    try:
-        import sim.resources  # noqa: F401
-    except ImportError:
-        monkeypatch.setitem(sys.modules, "sim.resources", _stand_in_resources())
 
 
 def messages(fb: Feedback, kind: str | None = None) -> str:
@@ -242,23 +188,23 @@ def test_recommended_intervention_missing_gives_the_rationale():
 
 
 def test_ineligible_referral_gives_the_reason_and_names_eligible_options():
-    plan = {**good_plan(), "referrals": [{"resource": "senior_meals", "need": "food_insecurity"},
-                                         {"resource": "counseling_center", "need": "emotional_distress"}]}
+    plan = {**good_plan(), "referrals": [{"resource": "home_delivered_meals", "need": "food_insecurity"},
+                                         {"resource": "community_mental_health", "need": "emotional_distress"}]}
     fb = review_plan(make_case(), plan)
     text = messages(fb, "missed")
-    assert "not eligible for Senior Meals on Wheels" in text and "age 60 or older" in text
+    assert "not eligible for home-delivered meals" in text and "age 58 is below the minimum age of 60" in text
     assert "No eligible referral for food insecurity" in text
     assert fb.score < 100
 
 
 def test_unknown_resource_is_a_message_and_the_rest_is_still_scored():
-    plan = {**good_plan(), "referrals": [{"resource": "food_pantri", "need": "food_insecurity"},
-                                         {"resource": "city_food_pantry", "need": "food_insecurity"},
-                                         {"resource": "counseling_center", "need": "emotional_distress"}]}
+    plan = {**good_plan(), "referrals": [{"resource": "snap_ofice", "need": "food_insecurity"},
+                                         {"resource": "snap_office", "need": "food_insecurity"},
+                                         {"resource": "community_mental_health", "need": "emotional_distress"}]}
     fb = review_plan(make_case(), plan)
     err = fb.by_kind("error")
-    assert len(err) == 1 and "'food_pantri'" in err[0].message
-    assert "Referral to City Food Pantry" in messages(fb, "praise")
+    assert len(err) == 1 and "'snap_ofice'" in err[0].message and "did you mean 'snap_office'" in err[0].message
+    assert "Referral to SNAP" in messages(fb, "praise")
     assert fb.score == 100.0
 
 

@@ -69,13 +69,21 @@ def score_interventions(case: Case, plan: CarePlan) -> list[FeedbackItem]:
             items.append(FeedbackItem(category="interventions", kind="warning",
                                       message=f"{_iv_label(iv)} does not answer any of this case's key needs; "
                                               f"it costs time the patient's priorities need."))
-    seen = set(contra)
-    for iv, reason in practice.extra_contraindications(case, plan):
-        if iv in seen:
-            continue
-        seen.add(iv)
-        items.append(FeedbackItem(category="interventions", kind="missed", earned=-weights.contraindicated,
-                                  message=f"{_iv_label(iv)} as planned is contraindicated: {reason}"))
+    for concern in practice.catalogue_concerns(case, plan):
+        if concern.prerequisite is not None:
+            if concern.prerequisite in {a.kind for a in key.critical_actions}:
+                continue  # already scored (and capped) as a critical action
+            items.append(FeedbackItem(category="interventions", kind="warning",
+                                      message=f"{_iv_label(str(concern.intervention))} needs "
+                                              f"{concern.prerequisite!r} in the plan's actions: {concern.reason}."))
+        elif concern.intervention in contra:
+            continue  # the key's own rationale was given above
+        else:
+            what = (_iv_label(concern.intervention) + " as planned" if concern.intervention
+                    else f"Discharge to {str(concern.discharge).replace('_', ' ')}")
+            cite = f" ({concern.source})" if concern.source else ""
+            items.append(FeedbackItem(category="interventions", kind="missed", earned=-weights.contraindicated,
+                                      message=f"{what} is contraindicated: {concern.reason.rstrip('.')}{cite}."))
     return items
 
 

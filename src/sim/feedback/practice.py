@@ -1,5 +1,5 @@
 """Thin adapters over the practice-engine modules the feedback consults: the community resource
-directory (``sim.resources``) and the intervention catalogue (``sim.interventions``).
+directory (:mod:`sim.resources`) and the intervention catalogue (:mod:`sim.interventions`).
 
 Feedback must never fail because one of them rejects a value: each adapter turns a
 :class:`sim.errors.SimError` into a message.
@@ -7,35 +7,10 @@ Feedback must never fail because one of them rejects a value: each adapter turns
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from sim.cases.model import Case
 from sim.errors import SimError
 from sim.plan import CarePlan
-
-
-def _get(obj: Any, *names: str) -> Any:
-    for name in names:
-        value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
-        if value is not None:
-            return value
-    return None
-
-
-def _rid(obj: Any) -> str:
-    if isinstance(obj, str):
-        return obj
-    inner = _get(obj, "resource")
-    if inner is not None and not isinstance(inner, str):
-        return _rid(inner)
-    return str(_get(obj, "id", "resource_id", "resource"))
-
-
-def _name(obj: Any) -> str:
-    inner = _get(obj, "resource")
-    if inner is not None and not isinstance(inner, str):
-        return _name(inner)
-    return str(_get(obj, "name", "label", "id") or obj)
 
 
 @dataclass
@@ -54,66 +29,69 @@ class ReferralCheck:
 
 def check_referral(case: Case, resource_id: str, need: str) -> ReferralCheck:
     """Look a referral up in the directory and match it to the patient for ``need``."""
-    try:
-        from sim import resources  # noqa: PLC0415 - practice engine, imported on use
+    from sim import resources  # noqa: PLC0415 - practice engine, imported on use
 
+    try:
         resource = resources.get(resource_id)
-    except ImportError:
-        return ReferralCheck(resource_id=resource_id, known=False,
-                             unknown_message="the community resource directory is not available")
     except SimError as exc:
         return ReferralCheck(resource_id=resource_id, known=False, unknown_message=str(exc))
-    check = ReferralCheck(resource_id=resource_id, name=_name(resource))
+    check = ReferralCheck(resource_id=resource_id, name=resource.short_name)
+    if need not in resource.needs:
+        check.serves_need = False
+        check.reasons = [f"it serves {', '.join(n.replace('_', ' ') for n in resource.needs)}"]
+        return check
     try:
-        result = resources.match(case.patient, need)
+        result = resources.match(case, need)
     except SimError as exc:
         check.serves_need, check.reasons = False, [str(exc)]
         return check
-    eligible = list(_get(result, "eligible") or [])
-    ineligible = list(_get(result, "ineligible") or [])
-    check.alternatives = [_name(r) for r in eligible[:2]]
-    if any(_rid(r) == resource_id for r in eligible):
+    check.alternatives = [r.short_name for r in result.eligible[:2]]
+    if any(r.id == resource_id for r in result.eligible):
         check.eligible = True
-        return check
-    for entry in ineligible:
-        if _rid(entry) == resource_id:
-            reasons = _get(entry, "reasons", "reason")
-            if reasons is None and isinstance(entry, tuple) and len(entry) > 1:
-                reasons = entry[1]
-            check.reasons = [reasons] if isinstance(reasons, str) else [str(r) for r in reasons or []]
-            return check
-    check.serves_need = False
+    else:
+        check.reasons = list(result.ineligible.get(resource_id, []))
     return check
 
 
 def eligible_for(case: Case, need: str) -> list[str] | None:
-    """Names of resources the patient is eligible for, for ``need``; None if none is listed."""
+    """Short names of the resources the patient is eligible for, for ``need``.
+
+    None when the directory lists no resource at all for that need (no referral is expected).
+    """
+    from sim import resources  # noqa: PLC0415
+
     try:
-        from sim import resources  # noqa: PLC0415
-
-        result = resources.match(case.patient, need)
-    except (SimError, ImportError):
+        result = resources.match(case, need)
+    except SimError:
         return None
-    eligible = list(_get(result, "eligible") or [])
-    ineligible = list(_get(result, "ineligible") or [])
-    if not eligible and not ineligible:
+    if not result.eligible and not result.ineligible:
         return None
-    return [_name(r) for r in eligible]
+    return [r.short_name for r in result.eligible]
 
 
-def extra_contraindications(case: Case, plan: CarePlan) -> list[tuple[str, str]]:
-    """(intervention id, reason) for each contraindication the catalogue finds in the plan."""
+@dataclass
+class Concern:
+    """A contraindication or unmet prerequisite the catalogue finds in a plan."""
+
+    intervention: str | None
+    discharge: str | None
+    reason: str
+    source: str = ""
+    prerequisite: str | None = None
+
+
+def catalogue_concerns(case: Case, plan: CarePlan) -> list[Concern]:
+    """Contraindications (catalogue rules, not the case key's) and unmet prerequisites."""
+    from sim import interventions  # noqa: PLC0415
+
+    out: list[Concern] = []
     try:
-        from sim import interventions  # noqa: PLC0415
-
-        found = interventions.contraindications(case, plan)
-    except ImportError:
-        return []
+        for c in interventions.contraindications(case, plan):
+            if c.rule != "case_key":
+                out.append(Concern(intervention=c.intervention, discharge=c.discharge,
+                                   reason=c.reason, source=c.source))
+        for u in interventions.unmet_prerequisites(case, plan):
+            out.append(Concern(intervention=u.intervention, discharge=None, reason=u.text, prerequisite=u.action))
     except SimError as exc:
-        return [("plan", str(exc))]
-    out = []
-    for entry in found or []:
-        iv = _get(entry, "intervention", "intervention_id", "id")
-        reason = _get(entry, "reason", "message", "rationale", "text")
-        out.append((str(iv), str(reason or "")))
+        out.append(Concern(intervention=None, discharge=None, reason=str(exc)))
     return out
