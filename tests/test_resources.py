@@ -55,7 +55,7 @@ def test_hospice_needs_a_terminal_prognosis():
 
 def test_county_and_age_limits():
     south = make_patient(county="Kessington County", state="MD", fpl=100)
-    reasons = ineligibility(south, "aldren_food_bank")
+    reasons = ineligibility(south, "alder_food_bank")
     assert len(reasons) == 1 and reasons[0].startswith("lives in Kessington County; the Aldren Valley Food Bank serves")
     assert ineligibility(south, "kessington_food_pantry") == []
     young = ineligibility(make_patient(age=45, mobility="wheelchair"), "home_delivered_meals")
