@@ -61,8 +61,8 @@ class _NoAliasLoader(yaml.SafeLoader):
         event = self.peek_event()
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise _Refused("YAML anchors are not allowed in case files "
-                           f"(got &{anchor}); write the value out in full", event.start_mark)
+            raise _Refused("YAML aliases are not allowed in case files "
+                           f"(got the anchor &{anchor}); write the value out in full", event.start_mark)
         return super().compose_node(parent, index)
 
 
@@ -159,6 +159,12 @@ def _build(loader: yaml.SafeLoader, node: Any, path: FieldPath, source: Source,
            problems: list[Problem]) -> Any:
     """Construct Python data from ``node`` while recording the position of every key and value."""
     source.values[path] = _mark(node.start_mark)
+    standard = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
+    if type(node) in standard and node.tag != standard[type(node)]:
+        problems.append(Problem(source.file, *_mark(node.start_mark), dotted(path),
+                                f"cannot read this value: tag {node.tag!r} is not allowed "
+                                "(allowed: plain mappings, lists and values)"))
+        return None
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:

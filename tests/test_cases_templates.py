@@ -1,0 +1,142 @@
+"""Templates: specs drawn deterministically from the seed, placeholders, `case new`."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from sim.cases import CaseFileError, load_case, validate_file
+from sim.cases.source import parse_text
+from sim.cases.template import lookup, resolve
+from sim.cases.writing import concrete_from_template, new_from_template
+
+FIXTURES = Path(__file__).parent / "fixtures" / "cases"
+TEMPLATE = FIXTURES / "template.yaml"
+
+
+def draw(text: str, seed: int = 0):
+    source, problems = parse_text(text.encode(), "t.yaml")
+    assert source is not None and not problems
+    return resolve(source.data, seed, source)
+
+
+def test_template_is_valid():
+    assert validate_file(TEMPLATE) == []
+
+
+def test_same_seed_gives_the_same_case():
+    assert load_case(TEMPLATE, seed=11) == load_case(TEMPLATE, seed=11)
+
+
+def test_different_seeds_give_different_cases():
+    cases = [load_case(TEMPLATE, seed=s) for s in range(8)]
+    distinct = {c.model_dump_json() for c in cases}
+    assert len(distinct) >= 6
+    names = {c.patient.identity.given_name for c in cases}
+    assert len(names) >= 3
+
+
+def test_the_files_seed_is_the_default():
+    assert load_case(TEMPLATE) == load_case(TEMPLATE, seed=7)
+
+
+def test_drawn_values_respect_their_specs():
+    for seed in range(30):
+        case = load_case(TEMPLATE, seed=seed)
+        assert 66 <= case.patient.identity.age <= 94
+        assert case.patient.economics.insurance in ("medicare", "dual")
+        assert case.patient.medical.prognosis in ("guarded", "poor")
+        need = case.patient.profile.need("caregiver_strain")
+        assert need is not None and 0.1 <= need.disclosure_difficulty <= 0.4
+        assert case.hidden_facts[0].min_rapport in (40, 50, 60)
+
+
+def test_placeholders_are_filled_from_the_patient():
+    case = load_case(TEMPLATE, seed=3)
+    assert case.opening_statement == (f"I'm {case.patient.identity.given_name}. "
+                                      f"I don't want to be a bother to {case.patient.family[0].name}.")
+    assert "{" not in case.opening_statement
+
+
+def test_unknown_placeholder_is_a_problem_with_a_suggestion(tmp_path):
+    text = TEMPLATE.read_text().replace("{patient.identity.given_name}", "{patient.identity.givn_name}")
+    path = tmp_path / "t.yaml"
+    path.write_text(text)
+    problems = [str(p) for p in validate_file(path)]
+    assert len(problems) == 1
+    assert "opening_statement: unknown placeholder {patient.identity.givn_name}" in problems[0]
+    assert "did you mean 'given_name'" in problems[0]
+
+
+def test_between_kinds():
+    data, problems = draw("a: {between: [1, 3]}\nb: {between: [0.5, 1.25]}\n"
+                          "c: {between: [2020-01-01, 2020-01-31]}\nd: {between: ['2021-02-01', '2021-02-03']}\n")
+    assert not problems
+    assert isinstance(data["a"], int) and 1 <= data["a"] <= 3
+    assert isinstance(data["b"], float) and 0.5 <= data["b"] <= 1.25
+    assert date(2020, 1, 1) <= data["c"] <= date(2020, 1, 31)
+    assert date(2021, 2, 1) <= data["d"] <= date(2021, 2, 3)
+
+
+def test_integer_bounds_are_inclusive():
+    seen = {draw("a: {between: [1, 3]}\n", seed)[0]["a"] for seed in range(60)}
+    assert seen == {1, 2, 3}
+
+
+def test_weights_follow_their_proportions():
+    picks = [draw("a: {weights: {x: 9, y: 1, z: 0}}\n", seed)[0]["a"] for seed in range(300)]
+    assert "z" not in picks
+    assert 0.8 < picks.count("x") / len(picks) < 0.97
+
+
+def test_nested_specs_and_lists_resolve():
+    data, problems = draw("a: {choice: [{between: [5, 6]}]}\nb: [{choice: [p]}, 2]\n")
+    assert not problems and data["a"] in (5, 6) and data["b"] == ["p", 2]
+
+
+def test_key_order_does_not_change_the_draw():
+    one, _ = draw("a: {between: [0, 1000]}\nb: {between: [0, 1000]}\n", 5)
+    two, _ = draw("b: {between: [0, 1000]}\na: {between: [0, 1000]}\n", 5)
+    assert one == two
+
+
+@pytest.mark.parametrize("spec,fragment", [
+    ("{between: [3, 1]}", "low <= high"),
+    ("{between: [1]}", "list of two"),
+    ("{between: [a, b]}", "two integers, two numbers or two ISO dates"),
+    ("{choice: []}", "non-empty list"),
+    ("{weights: {x: -1}}", "must be a number >= 0"),
+    ("{weights: {x: 0}}", "must not all be 0"),
+    ("{choice: [a], weights: {b: 1}}", "exactly one key"),
+])
+def test_malformed_specs_are_problems(spec, fragment):
+    _, problems = draw(f"x: 1\nage: {spec}\n")
+    assert len(problems) == 1 and fragment in problems[0].message
+    assert problems[0].line == 2 and problems[0].path.startswith("age")
+
+
+def test_lookup_reaches_properties_and_list_items():
+    case = load_case(FIXTURES / "valid_full.yaml")
+    assert lookup(case.patient, "patient.identity.name") == "Ruth Calder"
+    assert lookup(case.patient, "patient.family.0.relation") == "daughter"
+    with pytest.raises(LookupError, match="use an index"):
+        lookup(case.patient, "patient.family.3.name")
+
+
+def test_case_new_writes_a_concrete_case_that_loads_the_same(tmp_path):
+    out = tmp_path / "drawn.yaml"
+    new_from_template(TEMPLATE, 21, out)
+    text = out.read_text()
+    assert text.startswith("# Synthetic case drawn from template.yaml with seed 21")
+    assert "between" not in text and "choice" not in text and "template:" not in text
+    assert validate_file(out) == []
+    assert load_case(out) == load_case(TEMPLATE, seed=21)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_case_new_refuses_a_broken_template(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(TEMPLATE.read_text().replace("{between: [66, 94]}", "{between: [94, 66]}"))
+    with pytest.raises(CaseFileError, match="low <= high"):
+        concrete_from_template(bad, 1)
