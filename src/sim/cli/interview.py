@@ -1,0 +1,134 @@
+"""``sim interview CASE``: interview a case's synthetic patient in the terminal.
+
+Numbered questions of the current topic; type a number to ask it, ``t`` to change topic, ``a``
+for actions, ``e`` to end (also at end of input). ``--script`` runs question and action ids
+given on the command line instead, for demonstrations and tests.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, TextIO
+
+from sim.errors import SimError
+
+HELP = "number: ask that question | t: change topic | a: actions | e: end | ?: help"
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``interview`` command."""
+    parser = subparsers.add_parser(
+        "interview", help="interview a case's synthetic patient in the terminal",
+        description="Interview the synthetic patient of a case: numbered questions by topic; "
+                    "type a number to ask. " + HELP)
+    parser.add_argument("case", metavar="CASE", help="case file or library id")
+    parser.add_argument("--seed", type=int, default=0, help="decides the wording of replies (default 0)")
+    parser.add_argument("--budget", type=int, default=None, metavar="MINUTES", help="time budget (default 45)")
+    parser.add_argument("--script", default=None, metavar="IDS",
+                        help="comma-separated question or action ids to run without prompting")
+    parser.add_argument("--transcript", action="store_true", help="print the Markdown transcript at the end")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, stdin: TextIO | None = None, out: TextIO | None = None) -> int:
+    """Handler: load the case, run the interview (scripted or interactive), print feedback."""
+    from sim.cases import load_case
+    from sim.interview import start
+
+    stdin, out = stdin or sys.stdin, out or sys.stdout
+    case = load_case(args.case)
+    iv = start(case, seed=args.seed, budget_minutes=args.budget)
+    script = None
+    if args.script is not None:
+        script = [s.strip() for s in args.script.split(",") if s.strip()]
+        _check_script(iv, script)
+    print(f"{iv.title}\n(synthetic patient: a simulation, not a real person)\n", file=out)
+    print(f"Patient: {iv.opening}\n", file=out)
+    if script is not None:
+        _scripted(iv, script, out)
+    else:
+        _interactive(iv, stdin, out)
+    engagement = iv.end()
+    print("\nFeedback:", file=out)
+    for message in engagement.messages:
+        print(f"- {message}", file=out)
+    for item in iv.crisis_status():
+        print(f"- crisis: {item.label}: {item.action} {item.status}"
+              + (f" ({item.note})" if item.note else ""), file=out)
+    if args.transcript:
+        print("\n" + iv.transcript_markdown(), file=out)
+    return 0
+
+
+def _step(iv: Any, ident: str, out: TextIO) -> None:
+    if ident in iv.actions():
+        print(f"[{iv.act(ident).message}]", file=out)
+    else:
+        question = next((q for q in iv.questions() if q.id == ident), None)
+        reply = iv.ask(ident)
+        print(f"You: {question.text if question else ident}", file=out)
+        print(f"Patient ({reply.emotion}): {reply.text}", file=out)
+    print(f"  rapport {iv.rapport}/100, {iv.minutes_used} of {iv.budget_minutes} min", file=out)
+
+
+def _check_script(iv: Any, ids: list[str]) -> None:
+    """Refuse a script with an unknown id before anything runs."""
+    from sim.interview import UnknownQuestionError, question_bank
+
+    known = [*question_bank(), *iv.actions()]
+    for ident in ids:
+        if ident not in known:
+            raise UnknownQuestionError(ident, known)
+
+
+def _scripted(iv: Any, ids: list[str], out: TextIO) -> None:
+    for ident in ids:
+        _step(iv, ident, out)
+
+
+def _interactive(iv: Any, stdin: TextIO, out: TextIO) -> None:
+    from sim.model.taxonomy import taxonomy
+
+    topics = ["general", *taxonomy().domains]
+    topic = "general"
+    print(HELP, file=out)
+    while True:
+        questions = iv.questions(domain=topic)
+        print(f"\nTopic: {topic}", file=out)
+        for n, q in enumerate(questions, start=1):
+            print(f"  {n:2d}. ({q.style}) {q.text}", file=out)
+        line = _read(stdin, out, "> ")
+        if line is None or line in ("e", "q", "end", "quit"):
+            return
+        try:
+            if line == "?":
+                print(HELP, file=out)
+            elif line == "t":
+                for n, name in enumerate(topics, start=1):
+                    print(f"  {n:2d}. {name}", file=out)
+                topic = topics[_choose(_read(stdin, out, "topic> "), len(topics))]
+            elif line == "a":
+                names = list(iv.actions())
+                for n, name in enumerate(names, start=1):
+                    print(f"  {n:2d}. {iv.actions()[name]}", file=out)
+                _step(iv, names[_choose(_read(stdin, out, "action> "), len(names))], out)
+            else:
+                _step(iv, questions[_choose(line, len(questions))].id, out)
+        except SimError as exc:
+            print(f"! {exc}", file=out)
+
+
+class _ChoiceError(SimError):
+    """A menu choice is not one of the numbers shown."""
+
+
+def _choose(line: str | None, count: int) -> int:
+    if line is None or not line.isdigit() or not 1 <= int(line) <= count:
+        raise _ChoiceError(f"choose a number from 1 to {count}, not {line!r}")
+    return int(line) - 1
+
+
+def _read(stdin: TextIO, out: TextIO, prompt: str) -> str | None:
+    print(prompt, end="", file=out, flush=True)
+    line = stdin.readline()
+    return line.strip() if line else None

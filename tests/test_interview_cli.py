@@ -1,0 +1,52 @@
+"""``sim interview CASE``: scripted and interactive runs, errors as one line with exit 2."""
+from __future__ import annotations
+
+import argparse
+import io
+from pathlib import Path
+
+import yaml
+from test_interview import ipv_case
+
+from sim.cli import main
+from sim.cli.interview import run
+
+
+def _case_file(tmp_path: Path) -> str:
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(ipv_case().model_dump(mode="json"), sort_keys=False), encoding="utf-8")
+    return str(path)
+
+
+def test_scripted_interview_prints_replies_feedback_and_crisis(tmp_path, capsys):
+    path = _case_file(tmp_path)
+    code = main(["interview", path, "--seed", "3", "--script",
+                 "general.empathic.1,domestic_violence.empathic.1,private_setting", "--transcript"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "synthetic patient" in out
+    assert "He pushed me down the stairs" in out
+    assert "crisis: Intimate partner violence disclosed: private_setting met" in out
+    assert "ipv_safety_planning missed" in out
+    assert "# Interview transcript" in out
+
+
+def test_unknown_script_id_is_one_line_exit_2_and_runs_nothing(tmp_path, capsys):
+    code = main(["interview", _case_file(tmp_path), "--script", "general.open.1,general.opne.2"])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == ""
+    assert captured.err.strip().count("\n") == 0 and "did you mean 'general.open.2'" in captured.err
+
+
+def test_interactive_numbers_topics_actions_and_bad_choice(tmp_path):
+    args = argparse.Namespace(case=_case_file(tmp_path), seed=0, budget=None, script=None, transcript=False)
+    stdin, out = io.StringIO("1\nt\n99\nt\n15\n6\na\n5\nxx\ne\n"), io.StringIO()
+    assert run(args, stdin=stdin, out=out) == 0
+    text = out.getvalue()
+    assert "You: What brings you to the hospital" in text
+    assert "choose a number from 1 to 20, not '99'" in text
+    assert "Topic: domestic_violence" in text
+    assert "You: You deserve to feel safe" in text
+    assert "[Move to a private setting" in text
+    assert "choose a number from 1 to 11, not 'xx'" in text
+    assert "Feedback:" in text
