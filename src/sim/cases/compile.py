@@ -57,7 +57,12 @@ def merge(base: Any, over: Any) -> Any:
 
 
 def _constraints(given: dict[str, Any]) -> dict[str, Any]:
-    """What a partial patient fixes, as keyword constraints for the generator."""
+    """What a partial patient fixes, as keyword constraints for ``generate_patient``.
+
+    ``setting``, ``sex``, ``insurance``, ``language`` as given; ``age`` as ``age_range=(age, age)``;
+    ``needs`` as ``{domain: severity}`` and ``risks`` as the kinds above level none, so that the
+    generated latent state (and the screening answers drawn from it) fits the fixed profile.
+    """
     def get(*path: str) -> Any:
         node: Any = given
         for part in path:
@@ -66,24 +71,25 @@ def _constraints(given: dict[str, Any]) -> dict[str, Any]:
             node = node[part]
         return node
 
-    found = {
+    found: dict[str, Any] = {
         "setting": get("medical", "setting"),
-        "age": get("identity", "age"),
         "sex": get("identity", "sex"),
         "insurance": get("economics", "insurance"),
         "language": get("identity", "language"),
-        "prognosis": get("medical", "prognosis"),
-        "admission_type": get("medical", "admission_type"),
     }
+    age = get("identity", "age")
+    if isinstance(age, int) and not isinstance(age, bool):
+        found["age_range"] = (age, age)
     needs = get("profile", "needs")
     if isinstance(needs, list):
-        found["needs"] = [n["domain"] for n in needs
-                          if isinstance(n, dict) and isinstance(n.get("domain"), str)]
+        found["needs"] = {n["domain"]: n["severity"] for n in needs
+                          if isinstance(n, dict) and isinstance(n.get("domain"), str)
+                          and n.get("severity") in (1, 2, 3) and not isinstance(n.get("severity"), bool)}
     risks = get("profile", "risks")
     if isinstance(risks, list):
-        found["risks"] = [r["kind"] for r in risks
-                          if isinstance(r, dict) and isinstance(r.get("kind"), str)]
-    return {k: v for k, v in found.items() if v is not None}
+        found["risks"] = [r["kind"] for r in risks if isinstance(r, dict) and isinstance(r.get("kind"), str)
+                          and r.get("level") in ("low", "moderate", "high")]
+    return {k: v for k, v in found.items() if v not in (None, {}, [])}
 
 
 def _accepted(func: Any, constraints: dict[str, Any]) -> dict[str, Any]:
@@ -97,21 +103,34 @@ def _accepted(func: Any, constraints: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in constraints.items() if k in params}
 
 
+FALLBACKS = (("setting", "age_range", "sex"), ("setting",))
+"""When the generator cannot honour every fixed field, it is asked for fewer of them; the fixed
+values are laid over the result anyway and validated there."""
+
+
+class GeneratorUnavailable(SimError):
+    """The patient generator cannot be imported (a partial patient cannot be completed)."""
+
+
 def generate_for(seed: int, given: dict[str, Any]) -> dict[str, Any]:
     """A generated patient (as data) honouring what ``given`` fixes; raises SimError if impossible."""
     try:
         from sim.generate import generate_patient
     except ImportError as exc:
-        raise SimError("patient is partial and the patient generator (sim.generate) is not "
+        raise GeneratorUnavailable("patient is partial and the patient generator (sim.generate) is not "
                        "available; give every patient field") from exc
     constraints = _accepted(generate_patient, _constraints(given))
     try:
         patient = generate_patient(seed, **constraints)
-    except SimError:
-        # The fixed values may be out of the generator's range (they will still be validated
-        # after the overlay): fall back to the fields the generator is sure to take.
-        safe = {k: v for k, v in constraints.items() if k in ("setting", "age", "sex")}
-        patient = generate_patient(seed, **safe)
+    except SimError as first:
+        for keep in FALLBACKS:
+            try:
+                patient = generate_patient(seed, **{k: v for k, v in constraints.items() if k in keep})
+                break
+            except SimError:
+                continue
+        else:
+            raise first
     return patient.model_dump(mode="python")
 
 
@@ -158,9 +177,10 @@ def compile_source(source: Source, seed: int | None = None) -> Compiled:
     if not _complete_patient(given):
         try:
             patient_data = merge(generate_for(effective, given), given)
+        except GeneratorUnavailable:
+            pass  # validation below names every missing patient field
         except SimError as exc:
-            if "not available" not in str(exc):
-                problems.append(source.problem(("patient",), f"cannot generate a patient for these fields: {exc}"))
+            problems.append(source.problem(("patient",), f"cannot generate a patient for these fields: {exc}"))
     data["patient"] = patient_data
     out.resolved = data
 

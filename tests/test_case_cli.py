@@ -1,0 +1,126 @@
+"""`sim case ...`: exit codes, one line per problem, no tracebacks."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures" / "cases"
+VALID = FIXTURES / "valid_full.yaml"
+TEMPLATE = FIXTURES / "template.yaml"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def library(tmp_path, monkeypatch):
+    folder = tmp_path / "simcases"
+    folder.mkdir()
+    (folder / "full.yaml").write_text(VALID.read_text())
+    (folder / "tmpl.yaml").write_text(TEMPLATE.read_text())
+    monkeypatch.setenv("SIM_CASES_DIR", str(folder))
+    return folder
+
+
+def test_validate_valid_files_exits_0(capsys):
+    code, out, err = run(capsys, "case", "validate", str(VALID), str(TEMPLATE))
+    assert code == 0 and out == "" and "2 file(s) checked, all valid" in err
+
+
+def test_validate_reports_each_problem_on_one_line_and_exits_1(capsys, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(VALID.read_text().replace("  urgency: routine", "  urgency: rutine")
+                   .replace("    age: 78", "    age: 200"))
+    code, out, err = run(capsys, "case", "validate", str(bad))
+    lines = out.splitlines()
+    assert code == 1 and len(lines) == 2
+    assert all(line.startswith(f"{bad}:") for line in lines)
+    assert any("referral.urgency" in line and "did you mean 'routine'" in line for line in lines)
+    assert "Traceback" not in out + err
+
+
+def test_validate_a_folder_with_bad_files(capsys, tmp_path):
+    (tmp_path / "good.yaml").write_text(VALID.read_text())
+    (tmp_path / "list.yaml").write_text("- 1\n")
+    (tmp_path / "syntax.yaml").write_text("id: [a\n")
+    code, out, _ = run(capsys, "case", "validate", str(tmp_path))
+    assert code == 1
+    assert "list.yaml:1:1:" in out and "syntax.yaml:" in out and "good.yaml" not in out
+
+
+def test_validate_missing_path(capsys, tmp_path):
+    code, out, _ = run(capsys, "case", "validate", str(tmp_path / "nope.yaml"))
+    assert code == 1 and "no such file or folder" in out
+
+
+def test_render_and_key(capsys):
+    code, out, _ = run(capsys, "case", "render", str(VALID))
+    assert code == 0 and "## Referral" in out and "SECRET" not in out
+    code, out, _ = run(capsys, "case", "render", str(VALID), "--format", "html")
+    assert code == 0 and out.startswith('<div class="sim-case sim-student">')
+    code, out, _ = run(capsys, "case", "key", str(VALID))
+    assert code == 0 and "SECRET-RATIONALE-respite" in out
+
+
+def test_render_by_id_with_seed(capsys, library):
+    code, one, _ = run(capsys, "case", "render", "test_template_01", "--seed", "3")
+    code2, two, _ = run(capsys, "case", "render", "tmpl", "--seed", "3")
+    assert code == code2 == 0 and one == two
+
+
+def test_render_of_a_bad_file_is_one_error_per_problem_exit_2(capsys, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\n")
+    code, out, err = run(capsys, "case", "render", str(bad))
+    assert code == 2 and out == ""
+    assert err.startswith(f"sim: error: {bad}:1:1: title: required field is missing")
+    assert "Traceback" not in err
+
+
+def test_unknown_id_suggests(capsys, library):
+    code, _, err = run(capsys, "case", "render", "test_ful_01")
+    assert code == 2 and "test_full_01" in err and err.count("\n") == 1
+
+
+def test_new_writes_a_case_and_refuses_to_overwrite(capsys, tmp_path):
+    out_file = tmp_path / "drawn.yaml"
+    code, _, err = run(capsys, "case", "new", str(TEMPLATE), "--seed", "5", "--out", str(out_file))
+    assert code == 0 and out_file.exists() and "wrote" in err
+    code, _, err = run(capsys, "case", "new", str(TEMPLATE), "--seed", "5", "--out", str(out_file))
+    assert code == 2 and "exists" in err
+    code, _, _ = run(capsys, "case", "validate", str(out_file))
+    assert code == 0
+
+
+def test_new_needs_a_seed(capsys, tmp_path):
+    code, _, err = run(capsys, "case", "new", str(TEMPLATE), "--out", str(tmp_path / "x.yaml"))
+    assert code == 2 and "--seed" in err
+
+
+def test_list_and_coverage(capsys, library):
+    (library / "broken.yaml").write_text("id: broken\n")
+    code, out, _ = run(capsys, "case", "list")
+    assert code == 0
+    assert "test_full_01" in out and "med_surg" in out and "6,7,8" in out
+    assert "broken" in out and "INVALID" in out
+    code, out, _ = run(capsys, "case", "coverage", "--json")
+    table = json.loads(out)
+    assert code == 0 and set(table) == {"interventions", "functions", "competencies"}
+    assert table["interventions"]["caregiver_support"] == ["test_full_01", "test_template_01"]
+    assert table["interventions"]["housing_advocacy"] == []
+    code, out, _ = run(capsys, "case", "coverage")
+    assert code == 0 and "caregiver_support" in out and "test_full_01" in out
+
+
+def test_schema_to_a_file_and_to_the_library(capsys, library, tmp_path):
+    out_file = tmp_path / "s.json"
+    code, _, _ = run(capsys, "case", "schema", "--out", str(out_file))
+    assert code == 0 and json.loads(out_file.read_text())["$ref"] == "#/$defs/CaseFile"
+    assert (library / "case.schema.json").read_text() == out_file.read_text()
