@@ -97,6 +97,7 @@ def _disclose(fact: HiddenFact, rng: np.random.Generator) -> Reply:
 def _need(need: StatedNeed, q: Question, rng: np.random.Generator, name: str, plain: bool = False) -> Reply:
     t = replies()
     lines = t.need
+    lead = ""
     if q.style in _CLOSED_LIKE:
         template = _pick(rng, lines.closed)
     elif q.style == "leading":
@@ -110,16 +111,18 @@ def _need(need: StatedNeed, q: Question, rng: np.random.Generator, name: str, pl
         lead = _pick_str(rng, t.leads)
         if plain or template.text.startswith("*"):
             lead = ""
-        template = template.model_copy(update={"text": lead + template.text})
-        if need.severity == 3 and q.style in ("reflection", "empathic") and rng.random() < 0.5:
+        elif (need.severity == 3 and q.style in ("reflection", "empathic") and rng.random() < 0.5):
             heavy = _pick(rng, lines.heavy)
-            template = Template(text=heavy.text + template.text, emotion=heavy.emotion)
+            lead, template = heavy.text, template.model_copy(update={"emotion": heavy.emotion})
     voices = t.voices[need.domain]
     voice = _pick_str(rng, voices.mild if need.severity == 1 else voices.severe)
     low, high = _RATINGS[need.severity]
     values = dict(voice=voice, evidence=_sentence(need.evidence), evidence_lc=_sentence(need.evidence, lower=True),
                   rating=str(int(rng.integers(low, high + 1))), name=name)
-    text = _fill(template.text, **values) + _fill(lines.detail.text, **values)
+    body = _fill(template.text, **values)
+    if lead.endswith(", "):
+        body = _lc(body)
+    text = lead + body + _fill(lines.detail.text, **values)
     return Reply(text=text, emotion=template.emotion, asks_back=template.asks_back, facts=[("need", need.domain)])
 
 
@@ -140,6 +143,8 @@ def _deny(q: Question, rng: np.random.Generator) -> Reply:
         lines = t.judged
     elif q.style in _CLOSED_LIKE or q.style == "leading":
         lines = t.closed
+    elif q.style == "scaling":
+        lines = t.scaling
     else:
         own = t.by_domain.get(q.domain, [])
         lines = own if own and rng.random() < 0.5 else t.open

@@ -84,6 +84,7 @@ class DeflectionLines(_Model):
 class DenialLines(_Model):
     open: Lines
     closed: Lines
+    scaling: Lines
     judged: Lines
     by_domain: dict[str, Lines]
 
