@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from nbconvert.preprocessors import Preprocessor
-from traitlets import Integer, Unicode
+from traitlets import Bool, Integer, Unicode
 
 TRUNCATED = "\n... output truncated by the course (limit {limit} bytes per cell) ...\n"
 
@@ -19,6 +19,7 @@ TRUNCATED = "\n... output truncated by the course (limit {limit} bytes per cell)
 class CapOutputBytes(Preprocessor):
     """Cap the text of each code cell's outputs at ``max_bytes`` (streams, data, tracebacks)."""
 
+    enabled = Bool(True).tag(config=True)
     max_bytes = Integer(100_000, help="maximum output characters kept per cell").tag(config=True)
 
     def preprocess_cell(self, cell: Any, resources: dict, index: int) -> tuple[Any, dict]:
@@ -51,6 +52,7 @@ class CapOutputBytes(Preprocessor):
 class StripHiddenTests(Preprocessor):
     """Remove ``### BEGIN/END HIDDEN TESTS`` regions and hidden code quoted in tracebacks."""
 
+    enabled = Bool(True).tag(config=True)
     begin = Unicode("BEGIN HIDDEN TESTS").tag(config=True)
     end = Unicode("END HIDDEN TESTS").tag(config=True)
 

@@ -1,0 +1,194 @@
+"""Parallel autograde: nbgrader's own autograde, one student per task, in a pool of workers.
+
+Each worker is a long-lived process that imports nbgrader once and calls
+``NbGraderAPI.autograde(assignment, student)`` for one student at a time (dynamic load
+balancing: one slow submission does not hold back a fixed share). All workers write the same
+gradebook: SQLite waits up to 60 s for a lock, and a student whose run still fails on a locked
+database is retried. Then, in this process, every submission is re-scored outside any kernel
+(:mod:`sim.grading.rescore`) and problems are summarised.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+import warnings
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from sim.grading.course import Course
+from sim.grading.gradebook import gradebook, is_locked_error, locking_url, with_retry
+from sim.grading.inspect import load_json
+from sim.grading.rescore import StudentResult, rescore_submission
+from sim.grading.scoring import load_keys
+
+_WORKER: dict[str, Any] = {}
+
+
+@dataclass
+class RunOutcome:
+    student: str
+    success: bool
+    seconds: float
+    problems: list[str]
+
+
+def _init_worker(root: str, salt: str, timeout: int | None) -> None:
+    warnings.filterwarnings("ignore")
+    os.chdir(root)
+    os.environ["SIM_COURSE_SALT"] = salt
+    os.environ.pop("JUPYTERHUB_USER", None)
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=root).load_config()
+    config.CourseDirectory.root = root
+    config.CourseDirectory.db_url = locking_url(config.CourseDirectory.get("db_url") or
+                                                "sqlite:///" + os.path.join(root, "gradebook.db"))
+    if timeout:
+        config.Execute.timeout = timeout
+    _WORKER["api"] = NbGraderAPI(config=config)
+
+
+def _autograde_one(assignment: str, student: str, attempts: int = 5) -> RunOutcome:
+    api = _WORKER["api"]
+    os.environ["SIM_STUDENT_ID"] = student
+    started = time.perf_counter()
+    problems: list[str] = []
+    result: dict[str, Any] = {}
+    for attempt in range(attempts):
+        result = api.autograde(assignment, student, force=True, create=True)
+        if result.get("success") or not is_locked_error(str(result.get("log", "")) + str(result.get("error", ""))):
+            break
+        time.sleep(0.2 * 2 ** attempt)
+    if not result.get("success"):
+        log = str(result.get("log", "")) + str(result.get("error", ""))
+        if "DeadKernelError" in log or "Kernel died" in log:
+            problems.append("kernel died (the notebook exits or crashes the kernel); no grade from this run")
+        elif "NotJSONError" in log or "JSONDecodeError" in log:
+            problems.append("not valid notebook JSON")
+        elif is_locked_error(log):
+            problems.append("gradebook stayed locked; run autograde again for this student")
+        else:
+            last = [line for line in log.strip().splitlines() if line.strip()][-1:] or ["unknown error"]
+            problems.append(f"nbgrader failed: {last[0][:160]}")
+    return RunOutcome(student, bool(result.get("success")), time.perf_counter() - started, problems)
+
+
+def ensure_zero_submission(course: Course, assignment: str, student: str) -> None:
+    """Give a submission nbgrader could not grade a gradebook entry with zero autograded points."""
+    def action() -> None:
+        from nbgrader.api import MissingEntry
+
+        with warnings.catch_warnings(), gradebook(course.db_url, course.course_id) as gb:
+            warnings.simplefilter("ignore")  # SQLAlchemy autoflush notes from nbgrader's add_submission
+            try:
+                gb.find_submission(assignment, student)
+                return  # keep what an earlier run recorded
+            except MissingEntry:
+                pass
+            gb.update_or_create_student(student)
+            sub = gb.add_submission(assignment, student)
+            for nb in sub.notebooks:
+                for grade in nb.grades:
+                    if grade.cell.cell_type == "code":
+                        grade.auto_score = 0
+                        grade.needs_manual_grade = False
+            gb.db.commit()
+
+    with_retry(action)
+
+
+def autograde(course: Course, assignment: str, jobs: int | None = None, students: list[str] | None = None,
+              timeout: int | None = None, progress: bool = True) -> list[StudentResult]:
+    """Autograde every submission of ``assignment`` in parallel, re-score, report.
+
+    Args:
+        course: the course folder.
+        assignment: assignment id (a folder of ``source/``).
+        jobs: worker processes (default: all cores).
+        students: only these students (default: every ``submitted/<student>/<assignment>``).
+        timeout: per-cell execution timeout in seconds (default: the course config's).
+        progress: show a tqdm progress bar on stderr.
+
+    Returns:
+        One :class:`StudentResult` per student, sorted by student id; also written as JSON to
+        ``<course>/reports/autograde_<assignment>.json``.
+    """
+    from tqdm import tqdm
+
+    course.check_assignment(assignment)
+    if not (course.root / "release" / assignment).is_dir():
+        course.nbgrader("generate_assignment", assignment, "--force")
+    students = sorted(students or course.students(assignment))
+    keys = load_keys(course.root)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    outcomes: dict[str, RunOutcome] = {}
+    todo = []
+    for student in students:  # invalid JSON: no need to start a kernel to learn that
+        bad = [why for p in sorted((course.root / "submitted" / student / assignment).glob("*.ipynb"))
+               if (why := load_json(p)[1])]
+        if bad:
+            outcomes[student] = RunOutcome(student, False, 0.0, [f"{b}" for b in bad])
+        else:
+            todo.append(student)
+    bar = tqdm(total=len(students), desc=f"autograde {assignment}", unit="student", disable=not progress)
+    bar.update(len(students) - len(todo))
+    if todo:
+        ctx = get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx, initializer=_init_worker,
+                                 initargs=(str(course.root), course.salt, timeout)) as pool:
+            futures = {pool.submit(_autograde_one, assignment, s): s for s in todo}
+            for fut in as_completed(futures):
+                student = futures[fut]
+                try:
+                    outcomes[student] = fut.result()
+                except Exception as exc:  # a worker died: report, never crash the class run
+                    outcomes[student] = RunOutcome(student, False, 0.0, [f"worker crashed: {exc!r}"[:200]])
+                bar.update(1)
+    bar.close()
+    results = []
+    for student in students:
+        outcome = outcomes[student]
+        if not outcome.success:
+            ensure_zero_submission(course, assignment, student)
+        result = rescore_submission(course, assignment, student, keys)
+        result.problems = outcome.problems + [p for p in result.problems if not
+                                              (("not valid notebook JSON" in p) and outcome.problems)]
+        _total(course, assignment, result)
+        results.append(result)
+    report = course.root / "reports" / f"autograde_{assignment}.json"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(json.dumps([r.to_json() for r in results], indent=1), encoding="utf-8")
+    return results
+
+
+def _total(course: Course, assignment: str, result: StudentResult) -> None:
+    from nbgrader.api import MissingEntry
+
+    with gradebook(course.db_url, course.course_id) as gb:
+        try:
+            sub = gb.find_submission(assignment, result.student)
+        except MissingEntry:
+            result.score, result.max_score = 0.0, float(gb.find_assignment(assignment).max_score)
+            return
+        result.score, result.max_score = float(sub.score), float(sub.max_score)
+
+
+def summary(results: list[StudentResult]) -> str:
+    """A per-student table: score and the problems found."""
+    lines = [f"{'student':<20} {'score':>12}  problems"]
+    for r in results:
+        probs = "; ".join(r.problems) if r.problems else "-"
+        lines.append(f"{r.student:<20} {r.score:>6.2f}/{r.max_score:<5g}  {probs}")
+    flagged = sum(1 for r in results if r.problems)
+    lines.append(f"{len(results)} submissions, {flagged} with problems")
+    return "\n".join(lines)
+
+
+def main_paths(course: Course, assignment: str) -> dict[str, Path]:
+    return {"gradebook": course.root / "gradebook.db",
+            "report": course.root / "reports" / f"autograde_{assignment}.json"}

@@ -1,0 +1,87 @@
+"""The course folder: its ``course.yaml``, assignments, submissions, and running nbgrader in it."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim.errors import SimValueError, UnknownNameError
+
+
+class CourseError(SimValueError):
+    """The course folder is missing or incomplete."""
+
+
+@dataclass(frozen=True)
+class Course:
+    """An nbgrader course folder with the sim-msw additions (``course.yaml``, ``keys.yaml``)."""
+
+    root: Path
+    course_id: str
+    salt: str
+    assignments: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def db_url(self) -> str:
+        return "sqlite:///" + str(self.root / "gradebook.db")
+
+    def title(self, assignment: str) -> str:
+        return self.assignments.get(assignment, {}).get("title", assignment)
+
+    def material_key(self, assignment: str) -> str:
+        self.check_assignment(assignment)
+        return self.assignments[assignment]["material"]
+
+    def check_assignment(self, assignment: str) -> str:
+        if assignment not in self.assignments:
+            raise UnknownNameError("assignment", assignment, self.assignments)
+        return assignment
+
+    def source_notebooks(self, assignment: str) -> list[Path]:
+        return sorted((self.root / "source" / assignment).glob("*.ipynb"))
+
+    def students(self, assignment: str) -> list[str]:
+        """Students with a submission folder for ``assignment``, sorted."""
+        base = self.root / "submitted"
+        if not base.is_dir():
+            return []
+        return sorted(p.name for p in base.iterdir() if (p / assignment).is_dir())
+
+    def env(self, **extra: str) -> dict[str, str]:
+        """Environment for nbgrader subprocesses: this venv's bin on PATH, the course salt."""
+        env = dict(os.environ)
+        env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+        env["SIM_COURSE_SALT"] = self.salt
+        env.pop("JUPYTERHUB_USER", None)  # the instructor's identity must not pick variants
+        env.update(extra)
+        return env
+
+    def nbgrader(self, *args: str, check: bool = True, quiet: bool = True) -> subprocess.CompletedProcess:
+        """Run ``nbgrader ARGS`` in the course folder; raise :class:`CourseError` on failure."""
+        cmd = [sys.executable, "-m", "nbgrader", *args]
+        proc = subprocess.run(cmd, cwd=self.root, env=self.env(), capture_output=True, text=True)
+        if check and proc.returncode != 0:
+            tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-8:])
+            raise CourseError(f"nbgrader {' '.join(args)} failed in {self.root}:\n{tail}")
+        return proc
+
+
+def load_course(root: Path | str = "assignments") -> Course:
+    """Read the course folder ``root`` (needs ``nbgrader_config.py`` and ``course.yaml``)."""
+    folder = Path(root).resolve()
+    for name in ("nbgrader_config.py", "course.yaml"):
+        if not (folder / name).is_file():
+            raise CourseError(f"{folder}: no {name}; give the course folder with --course DIR")
+    try:
+        data: Any = yaml.safe_load((folder / "course.yaml").read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise CourseError(f"{folder / 'course.yaml'}: not valid YAML: {exc}") from None
+    if not isinstance(data.get("assignments"), dict):
+        raise CourseError(f"{folder / 'course.yaml'}: needs an 'assignments' mapping")
+    return Course(root=folder, course_id=str(data.get("course_id", "sim-msw")),
+                  salt=str(data.get("variant_salt") or "sim-msw"), assignments=data["assignments"])

@@ -1,0 +1,67 @@
+"""Write to and read from nbgrader's gradebook (the SQLite file formgrader reads), robustly.
+
+SQLite allows one writer at a time; nbgrader's FAQ calls it not thread-safe. Every write here
+goes through :func:`with_retry`, which retries on "database is locked" with backoff, and the
+connection waits up to 60 s for a lock (``?timeout=60`` in the URL).
+"""
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def locking_url(db_url: str, timeout: int = 60) -> str:
+    """``db_url`` with a SQLite busy timeout, so writers wait for the lock instead of failing."""
+    if db_url.startswith("sqlite") and "timeout=" not in db_url:
+        return db_url + ("&" if "?" in db_url else "?") + f"timeout={timeout}"
+    return db_url
+
+
+def is_locked_error(exc: BaseException | str) -> bool:
+    return "database is locked" in str(exc) or "database table is locked" in str(exc)
+
+
+def with_retry(action: Callable[[], T], attempts: int = 8) -> T:
+    """Run ``action``; on a locked database wait (exponential backoff, jitter) and run it again."""
+    for attempt in range(attempts):
+        try:
+            return action()
+        except Exception as exc:  # sqlalchemy OperationalError, wrapped or not
+            if not is_locked_error(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(min(5.0, 0.1 * 2 ** attempt) * (1 + random.random()))
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def gradebook(db_url: str, course_id: str) -> Iterator[Any]:
+    """An open :class:`nbgrader.api.Gradebook` with the locking URL."""
+    from nbgrader.api import Gradebook
+
+    gb = Gradebook(locking_url(db_url), course_id)
+    try:
+        yield gb
+    finally:
+        gb.close()
+
+
+def grade_rows(db_url: str, course_id: str, assignment: str | None = None) -> list[dict[str, Any]]:
+    """Every grade cell score: student, assignment, notebook, grade id, score, max, auto, manual."""
+    rows = []
+    with gradebook(db_url, course_id) as gb:
+        for a in gb.assignments:
+            if assignment and a.name != assignment:
+                continue
+            for sub in a.submissions:
+                for nb in sub.notebooks:
+                    for g in nb.grades:
+                        rows.append({"student": sub.student.id, "assignment": a.name, "notebook": nb.name,
+                                     "grade_id": g.name, "score": float(g.score or 0.0),
+                                     "max_score": float(g.max_score or 0.0), "auto_score": g.auto_score,
+                                     "manual_score": g.manual_score})
+    return rows
