@@ -83,6 +83,11 @@ def _line_col_of_byte(raw: bytes, offset: int) -> tuple[int, int]:
     return line, col
 
 
+def _line_col_of_text(text: str, index: int) -> tuple[int, int]:
+    before = text[:index]
+    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
+
+
 def read_source(path: str | Path, display: str | None = None) -> tuple[Source | None, list[Problem]]:
     """Read and compose one case file.
 
@@ -129,7 +134,11 @@ def parse_text(raw: bytes, name: str) -> tuple[Source | None, list[Problem]]:
         offset = text.index("\x00")
         return fail("file contains a NUL character; is it a binary file?",
                     *_line_col_of_byte(text.encode("utf-8"), len(text[:offset].encode("utf-8"))))
-    loader = _NoAliasLoader(text)
+    try:
+        loader = _NoAliasLoader(text)
+    except yaml.reader.ReaderError as exc:
+        return fail(f"file contains a character YAML does not allow ({exc.character:#06x}); "
+                    "remove it", *_line_col_of_text(text, exc.position))
     try:
         node = loader.get_single_node()
         if node is None:
@@ -147,8 +156,11 @@ def parse_text(raw: bytes, name: str) -> tuple[Source | None, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         what = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
         return fail(f"YAML syntax error: {what}", *_mark(exc.problem_mark or exc.context_mark))
+    except yaml.reader.ReaderError as exc:
+        return fail(f"file contains a character YAML does not allow ({exc.character:#06x}); "
+                    "remove it", *_line_col_of_text(text, exc.position))
     except yaml.YAMLError as exc:
-        return fail(f"YAML syntax error: {exc}")
+        return fail(f"YAML syntax error: {' '.join(str(exc).split())}")
     except RecursionError:
         return fail("YAML nesting is too deep")
     finally:
