@@ -255,6 +255,18 @@ def test_stated_need_with_high_risk_starts_a_crisis_path():
     assert actions == {"cssrs_screener": "met", "safety_plan": "pending", "urgent_mh_referral": "pending"}
 
 
+def test_cssrs_screener_finds_ideation_the_patient_did_not_disclose():
+    iv = start(make_case(latent={"suicide": 2, "depression": 3}))
+    assert iv.crisis_status() == []
+    result = iv.act("cssrs_screener")
+    assert "moderate risk" in result.message and result.crisis_started == ["suicidal_ideation"]
+    assert {s.action: s.status for s in iv.crisis_status()} == {"cssrs_screener": "met", "safety_plan": "pending"}
+    calm = start(make_case())
+    message = calm.act("cssrs_screener").message
+    assert "Result: negative" in message and "No to every screener question" in message
+    assert calm.crisis_status() == []
+
+
 def test_interpreter_path_and_deadline_from_the_case_key():
     case = make_case(interpreter=True, critical=[{"kind": "interpreter", "description": "use one", "within_minutes": 3}])
     late = start(case)

@@ -28,13 +28,13 @@ class CrisisPath(_Model):
 
 
 class CssrsResult(_Model):
-    risk: Literal["none", "low", "moderate", "high"]
+    risk: str
     summary: str
 
 
 class CrisisFile(_Model):
     paths: dict[str, CrisisPath]
-    cssrs: dict[int, CssrsResult]
+    cssrs_starts_path: list[str]
     cssrs_high_requires: list[str]
 
 
@@ -113,15 +113,27 @@ class CrisisTracker:
         risk = self._case.patient.profile.risk(path.risk)
         return risk is not None and risk.level in path.risk_levels
 
-    def cssrs(self, minute: int) -> CssrsResult:
-        """The C-SSRS screener's result from the latent state; escalates the suicide path."""
-        result = self._table.cssrs[self._case.patient.latent.suicide]
-        if result.risk in ("moderate", "high"):
+    def cssrs(self, minute: int, seed: int) -> CssrsResult:
+        """Administer the C-SSRS screener (answers and scoring from :mod:`sim.instruments`);
+        a moderate or high result starts the suicide path, a high one adds its extra actions."""
+        from sim.instruments import respond, score
+
+        patient = self._case.patient
+        answers = patient.responses.get("cssrs_screener")
+        if not isinstance(answers, dict):
+            answers = respond(patient, "cssrs_screener", seed=seed)
+        result = score("cssrs_screener", answers)
+        risk = result.band or "none"
+        yes = [q for q, a in result.answers.items() if a == "yes"]
+        summary = (f"Yes to {', '.join(yes)}." if yes else "No to every screener question.")
+        if result.next_steps:
+            summary += " " + " ".join(step.rstrip(".") + "." for step in result.next_steps)
+        if risk in self._table.cssrs_starts_path:
             self.trigger("suicidal_ideation", minute)
-        if result.risk == "high":
+        if risk == "high":
             extra = self.extra_required.setdefault("suicidal_ideation", [])
             extra += [a for a in self._table.cssrs_high_requires if a not in extra]
-        return result
+        return CssrsResult(risk=risk, summary=summary)
 
     def status(self, now: int, ended: bool) -> list[CrisisItem]:
         """Every required action of every triggered path, with status met, missed or pending."""

@@ -195,8 +195,9 @@ class Interview:
         message = specs[action].label + "."
         rapport = self._rapport
         if action == "cssrs_screener":
-            result = tracker.cssrs(minute)
-            message += f" Result: {result.risk} risk. {result.summary}"
+            result = tracker.cssrs(minute, self._seed)
+            verdict = "negative" if result.risk == "none" else f"{result.risk} risk"
+            message += f" Result: {verdict}. {result.summary}"
         elif action == "use_interpreter":
             if self._needs_interpreter:
                 rapport = min(100, rapport + style_table().state.interpreter.start_penalty)
