@@ -263,3 +263,16 @@ def test_every_point_lost_has_a_message():
         if item.lost > 0 or item.earned < 0:
             assert len(item.message) > 20
     assert fb.score <= 50 and date.today()  # capped at most
+
+
+def test_the_reference_plan_earns_full_marks_without_warnings():
+    from sim.expert import reference_plan
+
+    fb = review_plan(make_case(), reference_plan(make_case(), start=date(2026, 11, 23)))
+    assert fb.score == 100.0 and not fb.by_kind("missed") and not fb.by_kind("warning")
+
+
+def test_an_intervention_for_no_key_need_is_a_warning():
+    fb = review_plan(make_case(), {**good_plan(), "interventions": [
+        "social_systems_management", "counseling", "child_welfare"]})
+    assert any("Child welfare" in i.message and "does not answer" in i.message for i in fb.by_kind("warning"))

@@ -66,9 +66,15 @@ def score_interventions(case: Case, plan: CarePlan) -> list[FeedbackItem]:
             items.append(FeedbackItem(category="interventions", kind="praise",
                                       message=f"{_iv_label(iv)} is a reasonable choice: {acceptable[iv].rationale}"))
         elif iv not in recommended:
-            items.append(FeedbackItem(category="interventions", kind="warning",
-                                      message=f"{_iv_label(iv)} does not answer any of this case's key needs; "
-                                              f"it costs time the patient's priorities need."))
+            fits = practice.indicated_needs(case, iv)
+            if fits:
+                items.append(FeedbackItem(category="interventions", kind="praise",
+                                          message=f"{_iv_label(iv)} is indicated for "
+                                                  f"{', '.join(need_label(d).lower() for d in fits)}."))
+            else:
+                items.append(FeedbackItem(category="interventions", kind="warning",
+                                          message=f"{_iv_label(iv)} does not answer any of this case's key needs; "
+                                                  f"it costs time the patient's priorities need."))
     for concern in practice.catalogue_concerns(case, plan):
         if concern.prerequisite is not None:
             if concern.prerequisite in {a.kind for a in key.critical_actions}:

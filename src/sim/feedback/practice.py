@@ -95,3 +95,14 @@ def catalogue_concerns(case: Case, plan: CarePlan) -> list[Concern]:
     except SimError as exc:
         out.append(Concern(intervention=None, discharge=None, reason=str(exc)))
     return out
+
+
+def indicated_needs(case: Case, intervention: str) -> list[str]:
+    """The case's key needs for which the catalogue indicates ``intervention`` at the key's severity."""
+    from sim import interventions  # noqa: PLC0415
+
+    try:
+        iv = interventions.get(intervention)
+    except SimError:
+        return []
+    return [n.domain for n in case.key.needs if iv.indicated_for(n.domain, n.severity)]
