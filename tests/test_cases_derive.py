@@ -1,0 +1,146 @@
+"""Cases derived from patients: valid, consistent with the profile, crisis paths complete."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.cases import from_patient, load_case, render_student, validate_file
+from sim.cases.rules import case_rules
+from sim.cases.writing import to_yaml
+from sim.model import Patient
+from sim.model.taxonomy import need_domains, settings
+
+FIXTURES = Path(__file__).parent / "fixtures" / "cases"
+BASE = load_case(FIXTURES / "valid_full.yaml").patient
+ADL = ["bathing", "dressing", "toileting", "transferring", "continence", "feeding"]
+CRISIS_ACTIONS = {
+    "suicide": {"cssrs_today", "safety_plan"},
+    "ipv": {"ipv_safety_planning", "private_setting"},
+    "child_maltreatment": {"mandated_report_child"},
+    "elder_abuse": {"mandated_report_elder"},
+}
+
+
+def varied_patient(seed: int) -> Patient:
+    """A hand-varied synthetic patient (needs, risks, family, function, setting) from ``seed``."""
+    rng = np.random.default_rng(seed)
+    data = BASE.model_dump()
+    domains = list(rng.choice(need_domains(), size=int(rng.integers(1, 6)), replace=False))
+    data["profile"]["needs"] = [
+        {"domain": d, "severity": int(rng.integers(1, 4)), "evidence": f"evidence for {d} #{seed}",
+         "disclosure_difficulty": round(float(rng.uniform(0, 1)), 2)} for d in domains]
+    data["profile"]["risks"] = [
+        {"kind": k, "level": str(rng.choice(["none", "low", "moderate", "high"])), "evidence": f"risk {k} #{seed}"}
+        for k in ("suicide", "ipv", "child_maltreatment", "elder_abuse", "falls") if rng.random() < 0.3]
+    data["medical"]["setting"] = str(rng.choice(settings()))
+    data["medical"]["prognosis"] = str(rng.choice(["guarded", "poor", "terminal_months", "terminal_weeks"]))
+    data["medical"]["functional_status"]["adl_dependent"] = ADL[: int(rng.integers(0, 7))]
+    data["identity"]["interpreter_needed"] = bool(rng.random() < 0.3)
+    data["identity"]["age"] = int(rng.integers(18, 100))
+    if rng.random() < 0.5:
+        data["family"][0]["role"] = "support"
+    if rng.random() < 0.2:
+        data["family"] = []
+    data["id"], data["seed"] = f"P-{seed:06d}", seed
+    return Patient.model_validate(data)
+
+
+PATIENTS = [varied_patient(s) for s in range(200)]
+
+
+def test_from_patient_gives_valid_cases_that_round_trip_through_yaml(tmp_path):
+    for patient in PATIENTS:
+        case = from_patient(patient)
+        path = tmp_path / f"{case.id}.yaml"
+        path.write_text(to_yaml(case.model_dump(mode="python")), encoding="utf-8")
+        assert validate_file(path) == [], case.id
+        assert load_case(path) == case
+
+
+def test_from_patient_is_deterministic():
+    assert from_patient(PATIENTS[3]) == from_patient(PATIENTS[3])
+
+
+def test_crisis_risks_become_crisis_facts_with_their_critical_actions():
+    seen: set[str] = set()
+    for patient in PATIENTS:
+        case = from_patient(patient)
+        kinds = {a.kind for a in case.key.critical_actions}
+        for risk in patient.profile.risks:
+            if risk.kind in CRISIS_ACTIONS and risk.level != "none":
+                seen.add(risk.kind)
+                facts = [h for h in case.hidden_facts if h.reveals_risk == risk.kind]
+                assert facts and facts[0].crisis is not None
+                assert CRISIS_ACTIONS[risk.kind] <= kinds
+                if risk.kind == "suicide" and risk.level == "high":
+                    assert "urgent_mh_referral" in kinds
+    assert seen == set(CRISIS_ACTIONS)
+
+
+def test_hard_to_disclose_needs_are_hidden_and_the_key_has_every_need():
+    threshold = case_rules().hidden_difficulty
+    for patient in PATIENTS[:50]:
+        case = from_patient(patient)
+        hidden = {h.reveals_need for h in case.hidden_facts if h.crisis is None}
+        for need in patient.profile.needs:
+            assert (need.domain in hidden) == (need.disclosure_difficulty >= threshold)
+        assert [n.domain for n in case.key.needs] and {n.domain for n in case.key.needs} == {
+            n.domain for n in patient.profile.needs}
+        assert case.key.recommended
+
+
+def test_home_alone_with_severe_adl_dependence_is_contraindicated():
+    found = 0
+    for patient in PATIENTS:
+        case = from_patient(patient)
+        severe_alone = len(patient.medical.functional_status.adl_dependent) >= 4 and patient.caregiver is None
+        contra = [c for c in case.key.contraindicated if c.intervention == "discharge_planning"
+                  and "home alone" in c.rationale]
+        assert bool(contra) == severe_alone
+        if severe_alone:
+            found += 1
+            assert "skilled nursing" in (case.key.discharge_disposition or "") or \
+                   patient.medical.setting in ("outpatient_mh", "public_health_clinic", "home_health") or \
+                   patient.medical.prognosis == "terminal_weeks"
+    assert found
+
+
+def test_interpreter_and_goals_of_care_actions():
+    for patient in PATIENTS:
+        kinds = {a.kind for a in from_patient(patient).key.critical_actions}
+        assert ("interpreter" in kinds) == patient.identity.interpreter_needed
+        assert ("goals_of_care_meeting" in kinds) == patient.medical.prognosis.startswith("terminal")
+
+
+def test_student_view_of_derived_cases_hides_the_key():
+    for patient in PATIENTS[:60]:
+        case = from_patient(patient)
+        text = render_student(case, "md")
+        for fact in case.hidden_facts:
+            assert fact.statement not in text
+        for need in case.key.needs:
+            assert need.evidence not in text
+        for iv in case.key.recommended + case.key.contraindicated:
+            assert iv.rationale not in text
+
+
+def test_chart_is_consistent_with_the_medical_context():
+    case = from_patient(BASE)
+    note = case.chart.physician_note
+    assert "I50.9" in note and "78-year-old" in note and "Charlson comorbidity index 3" in note
+    assert "furosemide 40 mg daily" in case.chart.medications
+    assert "metformin 1000 mg twice daily" in case.chart.medications
+    assert "bathing, dressing" in case.chart.nursing_note
+
+
+@pytest.mark.parametrize("field", ["referral", "opening_statement", "collateral"])
+def test_referral_and_opening_never_name_a_hidden_need(field):
+    rules = case_rules()
+    for patient in PATIENTS[:80]:
+        case = from_patient(patient)
+        text = str(getattr(case, field))
+        for fact in case.hidden_facts:
+            if fact.crisis is None and fact.reveals_need:
+                assert rules.domains[fact.reveals_need].referral not in text
