@@ -198,3 +198,16 @@ def test_respond_for_one_patient():
 def test_respond_with_intersex_patient_uses_default_context():
     patient = make_patient(sex="intersex", latent={"alcohol": 2}, seed=9)
     assert I.score_patient(patient, "auditc").positive is True
+
+
+def test_allocation_adds_up_exactly_within_room():
+    from sim.instruments.synthesis import _allocate
+
+    rng = np.random.default_rng(5)
+    n, m = 3000, 9
+    room = rng.integers(0, 4, (n, m))
+    extra = (rng.random(n) * (room.sum(axis=1) + 1)).astype(np.int64)
+    extra = np.minimum(extra, room.sum(axis=1))
+    x = _allocate(extra, rng.random((n, m)) * rng.integers(0, 2, (n, m)), room)
+    assert np.array_equal(x.sum(axis=1), extra)
+    assert np.all((x >= 0) & (x <= room))

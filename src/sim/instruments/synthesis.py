@@ -104,22 +104,45 @@ def _levels(defn: Instrument, latent: Mapping[str, Any], key: str, n: int, top: 
     return values
 
 
+def _water_fill(extra: np.ndarray, weights: np.ndarray, room: np.ndarray) -> np.ndarray:
+    """Real-valued shares of ``extra`` in proportion to ``weights``, none above ``room``."""
+    m = weights.shape[1]
+    target = np.zeros_like(weights)
+    left = extra.astype(float)
+    for _ in range(m):
+        w = np.where(target < room, weights, 0.0)
+        total_w = w.sum(axis=1, keepdims=True)
+        total_w[total_w == 0] = 1.0
+        target = np.minimum(target + w / total_w * left[:, None], room)
+        left = extra - target.sum(axis=1)
+        if left.max(initial=0.0) <= 1e-9:
+            break
+    return target
+
+
 def _allocate(extra: np.ndarray, weights: np.ndarray, room: np.ndarray) -> np.ndarray:
-    """Spread ``extra[i]`` points over items in proportion to ``weights[i]``, at most ``room``."""
+    """Spread ``extra[i]`` points over items in proportion to ``weights[i]``, at most ``room``.
+
+    Water-filling (points above an item's room go to the others in proportion), then
+    largest-remainder rounding, so each row adds up to ``extra`` exactly. ``extra`` must not
+    exceed the row's total room.
+    """
     n, m = weights.shape
-    weights = np.where(room > 0, weights, 0.0) + 1e-9
-    share = weights / weights.sum(axis=1, keepdims=True)
-    target = share * extra[:, None]
-    x = np.minimum(np.floor(target), room)
-    left = extra - x.sum(axis=1)
-    rows = np.arange(n)
-    while left.max(initial=0) > 0:
-        deficit = np.where(x < room, target - x, -np.inf)
-        j = deficit.argmax(axis=1)
-        active = left > 0
-        x[rows[active], j[active]] += 1
-        left[active] -= 1
-    return x.astype(np.int64)
+    room = room.astype(float)
+    weights = np.where(room > 0, weights + 1e-9, 0.0)
+    total_w = weights.sum(axis=1, keepdims=True)
+    total_w[total_w == 0] = 1.0
+    target = weights / total_w * extra[:, None]
+    over = (target > room).any(axis=1)
+    if over.any():
+        target[over] = _water_fill(extra[over], weights[over], room[over])
+    x = np.floor(target + 1e-9)
+    short = np.rint(extra - x.sum(axis=1)).astype(np.int64)
+    key = np.where(x < room, target - x, -1.0)
+    order = np.argsort(-key, axis=1, kind="stable")
+    add = np.zeros((n, m), dtype=bool)
+    np.put_along_axis(add, order, np.arange(m)[None, :] < short[:, None], axis=1)
+    return (x + (add & (x < room))).astype(np.int64)
 
 
 def _total_ranges(defn: Instrument, cfg: Synthesis, latent: Mapping[str, Any],
