@@ -276,3 +276,14 @@ def test_an_intervention_for_no_key_need_is_a_warning():
     fb = review_plan(make_case(), {**good_plan(), "interventions": [
         "social_systems_management", "counseling", "child_welfare"]})
     assert any("Child welfare" in i.message and "does not answer" in i.message for i in fb.by_kind("warning"))
+
+
+def test_cap_is_reported_even_when_the_score_is_already_below_it():
+    fb = review(make_case(), {"needs": []}, {"actions": []})
+    assert fb.capped and fb.score <= 50 and "C-SSRS" in fb.cap_reason
+
+
+def test_strengths_not_matching_the_key_earn_half_and_name_one():
+    fb = assess(make_case(), {**GOOD_ASSESSMENT, "strengths": ["likes gardening"]})
+    item = fb.by_category("strengths")[0]
+    assert item.earned == item.possible / 2 and "Close relationship with her son" in item.message

@@ -20,18 +20,25 @@ __all__ = ["Feedback", "FeedbackItem", "Rubric", "assess", "review", "review_pla
 
 
 def _finish(items: list[FeedbackItem], missed_critical: list[str]) -> Feedback:
+    """Scale raw points to 0-100 (penalties can take it to 0, never below) and apply the cap.
+
+    ``capped`` is True whenever a critical action was missed, even if the score was already
+    under the cap: the student is told the cap applies.
+    """
     possible = sum(i.possible for i in items)
-    earned = max(0.0, sum(i.earned for i in items))
-    score = 100.0 * earned / possible if possible else (100.0 if earned >= 0 else 0.0)
+    raw = sum(i.earned for i in items)
+    if possible:
+        score = 100.0 * max(0.0, raw) / possible
+    else:
+        score = 100.0 if raw >= 0 else max(0.0, 100.0 + raw)
     score = min(100.0, score)
     cap = rubric().cap.critical_action_missed
-    capped = bool(missed_critical) and score > cap
     reason = ""
     if missed_critical:
         reason = (f"critical action{'s' if len(missed_critical) > 1 else ''} missed "
                   f"({'; '.join(missed_critical)}): the score cannot exceed {cap:g}")
         score = min(score, cap)
-    return Feedback(score=round(score, 1), capped=capped, cap_reason=reason if capped else "", items=items)
+    return Feedback(score=round(score, 1), capped=bool(missed_critical), cap_reason=reason, items=items)
 
 
 def _assessment_items(case: Case, assessment: dict[str, Any] | Assessment) -> list[FeedbackItem]:

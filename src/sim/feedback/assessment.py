@@ -115,8 +115,12 @@ def score_risks(case: Case, assessment: Assessment) -> list[FeedbackItem]:
 _WORD = re.compile(r"[a-z]{4,}")
 
 
+_STOP = frozenset({"with", "that", "this", "from", "have", "they", "their", "them", "about", "very",
+                   "will", "when", "what", "were", "been", "being", "into", "also", "some", "more"})
+
+
 def _words(text: str) -> set[str]:
-    return {w[:6] for w in _WORD.findall(text.lower())}
+    return {w[:6] for w in _WORD.findall(text.lower()) if w not in _STOP}
 
 
 def score_strengths(case: Case, assessment: Assessment) -> list[FeedbackItem]:
