@@ -117,6 +117,7 @@ def test_list_and_coverage(capsys, library):
     assert table["interventions"]["housing_advocacy"] == []
     code, out, _ = run(capsys, "case", "coverage")
     assert code == 0 and "caregiver_support" in out and "test_full_01" in out
+    assert "competency    9" in out or "competency  " in out
 
 
 def test_schema_to_a_file_and_to_the_library(capsys, library, tmp_path):

@@ -7,6 +7,7 @@ from sim.cases.library import CaseInfo, library
 from sim.model.taxonomy import taxonomy
 
 COMPETENCIES = tuple(str(c) for c in range(1, 10))
+_SINGULAR = {"interventions": "intervention", "functions": "function", "competencies": "competency"}
 
 
 def coverage(folder: str | Path | None = None,
@@ -44,6 +45,6 @@ def coverage_table(table: dict[str, dict[str, list[str]]]) -> str:
     rows = [("kind", "item", "cases", "case ids")]
     for kind, items in table.items():
         for item, ids in items.items():
-            rows.append((kind.rstrip("s"), item, str(len(ids)), ", ".join(ids) or "-"))
+            rows.append((_SINGULAR.get(kind, kind), item, str(len(ids)), ", ".join(ids) or "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     return "\n".join(f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]}" for r in rows) + "\n"

@@ -1,0 +1,78 @@
+"""The case library: finding it, loading by id, listing, and every shipped case."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sim.cases import library, library_dir, load_case, render_key, render_student, validate_file
+from sim.cases.library import LibraryNotFoundError, case_files
+from sim.errors import UnknownNameError
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures" / "cases"
+
+
+def test_library_dir_follows_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("SIM_CASES_DIR", str(tmp_path))
+    assert library_dir() == tmp_path
+    monkeypatch.setenv("SIM_CASES_DIR", str(tmp_path / "missing"))
+    with pytest.raises(LibraryNotFoundError, match="missing"):
+        library_dir()
+
+
+def test_library_dir_defaults_to_the_repositorys_simcases(monkeypatch):
+    monkeypatch.delenv("SIM_CASES_DIR", raising=False)
+    assert library_dir() == ROOT / "simcases"
+
+
+def test_load_by_id_by_file_name_and_by_id_inside(tmp_path, monkeypatch):
+    monkeypatch.setenv("SIM_CASES_DIR", str(tmp_path))
+    (tmp_path / "some_name.yaml").write_text((FIXTURES / "valid_full.yaml").read_text())
+    by_inside = load_case("test_full_01")
+    by_name = load_case("some_name")
+    assert by_inside == by_name == load_case(FIXTURES / "valid_full.yaml")
+
+
+def test_unknown_id_names_the_library_and_suggests(tmp_path, monkeypatch):
+    monkeypatch.setenv("SIM_CASES_DIR", str(tmp_path))
+    (tmp_path / "a.yaml").write_text((FIXTURES / "valid_full.yaml").read_text())
+    with pytest.raises(UnknownNameError, match="did you mean 'test_full_01'"):
+        load_case("test_full_1")
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    from sim.errors import SimError
+
+    with pytest.raises(SimError, match="does not exist"):
+        load_case(tmp_path / "nope.yaml")
+
+
+def test_library_lists_valid_and_invalid_files(tmp_path):
+    (tmp_path / "a.yaml").write_text((FIXTURES / "valid_full.yaml").read_text())
+    (tmp_path / "b.yaml").write_text("id: b\ntitle: B\n")
+    (tmp_path / "notes.txt").write_text("not a case")
+    infos = library(tmp_path)
+    assert [i.path.name for i in infos] == ["a.yaml", "b.yaml"]
+    good, bad = infos
+    assert good.valid and good.setting == "med_surg" and good.competencies == (6, 7, 8)
+    assert good.interventions == ("caregiver_support", "counseling")
+    assert not bad.valid and bad.id == "b" and bad.title == "B"
+
+
+SHIPPED = case_files(ROOT / "simcases")
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_every_shipped_case_validates_and_renders(path):
+    assert [str(p) for p in validate_file(path)] == []
+    case = load_case(path)
+    student = render_student(case, "md") + render_student(case, "html")
+    assert case.referral.reason.split()[0] in student
+    for fact in case.hidden_facts:
+        assert fact.statement not in student
+    for need in case.key.needs:
+        assert need.evidence not in student
+    for iv in case.key.recommended + case.key.acceptable + case.key.contraindicated:
+        assert iv.rationale not in student
+    assert render_key(case, "md")
