@@ -91,6 +91,7 @@ def ipv_case(**kw: Any) -> Case:
 
 def test_empathic_open_path_discloses_partner_violence_where_leading_closed_path_does_not():
     good = start(ipv_case(), seed=3)
+    good.act("private_setting")
     for qid in ["general.open.1", "general.empathic.1", "domestic_violence.reflection.1",
                 "domestic_violence.empathic.1", "domestic_violence.open.1"]:
         good.ask(qid)
@@ -98,6 +99,7 @@ def test_empathic_open_path_discloses_partner_violence_where_leading_closed_path
     assert any("pushed me down the stairs" in t.reply for t in good.transcript)
 
     bad = start(ipv_case(), seed=3)
+    bad.act("private_setting")
     for qid in ["domestic_violence.leading.1", "domestic_violence.closed.1", "general.closed.1",
                 "domestic_violence.closed.1", "domestic_violence.leading.1", "general.leading.1"]:
         reply = bad.ask(qid)
@@ -108,11 +110,27 @@ def test_empathic_open_path_discloses_partner_violence_where_leading_closed_path
 
 def test_open_question_with_enough_rapport_still_needs_the_right_domain():
     iv = start(ipv_case(), seed=0)
+    iv.act("private_setting")
     for qid in ["general.empathic.1", "general.empathic.2", "general.reflection.1"]:
         iv.ask(qid)
     assert iv.rapport >= IPV_FACT.min_rapport
     assert iv.ask("food_insecurity.open.1").disclosed == []
     assert [f.id for f in iv.ask("domestic_violence.open.2").disclosed] == ["hit"]
+
+
+def test_partner_violence_waits_for_a_private_setting_when_the_key_requires_one():
+    path = ["general.empathic.1", "general.empathic.2", "general.reflection.1", "domestic_violence.empathic.1",
+            "domestic_violence.open.1", "domestic_violence.reflection.1"]
+    crowded = start(ipv_case(), seed=0)
+    for qid in path:
+        assert crowded.ask(qid).disclosed == []
+    assert crowded.rapport >= IPV_FACT.min_rapport
+    assert any("private setting" in m for m in crowded.end().messages)
+    private = start(ipv_case(), seed=0)
+    private.act("private_setting")
+    for qid in path:
+        private.ask(qid)
+    assert [f.id for f in private.disclosed] == ["hit"]
 
 
 def test_hidden_domain_gets_deflection_not_denial_and_need_evidence_stays_hidden():
@@ -171,6 +189,7 @@ def test_interpreter_caps_rapport_and_blocks_disclosure_until_used():
         assert reply.facts == [] and reply.disclosed == []
     assert iv.rapport <= cap
     iv.act("use_interpreter")
+    iv.act("private_setting")
     for qid in ["general.empathic.1", "general.empathic.2", "domestic_violence.reflection.1",
                 "domestic_violence.empathic.1", "domestic_violence.open.1", "domestic_violence.open.2"]:
         iv.ask(qid)
@@ -205,6 +224,8 @@ def test_question_bank_covers_every_domain_and_style():
 # -- crisis paths ----------------------------------------------------------------------------
 
 def _disclose(iv: sim.interview.Interview, domain: str) -> None:
+    if domain == "domestic_violence":
+        iv.act("private_setting")
     for qid in ["general.empathic.1", "general.empathic.2", f"{domain}.reflection.1", f"{domain}.empathic.1",
                 f"{domain}.open.1", f"{domain}.open.2", f"{domain}.normalizing.1"]:
         iv.ask(qid)
@@ -228,19 +249,22 @@ def test_crisis_path_detected_and_actions_met_or_missed(crisis: str, domain: str
     assert taken.crisis_status() == []
     _disclose(taken, domain)
     status = taken.crisis_status()
-    assert {(s.path, s.action, s.status) for s in status} == {(crisis, a, "pending") for a in required}
+    assert {(s.path, s.action, s.status) for s in status} == {
+        (crisis, a, "met" if a in taken.actions_taken else "pending") for a in required}
+    before = set(taken.actions_taken)
     minute = taken.minutes_used
-    for action in sorted(required):
+    for action in sorted(required - before):
         taken.act(action)
     taken.end()
     done = taken.crisis_status()
     assert {s.action: s.status for s in done} == {a: "met" for a in required}
-    assert all(s.taken_minute is not None and s.taken_minute >= minute for s in done)
+    assert all(s.taken_minute is not None and (s.taken_minute >= minute or s.action in before) for s in done)
 
     missed = start(case, seed=0)
     _disclose(missed, domain)
     missed.end()
-    assert {s.action: s.status for s in missed.crisis_status()} == {a: "missed" for a in required}
+    assert {s.action: s.status for s in missed.crisis_status()} == {
+        a: "met" if a in before else "missed" for a in required}
 
 
 def test_stated_need_with_high_risk_starts_a_crisis_path():

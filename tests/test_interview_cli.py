@@ -21,7 +21,7 @@ def _case_file(tmp_path: Path) -> str:
 def test_scripted_interview_prints_replies_feedback_and_crisis(tmp_path, capsys):
     path = _case_file(tmp_path)
     code = main(["interview", path, "--seed", "3", "--script",
-                 "general.empathic.1,domestic_violence.empathic.1,private_setting", "--transcript"])
+                 "private_setting,general.empathic.1,domestic_violence.empathic.1", "--transcript"])
     out = capsys.readouterr().out
     assert code == 0
     assert "synthetic patient" in out

@@ -13,6 +13,7 @@ def test_panel_asks_shows_reply_rapport_time_and_disclosures():
     panel = InterviewPanel(ipv_case(), seed=3)
     assert "I just want to get home" in panel.conversation.value
     assert panel.rapport.value == panel.interview.rapport
+    panel.action_buttons["private_setting"].click()
     panel.domain.value = "domestic_violence"
     panel.style.value = "empathic"
     assert [v for _, v in panel.question.options] == ["domestic_violence.empathic.1"]
@@ -25,7 +26,7 @@ def test_panel_asks_shows_reply_rapport_time_and_disclosures():
     assert "pushed me down the stairs" in panel.disclosed.value
     assert panel.rapport.value == panel.interview.rapport > panel.interview.rapport_start
     assert f"{panel.interview.minutes_used} of 45" in panel.time_label.value
-    assert len(panel.interview.transcript) == 5
+    assert len(panel.interview.transcript) == 6
 
 
 def test_panel_actions_end_and_inline_errors():

@@ -24,6 +24,7 @@ class CrisisPath(_Model):
     risk: str | None = None
     risk_levels: list[str] = Field(default_factory=list)
     on_start: Literal["interpreter_needed"] | None = None
+    private_first: bool = False
     source: str
 
 

@@ -7,7 +7,7 @@ from sim.interview.models import Engagement, Turn
 
 
 def engagement(turns: list[Turn], *, budget: int, minutes: int, rapport_start: int, rapport_end: int,
-               disclosed: int, undisclosed: int, ended: bool) -> Engagement:
+               disclosed: int, undisclosed: int, ended: bool, privacy_blocked: int = 0) -> Engagement:
     """Measure the questions in ``turns`` and write feedback messages."""
     styles = style_table().styles
     fb = style_table().feedback
@@ -48,5 +48,7 @@ def engagement(turns: list[Turn], *, budget: int, minutes: int, rapport_start: i
         msgs.append(m["rapport_up"].format(start=rapport_start, end=rapport_end))
     if ended and undisclosed:
         msgs.append(m["undisclosed"])
+    if ended and privacy_blocked:
+        msgs.append(m["needs_private"])
     msgs.append(m["over_time"].format(minutes=minutes, budget=budget))
     return Engagement(**result, messages=msgs)

@@ -73,6 +73,7 @@ class Interview:
         self._disclosed: list[HiddenFact] = []
         self._asked: set[str] = set()
         self._general_said: set[str] = set()
+        self._privacy_blocked = 0
         kinds = {name: spec.kind for name, spec in style_table().actions.items()}
         self._crisis = CrisisTracker(case, kinds)
         self._ended = False
@@ -157,6 +158,7 @@ class Interview:
             rapport=rapport, interpreter_blocked=blocked, disclosed={f.id for f in self._disclosed},
             asked_before=question.id in self._asked, general_said=set(self._general_said),
             anything_stated=any(k in ("need", "fact") for t in self._turns for k, _ in t.facts),
+            private="private_setting" in self._crisis.taken,
         )
         rng = np.random.default_rng([self._seed, len(self._turns)])
         reply = compose(self._know, question, ctx, rng)
@@ -167,6 +169,7 @@ class Interview:
         # commit
         self._crisis.on_facts(list(reply.facts), minute)
         self._general_said = ctx.general_said
+        self._privacy_blocked += int(ctx.blocked_by_privacy)
         self._asked.add(question.id)
         self._disclosed.extend(reply.disclosed)
         self._rapport = rapport
@@ -226,7 +229,7 @@ class Interview:
         return engagement(self._turns, budget=self.budget_minutes, minutes=self._minutes,
                           rapport_start=self.rapport_start, rapport_end=self._rapport,
                           disclosed=len(disclosed), undisclosed=len(self._know.hidden) - len(disclosed),
-                          ended=self._ended)
+                          ended=self._ended, privacy_blocked=self._privacy_blocked)
 
     def crisis_status(self) -> list[CrisisItem]:
         """Required actions of every crisis path triggered so far: met, missed or pending."""

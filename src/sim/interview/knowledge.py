@@ -29,6 +29,7 @@ class PatientKnowledge:
     needs: dict[str, StatedNeed] = field(default_factory=dict)
     hidden: list[HiddenFact] = field(default_factory=list)
     low_literacy: bool = False
+    private_crises: frozenset[str] = frozenset()
 
     @classmethod
     def from_case(cls, case: Case) -> "PatientKnowledge":
@@ -40,7 +41,13 @@ class PatientKnowledge:
         for need in case.key.needs:
             if need.domain not in needs and need.evidence.strip():
                 needs[need.domain] = StatedNeed(need.domain, need.severity, need.evidence.strip())
-        return cls(case=case, needs=needs, hidden=list(case.hidden_facts), low_literacy=_low_literacy(case))
+        private: frozenset[str] = frozenset()
+        if any(a.kind == "private_setting" for a in case.key.critical_actions):
+            from sim.interview.crisis import crisis_table
+
+            private = frozenset(n for n, p in crisis_table().paths.items() if p.private_first)
+        return cls(case=case, needs=needs, hidden=list(case.hidden_facts), low_literacy=_low_literacy(case),
+                   private_crises=private)
 
     @staticmethod
     def fact_domains(fact: HiddenFact) -> set[str]:

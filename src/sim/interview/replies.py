@@ -7,7 +7,8 @@ the interview state. The disclosure rule:
 2. In a domain with a hidden fact not yet disclosed: the easiest such fact is disclosed when the
    question's style allows disclosure (not closed, leading, judgmental, jargon or
    double-barrelled) and rapport after the question is at least the fact's ``min_rapport``.
-   Otherwise the patient deflects (never denies; "that's all I can say for now" once a fact of
+   A fact of a ``private_first`` crisis (crisis.yaml) waits for a private setting when the
+   case key requires one. Otherwise the patient deflects (never denies; "that's all I can say for now" once a fact of
    the domain is out). The need's evidence is not stated while a fact of its domain is hidden.
 3. In a domain with a need that is not hidden: the need's evidence is stated.
 4. In a domain with no need: a plausible denial, unless the latent state or a risk contradicts
@@ -41,6 +42,8 @@ class ReplyContext:
     asked_before: bool
     general_said: set[str] = field(default_factory=set)
     anything_stated: bool = False
+    private: bool = False
+    blocked_by_privacy: bool = False
 
 
 def compose(know: PatientKnowledge, question: Question, ctx: ReplyContext, rng: np.random.Generator) -> Reply:
@@ -68,7 +71,7 @@ def _domain(know: PatientKnowledge, q: Question, ctx: ReplyContext, rng: np.rand
     pending = [f for f in know.hidden_in(q.domain) if f.id not in ctx.disclosed]
     need = know.needs.get(q.domain)
     if pending:
-        fact = _disclosable(pending, q, ctx)
+        fact = _disclosable(know, pending, q, ctx)
         if fact is not None:
             return _disclose(fact, rng)
         if len(pending) < len(know.hidden_in(q.domain)) and q.style != "judgmental":
@@ -81,10 +84,17 @@ def _domain(know: PatientKnowledge, q: Question, ctx: ReplyContext, rng: np.rand
     return _deny(q, rng)
 
 
-def _disclosable(pending: list[HiddenFact], q: Question, ctx: ReplyContext) -> HiddenFact | None:
+def _disclosable(know: PatientKnowledge, pending: list[HiddenFact], q: Question, ctx: ReplyContext) -> HiddenFact | None:
     if not style_table().styles[q.style].discloses:
         return None
-    return next((f for f in pending if ctx.rapport >= f.min_rapport), None)
+    for fact in pending:
+        if ctx.rapport < fact.min_rapport:
+            continue
+        if fact.crisis in know.private_crises and not ctx.private:
+            ctx.blocked_by_privacy = True
+            continue
+        return fact
+    return None
 
 
 def _disclose(fact: HiddenFact, rng: np.random.Generator) -> Reply:
@@ -154,7 +164,7 @@ def _deny(q: Question, rng: np.random.Generator) -> Reply:
 def _general(know: PatientKnowledge, q: Question, ctx: ReplyContext, rng: np.random.Generator) -> Reply:
     t = replies().general
     pending = [f for f in know.hidden_in("general") if f.id not in ctx.disclosed]
-    fact = _disclosable(pending, q, ctx) if pending else None
+    fact = _disclosable(know, pending, q, ctx) if pending else None
     if fact is not None:
         return _disclose(fact, rng)
     if q.style in _CLOSED_LIKE:
