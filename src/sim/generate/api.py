@@ -1,0 +1,111 @@
+"""Public entry points: :func:`generate_patient`, :func:`generate_patients`, :func:`cohort`."""
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.errors import SimValueError
+from sim.generate.columns import COLUMNS, batch_columns, flatten
+from sim.generate.constraints import check, resolve
+from sim.generate.rng import check_seed, derived_seed, derived_seeds
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from sim.model import Patient
+
+CHUNK = 20_000
+
+__all__ = ["COLUMNS", "cohort", "cohort_columns", "derived_seed", "flatten", "generate_patient", "generate_patients"]
+
+
+def _batch(seeds: np.ndarray, constraints: dict[str, object]):  # noqa: ANN202
+    from sim.generate.core import generate_batch
+    from sim.generate.responses import draw_responses
+
+    b = generate_batch(seeds, resolve(check(**constraints)))
+    draw_responses(b)
+    return b
+
+
+def generate_patient(seed: int, **constraints: object) -> "Patient":
+    """One synthetic patient from ``seed``; the same seed (and version) gives the same patient.
+
+    Args:
+        seed: whole number 0 .. 2**63-1.
+        **constraints: any of ``setting=``, ``age_range=(lo, hi)``, ``sex=``, ``insurance=``,
+            ``language=``, ``needs=[domain, ...]`` or ``{domain: min_severity}``, ``risks=[kind, ...]``.
+
+    Raises:
+        UnknownNameError: a constraint names a setting, need, risk, plan or language we do not know.
+        ConstraintError: no patient can satisfy the constraints together.
+    """
+    from sim.generate.assemble import to_patients
+
+    seeds = np.array([check_seed(seed)], dtype=np.int64)
+    return to_patients(_batch(seeds, constraints))[0]
+
+
+def generate_patients(seeds: list[int] | np.ndarray, **constraints: object) -> list["Patient"]:
+    """Several patients at once (vectorized), one per seed, same constraints for all."""
+    from sim.generate.assemble import to_patients
+
+    arr = np.array([check_seed(int(s)) for s in seeds], dtype=np.int64)
+    return to_patients(_batch(arr, constraints)) if len(arr) else []
+
+
+def _check_n(n: object) -> int:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise SimValueError(f"cohort size {n!r} is not allowed; use a whole number 1 or more")
+    return int(n)
+
+
+def cohort_columns(n: int, seed: int, setting: str | None = None,
+                   progress: bool | None = None) -> dict[str, np.ndarray]:
+    """The columns of :func:`cohort` as numpy arrays (chunks of 20,000, tqdm bar on a terminal)."""
+    n = _check_n(n)
+    check_seed(seed)
+    constraints = {"setting": setting} if setting is not None else {}
+    resolve(check(**constraints))  # fail before any work
+    if progress is None:
+        progress = n > CHUNK and sys.stderr.isatty()
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=n, unit="patients", desc="cohort", file=sys.stderr)
+    parts: list[dict[str, object]] = []
+    try:
+        for start in range(0, n, CHUNK):
+            stop = min(n, start + CHUNK)
+            parts.append(batch_columns(_batch(derived_seeds(seed, start, stop), constraints)))
+            if bar is not None:
+                bar.update(stop - start)
+    finally:
+        if bar is not None:
+            bar.close()
+    if len(parts) == 1:
+        return parts[0]  # type: ignore[return-value]
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}  # type: ignore[misc]
+
+
+def cohort(n: int, seed: int, setting: str | None = None, progress: bool | None = None) -> "pd.DataFrame":
+    """A cohort of ``n`` synthetic patients as a pandas DataFrame, one row per patient.
+
+    Row ``i`` equals ``flatten(generate_patient(derived_seed(seed, i), setting=setting))``.
+    Generation is vectorized (counter-based randomness per patient seed), in chunks of 20,000
+    with a progress bar when stderr is a terminal (``progress=`` forces it on or off).
+    The columns, described in :data:`sim.generate.COLUMNS` and listed below, are: identity,
+    contact, address, economics, medical context, ``need_<domain>`` severities, ``risk_<kind>``
+    levels, ``latent_*``, household counts, and instrument item/total columns when
+    :mod:`sim.instruments` is available.
+    """
+    import pandas as pd
+
+    return pd.DataFrame(cohort_columns(n, seed, setting=setting, progress=progress))
+
+
+cohort.__doc__ = (cohort.__doc__ or "") + "\n    Columns:\n" + "".join(
+    f"        {name}: {text}\n" for name, text in COLUMNS.items())

@@ -1,0 +1,184 @@
+"""Constraints on a generated patient: checked, then resolved into what the generator may draw.
+
+``generate_patient(seed, setting=..., age_range=..., sex=..., insurance=..., language=...,
+needs=..., risks=...)``. Unknown names raise :class:`UnknownNameError` (with "did you mean");
+constraints that no patient can satisfy raise :class:`ConstraintError` with a one-line message
+naming the conflict and what is allowed.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sim.errors import ConstraintError, SimValueError, UnknownNameError
+from sim.generate.params import params
+from sim.model.taxonomy import need_domains, risk_kinds, settings
+
+AGE_MAX = 110
+SEXES = ("female", "male", "intersex")
+PLANS = ("medicare", "medicaid", "dual", "private", "marketplace", "va", "uninsured")
+KEYWORDS = ("setting", "age_range", "sex", "insurance", "language", "needs", "risks")
+# Ages at which a need or risk can be drawn (needs.yaml `eligible`, and teaching assumptions for risks).
+RISK_AGES = {"suicide": (10, AGE_MAX), "ipv": (13, AGE_MAX), "elder_abuse": (60, AGE_MAX),
+             "substance_use": (12, AGE_MAX)}
+RISK_NEED = {"suicide": "emotional_distress", "ipv": "domestic_violence", "elder_abuse": "elder_abuse",
+             "substance_use": "substance_use", "child_maltreatment": "child_welfare"}
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Validated constraints (all optional)."""
+
+    setting: str | None = None
+    age_range: tuple[int, int] | None = None
+    sex: str | None = None
+    insurance: str | None = None
+    language: str | None = None
+    needs: dict[str, int] = field(default_factory=dict)
+    risks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the generator may draw after resolving constraints."""
+
+    constraints: Constraints
+    settings: tuple[str, ...]
+    age_lo: int
+    age_hi: int
+    under_65_weight: float = 1.0
+    fpl_low: float | None = None
+    fpl_high: float | None = None
+    force_disabled: bool = False
+    force_veteran: bool = False
+    min_need: dict[str, int] = field(default_factory=dict)
+
+
+def languages() -> list[str]:
+    lang = params().population.language
+    return sorted({k for table in ("hispanic", "asian", "other") for k in lang[table]})
+
+
+def check(**kwargs: object) -> Constraints:
+    """Validate constraint keywords and names; return :class:`Constraints`."""
+    for key in kwargs:
+        if key not in KEYWORDS:
+            raise UnknownNameError("constraint", key, KEYWORDS)
+    setting = kwargs.get("setting")
+    if setting is not None:
+        setting = _name("setting", setting, settings())
+    sex = kwargs.get("sex")
+    if sex is not None:
+        sex = _name("sex", sex, SEXES)
+    insurance = kwargs.get("insurance")
+    if insurance is not None:
+        insurance = _name("insurance", insurance, PLANS)
+    language = kwargs.get("language")
+    if language is not None:
+        language = _name("language", language, languages())
+    age_range = kwargs.get("age_range")
+    if age_range is not None:
+        age_range = _age_range(age_range)
+    needs = _needs(kwargs.get("needs"))
+    risks = _risks(kwargs.get("risks"))
+    return Constraints(setting, age_range, sex, insurance, language, needs, risks)  # type: ignore[arg-type]
+
+
+def _name(kind: str, value: object, allowed: list[str] | tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in allowed:
+        raise UnknownNameError(kind, value, allowed)
+    return value
+
+
+def _age_range(value: object) -> tuple[int, int]:
+    ok = (isinstance(value, (tuple, list)) and len(value) == 2
+          and all(isinstance(v, int) and not isinstance(v, bool) for v in value))
+    if not ok or not 0 <= value[0] <= value[1] <= AGE_MAX:  # type: ignore[index]
+        raise SimValueError(f"age_range {value!r} is not allowed; give (lowest, highest) whole ages "
+                            f"with 0 <= lowest <= highest <= {AGE_MAX}")
+    return int(value[0]), int(value[1])  # type: ignore[index]
+
+
+def _needs(value: object) -> dict[str, int]:
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        value = [value]
+    items = value.items() if isinstance(value, Mapping) else [(d, 1) for d in value]  # type: ignore[union-attr]
+    out: dict[str, int] = {}
+    for domain, sev in items:
+        _name("need domain", domain, need_domains())
+        if isinstance(sev, bool) or sev not in (1, 2, 3):
+            raise SimValueError(f"minimum severity {sev!r} for need {domain!r} is not allowed; allowed: 1, 2, 3")
+        out[domain] = int(sev)
+    return out
+
+
+def _risks(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    return tuple(_name("risk", r, risk_kinds()) for r in value)  # type: ignore[union-attr]
+
+
+def resolve(c: Constraints) -> Plan:
+    """Narrow ages, settings and incomes to what every constraint allows, or raise ConstraintError."""
+    p = params()
+    lo, hi, why = 0, AGE_MAX, "ages 0-110"
+    if c.age_range is not None:
+        lo, hi, why = c.age_range[0], c.age_range[1], f"age_range={c.age_range}"
+
+    def narrow(a: int, b: int, reason: str, explain: str = "") -> None:
+        nonlocal lo, hi, why
+        b = min(b, AGE_MAX)
+        if max(lo, a) > min(hi, b):
+            detail = f" ({explain})" if explain else ""
+            raise ConstraintError(f"{reason} conflicts with {why}{detail}; {reason} allows ages {a}-{b}")
+        lo, hi, why = max(lo, a), min(hi, b), f"{why} and {reason}"
+
+    plan_kw: dict[str, object] = {}
+    if c.insurance is not None:
+        ic = p.population.insurance_constraints[c.insurance]
+        narrow(ic.age_min, ic.age_max, f"insurance {c.insurance!r}", ic.explain)
+        plan_kw.update(under_65_weight=ic.under_65_weight, force_veteran=ic.veteran,
+                       fpl_low=ic.fpl_at_least, fpl_high=ic.fpl_below,
+                       force_disabled=ic.disabled_below is not None and lo < ic.disabled_below)
+    min_need = dict(c.needs)
+    for kind in c.risks:
+        if kind in RISK_NEED:
+            domain = RISK_NEED[kind]
+            min_need[domain] = max(min_need.get(domain, 0), 2 if kind == "suicide" else 1)
+        if kind in RISK_AGES:
+            narrow(*RISK_AGES[kind], f"risk {kind!r}")
+    for domain in min_need:
+        rule = p.needs.needs[domain].eligible
+        if "age_min" in rule or "age_max" in rule:
+            narrow(int(rule.get("age_min", 0)), int(rule.get("age_max", AGE_MAX)), f"need {domain!r}")
+    candidates = [c.setting] if c.setting else list(p.settings.settings)
+    kept = []
+    reasons: list[str] = []
+    for name in candidates:
+        s = p.settings.settings[name]
+        if max(lo, s.age_min) > min(hi, s.age_max):
+            reasons.append(f"setting {name!r} serves ages {s.age_min}-{s.age_max}, which conflicts with {why}")
+        elif c.sex is not None and not _sex_ok(c.sex, s.female_share):
+            reasons.append(f"setting {name!r} serves only {'female' if s.female_share >= 1 else 'male'} "
+                           f"patients, which conflicts with sex={c.sex!r}")
+        elif "readmission" in c.risks and not s.inpatient:
+            reasons.append(f"risk 'readmission' needs an inpatient setting, which {name!r} is not")
+        else:
+            kept.append(name)
+    if not kept:
+        if c.setting:
+            raise ConstraintError(reasons[0])
+        raise ConstraintError(f"no setting serves {why}" + (f" and sex={c.sex!r}" if c.sex else ""))
+    return Plan(c, tuple(kept), lo, hi, min_need=min_need, **plan_kw)  # type: ignore[arg-type]
+
+
+def _sex_ok(sex: str, female_share: float) -> bool:
+    if female_share >= 1.0:
+        return sex == "female"
+    if female_share <= 0.0:
+        return sex == "male"
+    return True

@@ -1,0 +1,260 @@
+"""The generator's parameters: YAML tables in ``sim/data/generation/``, validated by pydantic.
+
+Every prevalence and correlation the generator uses is here, each with its source or marked a
+teaching assumption in the file. :func:`params` loads and cross-checks them once.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sim.model.taxonomy import taxonomy
+from sim.tables import load_table
+
+Weights = dict[str, float]
+PROGNOSES = ("good", "guarded", "poor", "terminal_months", "terminal_weeks")
+ADMISSIONS = ("emergent", "urgent", "elective", "outpatient")
+RISK_LEVELS = ("none", "low", "moderate", "high")
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LOS(_M):
+    median: float = Field(ge=0)
+    sigma: float = Field(ge=0)
+
+
+class SettingParams(_M):
+    weight: float = Field(gt=0)
+    inpatient: bool
+    age_bands: list[tuple[int, int, float]]
+    female_share: float = Field(ge=0, le=1)
+    admission: dict[Literal["emergent", "urgent", "elective", "outpatient"], float]
+    diagnoses: Weights
+    prognosis: dict[Literal["good", "guarded", "poor", "terminal_months", "terminal_weeks"], float]
+    ed_visits_mean: float = Field(ge=0)
+    fpl_median: float = Field(gt=0)
+    fpl_sigma: float = Field(gt=0)
+    referral: Weights
+    need_multipliers: Weights = Field(default_factory=dict)
+    los: LOS | None = None
+    los_multiplier: float = 1.0
+
+    @property
+    def age_min(self) -> int:
+        return min(b[0] for b in self.age_bands)
+
+    @property
+    def age_max(self) -> int:
+        return max(b[1] for b in self.age_bands)
+
+
+class SettingsTable(_M):
+    source: str
+    settings: dict[str, SettingParams]
+
+
+class DiagnosisParams(_M):
+    code: str = Field(pattern=r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
+    label: str
+    charlson: list[str]
+    los: LOS | None = None
+    age: tuple[int, int] = (0, 120)
+    sex: Literal["female", "male"] | None = None
+    prognosis_factor: Weights = Field(default_factory=dict)
+    need_multipliers: Weights = Field(default_factory=dict)
+    need_min: dict[str, int] = Field(default_factory=dict)
+    risk_min: dict[str, Literal["low", "moderate", "high"]] = Field(default_factory=dict)
+    p: list[float] | None = None
+
+
+class DiagnosesTable(_M):
+    source: str
+    charlson_weights: dict[str, int]
+    charlson_hierarchy: list[tuple[str, str]]
+    metastatic_prognoses: list[str]
+    diagnoses: dict[str, DiagnosisParams]
+    comorbidity_age_bands: list[tuple[int, int]]
+    comorbidities: dict[str, DiagnosisParams]
+
+
+class NeedParams(_M):
+    base: float = Field(ge=0, le=1)
+    source: str
+    severity: dict[int, float]
+    eligible: dict[str, int | bool] = Field(default_factory=dict)
+    modifiers: dict[str, list[float] | Weights | float] = Field(default_factory=dict)
+
+
+class NeedsTable(_M):
+    max_p: float
+    referral_severity: dict[int, float]
+    fpl_bands: list[int]
+    age_bands: list[tuple[int, int]]
+    needs: dict[str, NeedParams]
+    disclosure: dict[str, float]
+
+
+class RisksTable(_M):
+    source: str
+    levels: list[str]
+    suicide: dict[str, list[float] | float | Weights]
+    from_need: dict[str, str]
+    child_maltreatment: dict[str, float]
+    falls: dict[str, list[float] | float | Weights]
+    readmission: dict[str, int]
+    ed_visit_multipliers: dict[str, float]
+
+
+class LatentTable(_M):
+    source: str
+    depression: dict[int, dict[int, float]]
+    anxiety: dict[int, dict[int, float]]
+    alcohol: dict
+    functional: dict
+    disability: dict
+
+
+class InsuranceRule(_M):
+    when: dict[str, int | bool | str]
+    plans: Weights
+
+
+class InsuranceConstraint(_M):
+    explain: str
+    age_min: int = 0
+    age_max: int = 120
+    fpl_below: int | None = None
+    fpl_at_least: int | None = None
+    disabled_below: int | None = None
+    under_65_weight: float = 1.0
+    veteran: bool = False
+
+
+class PopulationTable(_M):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    reference_date: str
+    race: dict
+    hispanic: dict
+    language: dict
+    veteran: dict
+    gender_identity: dict
+    religion: dict
+    poverty_guideline: dict
+    fpl_max: int
+    fpl_modifiers: Weights
+    insurance: dict
+    insurance_constraints: dict[str, InsuranceConstraint]
+    employment: dict
+    education: dict
+    strengths: dict
+
+    @property
+    def insurance_rules(self) -> list[InsuranceRule]:
+        return [InsuranceRule.model_validate(r) for r in self.insurance["rules"]]
+
+
+class FamilyTable(_M):
+    source: str
+    age_bands: list[tuple[int, int]]
+    p_partner_by_age: list[float]
+    p_married_given_partner: float
+    p_ex_partner_by_age: list[float]
+    p_widowed_female_by_age: list[float]
+    p_widowed_male_by_age: list[float]
+    children_by_age: list[dict[int, float]]
+    p_adult_child_lives_with: float
+    p_mother_alive_by_age: list[float]
+    p_father_alive_by_age: list[float]
+    p_lives_with_parents_adult: list[float]
+    child_household: Weights
+    siblings: dict[int, float]
+    p_sibling_lives_with_adult: float
+    quality: Weights
+    health: Weights
+    caregiver_order: list[str]
+    other_caregiver: dict
+
+
+class County(_M):
+    name: str
+    state: str = Field(pattern=r"^[A-Z]{2}$")
+    area_codes: list[str]
+    zip: tuple[int, int]
+    towns: list[str]
+
+
+class PlacesTable(_M):
+    source: str
+    counties: list[County]
+    street_names: list[str]
+    street_suffixes: list[str]
+
+
+class NarrativeTable(_M):
+    source: str
+    evidence: dict[str, tuple[str, str, str]]
+
+
+class Params(_M):
+    """All generation tables, cross-checked against the taxonomy."""
+
+    settings: SettingsTable
+    diagnoses: DiagnosesTable
+    needs: NeedsTable
+    risks: RisksTable
+    latent: LatentTable
+    population: PopulationTable
+    family: FamilyTable
+    places: PlacesTable
+    narrative: NarrativeTable
+
+    @model_validator(mode="after")
+    def _cross_check(self) -> "Params":
+        tx = taxonomy()
+        domains, settings = set(tx.domains), set(tx.settings)
+        problems: list[str] = []
+        if set(self.settings.settings) != settings:
+            problems.append(f"settings.yaml settings {sorted(set(self.settings.settings) ^ settings)} differ from needs.yaml")
+        if set(self.needs.needs) != domains:
+            problems.append(f"needs.yaml domains {sorted(set(self.needs.needs) ^ domains)} differ from the taxonomy")
+        if set(self.narrative.evidence) != domains:
+            problems.append("narrative.yaml evidence must cover every need domain")
+        for name, s in self.settings.settings.items():
+            for dx in s.diagnoses:
+                if dx not in self.diagnoses.diagnoses:
+                    problems.append(f"setting {name!r} names unknown diagnosis {dx!r}")
+            for d in [*s.referral, *s.need_multipliers]:
+                if d not in domains:
+                    problems.append(f"setting {name!r} names unknown need domain {d!r}")
+        for name, dx in [*self.diagnoses.diagnoses.items(), *self.diagnoses.comorbidities.items()]:
+            for c in dx.charlson:
+                if c not in self.diagnoses.charlson_weights:
+                    problems.append(f"diagnosis {name!r} names unknown Charlson category {c!r}")
+            for d in [*dx.need_multipliers, *dx.need_min]:
+                if d not in domains:
+                    problems.append(f"diagnosis {name!r} names unknown need domain {d!r}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+@lru_cache(maxsize=1)
+def params() -> Params:
+    """Load and validate every generation table (cached)."""
+    g = "generation/"
+    return Params(
+        settings=load_table(g + "settings.yaml", SettingsTable),
+        diagnoses=load_table(g + "diagnoses.yaml", DiagnosesTable),
+        needs=load_table(g + "needs.yaml", NeedsTable),
+        risks=load_table(g + "risks.yaml", RisksTable),
+        latent=load_table(g + "latent.yaml", LatentTable),
+        population=load_table(g + "population.yaml", PopulationTable),
+        family=load_table(g + "family.yaml", FamilyTable),
+        places=load_table(g + "places.yaml", PlacesTable),
+        narrative=load_table(g + "narrative.yaml", NarrativeTable),
+    )

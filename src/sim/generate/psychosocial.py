@@ -1,0 +1,216 @@
+"""Stage 5: needs (referral reason first), risks, ED visits, readmission (LACE) and the latent
+state that drives instrument answers. All correlations come from the YAML tables."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from sim.generate.batch import Batch, band_index
+from sim.generate.economics import PLANS
+from sim.generate.medical import comorbidity_names, dx_names
+from sim.generate.params import PROGNOSES, params
+from sim.generate.sampling import categorical, poisson
+from sim.model.taxonomy import need_domains, risk_kinds
+
+LEVELS = ("none", "low", "moderate", "high")
+
+
+@lru_cache(maxsize=1)
+def domains() -> list[str]:
+    return need_domains()
+
+
+@lru_cache(maxsize=1)
+def risks() -> list[str]:
+    return risk_kinds()
+
+
+def _has_minor_child(b: Batch) -> np.ndarray:
+    ex, liv, age = b["f_exists"], b["f_living"], b["f_age"]
+    return (ex[:, 4:7] & liv[:, 4:7] & (age[:, 4:7] < 18)).any(axis=1)
+
+
+def _eligible(b: Batch) -> np.ndarray:
+    nt = params().needs
+    age = b["age"]
+    minor_child = _has_minor_child(b)
+    out = np.ones((b.n, len(domains())), dtype=bool)
+    for j, d in enumerate(domains()):
+        rule = nt.needs[d].eligible
+        if "age_min" in rule:
+            out[:, j] &= age >= int(rule["age_min"])
+        if "age_max" in rule:
+            out[:, j] &= age <= int(rule["age_max"])
+        if rule.get("child_or_parent"):
+            out[:, j] &= (age < 18) | minor_child
+    return out
+
+
+def need_probabilities(b: Batch) -> np.ndarray:
+    """Probability of each need (n, D) before the referral reason and forced minimums."""
+    p = params()
+    nt = p.needs
+    settings = list(p.settings.settings)
+    fpl_band = np.searchsorted(np.array(nt.fpl_bands), b["fpl"], side="right")
+    age_band = band_index(b["age"], nt.age_bands)
+    english = np.array(_languages()) == "English"
+    flags = {
+        "interpreter": b["interpreter"],
+        "non_english": ~english[b["language"]],
+        "lives_alone": b["lives_alone"] & (b["age"] >= 18),
+        "adl_any": b["adl"] > 0,
+        "iadl3": b["iadl"] >= 3,
+    }
+    vocabularies = {"sex": (("female", "male", "intersex"), b["sex"]), "insurance": (PLANS, b["insurance"]),
+                    "prognosis": (PROGNOSES, b["prognosis"])}
+    dxs = [p.diagnoses.diagnoses[d] for d in dx_names()]
+    cms = [p.diagnoses.comorbidities[c] for c in comorbidity_names()]
+    prob = np.empty((b.n, len(domains())))
+    for j, d in enumerate(domains()):
+        need = nt.needs[d]
+        pj = np.full(b.n, need.base)
+        pj *= np.array([p.settings.settings[s].need_multipliers.get(d, 1.0) for s in settings])[b["setting"]]
+        pj *= np.array([x.need_multipliers.get(d, 1.0) for x in dxs])[b["dx"]]
+        cm = np.array([c.need_multipliers.get(d, 1.0) for c in cms])
+        if (cm != 1.0).any():
+            pj *= np.prod(np.where(b["comorbid"], cm[None, :], 1.0), axis=1)
+        for key, mod in need.modifiers.items():
+            if key == "fpl":
+                pj *= np.array(mod)[fpl_band]
+            elif key == "age":
+                pj *= np.array(mod)[age_band]
+            elif key in ("sex", "insurance", "prognosis"):
+                vocab, idx = vocabularies[key]
+                pj *= np.array([mod.get(x, 1.0) for x in vocab])[idx]
+            else:
+                pj *= np.where(flags[key], float(mod), 1.0)
+        prob[:, j] = np.minimum(pj, nt.max_p)
+    return prob * _eligible(b)
+
+
+@lru_cache(maxsize=1)
+def _languages() -> list[str]:
+    from sim.generate.demographics import language_names
+
+    return language_names()
+
+
+def draw_needs(b: Batch) -> None:
+    p = params()
+    nt = p.needs
+    D = len(domains())
+    settings = list(p.settings.settings)
+    prob = need_probabilities(b)
+    present = b.rs.u("need", D) < prob
+    sev_draw = np.zeros((b.n, D), dtype=np.int64)
+    u_sev = b.rs.u("need_severity", D)
+    for j, d in enumerate(domains()):
+        table = nt.needs[d].severity
+        sev_draw[:, j] = np.array(list(table))[categorical(u_sev[:, j], list(table.values()))]
+    sev = np.where(present, sev_draw, 0)
+    # the referral reason: the setting's mix among needs this patient can have
+    eligible = _eligible(b)
+    ref_w = np.array([[p.settings.settings[s].referral.get(d, 0.0) for d in domains()] for s in settings])[b["setting"]]
+    ref_w = ref_w * eligible
+    fallback = np.where(eligible.any(axis=1), 0, 1)[:, None] * (np.arange(D) == domains().index("emotional_distress"))
+    ref = categorical(b.rs.u("referral"), ref_w + fallback * (ref_w.sum(axis=1) == 0)[:, None])
+    wanted = b.plan.constraints.needs
+    if wanted:
+        ref = np.full(b.n, domains().index(next(iter(wanted))), dtype=np.int64)
+    rs_table = nt.referral_severity
+    ref_sev = np.array(list(rs_table))[categorical(b.rs.u("referral_severity"), list(rs_table.values()))]
+    rows = np.arange(b.n)
+    sev[rows, ref] = np.maximum(sev[rows, ref], ref_sev)
+    # minimums from the diagnosis and from the constraints
+    dxs = [p.diagnoses.diagnoses[d] for d in dx_names()]
+    for j, d in enumerate(domains()):
+        dmin = np.array([x.need_min.get(d, 0) for x in dxs])[b["dx"]]
+        floor = np.maximum(dmin, b.plan.min_need.get(d, 0))
+        sev[:, j] = np.where(floor > 0, np.maximum(sev[:, j], np.maximum(floor, sev_draw[:, j])), sev[:, j])
+    b["need_sev"], b["referral"] = sev, ref
+    base = np.array([nt.disclosure[d] for d in domains()])
+    b["disclosure"] = np.round(np.clip(base[None, :] + (b.rs.u("disclosure", D) - 0.5) * 0.2, 0.0, 1.0), 2)
+
+
+def draw_risks(b: Batch) -> None:
+    p = params()
+    rt = p.risks
+    D = {d: j for j, d in enumerate(domains())}
+    sev = b["need_sev"]
+    R = {r: j for j, r in enumerate(risks())}
+    level = np.zeros((b.n, len(R)), dtype=np.int64)
+    lw = lambda t: [t.get(k, 0.0) for k in LEVELS[1:]]  # noqa: E731
+    # suicide
+    drive = np.maximum(sev[:, D["emotional_distress"]], sev[:, D["crisis"]])
+    ps = np.array(rt.suicide["p_by_severity"])[drive] + np.where(sev[:, D["crisis"]] > 0, rt.suicide["crisis_extra"], 0.0)
+    has = (b.rs.u("suicide") < ps) & (b["age"] >= 10)
+    lvl = 1 + categorical(b.rs.u("suicide_level"), lw(rt.suicide["level"]))
+    forced = _forced_risk_level(b, "suicide")
+    level[:, R["suicide"]] = np.where(has | (forced > 0), np.maximum(lvl, forced), 0)
+    for kind, domain in rt.from_need.items():
+        level[:, R[kind]] = sev[:, D[domain]]
+    cw = sev[:, D["child_welfare"]]
+    cm = (cw > 0) & ((b.rs.u("child_maltreatment") < rt.child_maltreatment["p_given_need"])
+                     | ("child_maltreatment" in b.plan.constraints.risks))
+    level[:, R["child_maltreatment"]] = np.where(cm, cw, 0)
+    pf = np.array(rt.falls["p_by_age"])[b["age_band"]] * np.where(b["adl"] > 0, rt.falls["adl_any"], 1.0)
+    falls = (b.rs.u("falls") < pf) | ("falls" in b.plan.constraints.risks)
+    level[:, R["falls"]] = np.where(falls, 1 + categorical(b.rs.u("falls_level"), lw(rt.falls["level"])), 0)
+    # ED visits, then the LACE index for inpatients
+    mean = np.array([p.settings.settings[s].ed_visits_mean for s in p.settings.settings])[b["setting"]]
+    for d, f in rt.ed_visit_multipliers.items():
+        mean = mean * np.where(sev[:, D[d]] > 0, f, 1.0)
+    b["ed_visits"] = poisson(b.rs.u("ed_visits"), mean, cap=50)
+    b["lace"] = lace(b["los"], b["admission"] == 0, b["charlson"], b["ed_visits"])
+    rd = rt.readmission
+    lace_level = np.where(b["lace"] >= rd["high_from"], 3, np.where(b["lace"] >= rd["moderate_from"], 2, 1))
+    level[:, R["readmission"]] = np.where(b["inpatient"], lace_level, 0)
+    b["risk_level"] = level
+
+
+def _forced_risk_level(b: Batch, kind: str) -> np.ndarray:
+    dxs = [params().diagnoses.diagnoses[d] for d in dx_names()]
+    out = np.array([LEVELS.index(x.risk_min[kind]) if kind in x.risk_min else 0 for x in dxs])[b["dx"]]
+    if kind in b.plan.constraints.risks:
+        out = np.maximum(out, 1)
+    return out
+
+
+def lace(los: np.ndarray, emergent: np.ndarray, charlson: np.ndarray, ed: np.ndarray) -> np.ndarray:
+    """LACE index (van Walraven et al. 2010), 0-19."""
+    l_pts = np.select([los < 1, los <= 3, los <= 6, los <= 13], [0, los, 4, 5], 7)
+    c_pts = np.where(charlson >= 4, 5, charlson)
+    return (l_pts + np.where(emergent, 3, 0) + c_pts + np.minimum(ed, 4)).astype(np.int64)
+
+
+def draw_latent(b: Batch) -> None:
+    lt = params().latent
+    D = {d: j for j, d in enumerate(domains())}
+    R = {r: j for j, r in enumerate(risks())}
+    sev = b["need_sev"]
+    ed = sev[:, D["emotional_distress"]]
+
+    def by_table(table: dict, drive: np.ndarray, stream: str) -> np.ndarray:
+        u = b.rs.u(stream)
+        out = np.zeros(b.n, dtype=np.int64)
+        for s, w in table.items():
+            m = drive == int(s)
+            if m.any():
+                out[m] = np.array(list(w))[categorical(u[m], list(w.values()))]
+        return out
+
+    b["lat_depression"] = by_table(lt.depression, ed, "latent_depression")
+    b["lat_anxiety"] = by_table(lt.anxiety, ed, "latent_anxiety")
+    al = lt.alcohol
+    su = sev[:, D["substance_use"]]
+    alcohol_problem = (su > 0) & (b.rs.u("alcohol_involved") < al["share_alcohol_in_substance_use"])
+    problem = by_table({int(k): v for k, v in al["by_substance_severity"].items()}, np.where(alcohol_problem, su, 0), "latent_alcohol")
+    u = b.rs.u("latent_alcohol_none")
+    adult_none = np.array(list(al["adult_no_alcohol_problem"]))[categorical(u, list(al["adult_no_alcohol_problem"].values()))]
+    minor_none = np.array(list(al["minor_no_alcohol_problem"]))[categorical(u, list(al["minor_no_alcohol_problem"].values()))]
+    none = np.where(b["age"] >= 18, adult_none, np.where(b["age"] >= 12, minor_none, 0))
+    b["lat_alcohol"] = np.where(alcohol_problem, problem, none)
+    b["lat_suicide"] = b["risk_level"][:, R["suicide"]]
+    b["lat_ipv"] = sev[:, D["domestic_violence"]]
+    b["lat_caregiver_burden"] = sev[:, D["caregiver_strain"]]
