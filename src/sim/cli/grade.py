@@ -1,0 +1,111 @@
+"""``sim grade``: the nbgrader course tooling (parallel autograde, feedback, exports, reports).
+
+Every subcommand works on the course folder given by ``--course DIR`` (default ``assignments``).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("grade", help="grade the nbgrader course (autograde, feedback, export, ...)",
+                                   description="Course tooling around nbgrader for the sim-msw course.")
+    parser.add_argument("--course", default="assignments", metavar="DIR",
+                        help="the nbgrader course folder (default: assignments)")
+    sub = parser.add_subparsers(dest="grade_command", metavar="SUBCOMMAND", parser_class=type(parser))
+
+    p = sub.add_parser("generate", help="nbgrader generate_assignment for the given (or every) assignment")
+    p.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
+    p.set_defaults(handler=_generate)
+
+    p = sub.add_parser("autograde", help="autograde every submission in parallel, re-score outside the kernel")
+    p.add_argument("assignment", metavar="ASSIGNMENT")
+    p.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)")
+    p.add_argument("--student", action="append", metavar="ID", help="only this student (repeatable)")
+    p.add_argument("--timeout", type=int, default=None, metavar="SECONDS", help="per-cell timeout")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=_autograde)
+
+    p = sub.add_parser("feedback", help="feedback HTML without hidden tests, with messages beside scores")
+    p.add_argument("assignment", metavar="ASSIGNMENT")
+    p.add_argument("--student", default=None, metavar="ID")
+    p.set_defaults(handler=_feedback)
+
+    p = sub.add_parser("export", help="grades as a Canvas gradebook import CSV or nbgrader's CSV")
+    p.add_argument("--format", default="canvas", choices=["canvas", "csv"])
+    p.add_argument("--out", default=None, metavar="FILE")
+    p.set_defaults(handler=_export)
+
+    p = sub.add_parser("competencies", help="CSWE EPAS competency attainment: CSV and PNG plot")
+    p.add_argument("--out", default=None, metavar="DIR")
+    p.set_defaults(handler=_competencies)
+
+    p = sub.add_parser("comments", help="print reusable rubric comments for manual grading")
+    p.add_argument("row", nargs="?", default=None, metavar="ROW")
+    p.set_defaults(handler=_comments)
+    parser.set_defaults(handler=lambda args: (parser.print_help(), 0)[1])
+
+
+def _course(args: argparse.Namespace):
+    from sim.grading.course import load_course
+
+    return load_course(args.course)
+
+
+def _generate(args: argparse.Namespace) -> int:
+    course = _course(args)
+    for name in args.assignments or list(course.assignments):
+        course.check_assignment(name)
+        course.nbgrader("generate_assignment", name, "--force")
+        print(f"released {name} -> {course.root / 'release' / name}")
+    return 0
+
+
+def _autograde(args: argparse.Namespace) -> int:
+    from sim.errors import SimValueError
+    from sim.grading.autograde import autograde, summary
+
+    if args.jobs is not None and args.jobs < 1:
+        raise SimValueError(f"--jobs {args.jobs} is not allowed; give 1 or more")
+    course = _course(args)
+    results = autograde(course, args.assignment, jobs=args.jobs, students=args.student,
+                        timeout=args.timeout, progress=not args.quiet)
+    print(summary(results))
+    print(f"gradebook: {course.root / 'gradebook.db'}; report: "
+          f"{course.root / 'reports' / f'autograde_{args.assignment}.json'}")
+    return 0
+
+
+def _feedback(args: argparse.Namespace) -> int:
+    from sim.grading.feedback import generate_feedback
+
+    files = generate_feedback(_course(args), args.assignment, args.student)
+    print(f"{len(files)} feedback file(s), hidden tests removed:")
+    for f in files:
+        print(f"  {f}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from sim.grading.export import export
+
+    out = export(_course(args), args.format, Path(args.out) if args.out else None)
+    print(f"wrote {out}")
+    return 0
+
+
+def _competencies(args: argparse.Namespace) -> int:
+    from sim.grading.competencies import report
+
+    csv_path, png_path = report(_course(args), Path(args.out) if args.out else None)
+    print(f"wrote {csv_path}\nwrote {png_path}")
+    return 0
+
+
+def _comments(args: argparse.Namespace) -> int:
+    from sim.grading.comments import format_comments
+
+    sys.stdout.write(format_comments(_course(args), args.row) + "\n")
+    return 0
