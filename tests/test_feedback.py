@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim import resources
 from sim.cases.model import Case
@@ -80,6 +82,8 @@ def make_case(**key_overrides: object) -> Case:
         "key": key,
     })
 
+
+CASE = make_case()
 
 GOOD_ASSESSMENT = {
     "needs": [{"domain": "food_insecurity", "severity": 3}, {"domain": "emotional_distress", "severity": 2}],
@@ -287,3 +291,42 @@ def test_strengths_not_matching_the_key_earn_half_and_name_one():
     fb = assess(make_case(), {**GOOD_ASSESSMENT, "strengths": ["likes gardening"]})
     item = fb.by_category("strengths")[0]
     assert item.earned == item.possible / 2 and "Close relationship with her son" in item.message
+
+
+_junk = st.one_of(st.none(), st.integers(-5, 5), st.text(max_size=12), st.lists(st.text(max_size=5), max_size=2))
+_need = st.fixed_dictionaries({"domain": st.sampled_from(["food_insecurity", "hunger", "crisis", 3]),
+                               "severity": st.sampled_from([1, 2, 3, 7, "x"])})
+_goal = st.dictionaries(st.sampled_from(["need", "description", "measure", "target_date", "responsible", "oops"]),
+                        st.one_of(_junk, st.sampled_from(["food_insecurity", "2026-12-01", "PHQ-9 below 10"])),
+                        max_size=5)
+
+
+@settings(max_examples=60, deadline=None)
+@given(assessment=st.one_of(_junk, st.fixed_dictionaries({}, optional={
+           "needs": st.one_of(_junk, st.lists(_need, max_size=3)),
+           "risks": st.one_of(_junk, st.lists(st.fixed_dictionaries({"kind": st.sampled_from(["suicide", "sucide"]),
+                                                                     "level": st.sampled_from(["high", "big"])}),
+                                              max_size=2)),
+           "strengths": st.one_of(_junk, st.lists(st.text(max_size=10), max_size=2)), "formulation": _junk,
+           "extra": _junk})),
+       plan=st.one_of(_junk, st.fixed_dictionaries({}, optional={
+           "goals": st.one_of(_junk, st.lists(_goal, max_size=3)),
+           "interventions": st.one_of(_junk, st.lists(st.sampled_from(["counseling", "yoga", 5]), max_size=3)),
+           "referrals": st.one_of(_junk, st.lists(st.fixed_dictionaries({
+               "resource": st.sampled_from(["snap_office", "nowhere", "home_delivered_meals"]),
+               "need": st.sampled_from(["food_insecurity", "emotional_distress", "moon"])}), max_size=3)),
+           "actions": st.one_of(_junk, st.lists(st.sampled_from(["cssrs_today", "dance"]), max_size=2)),
+           "follow_up_days": _junk, "discharge": st.one_of(_junk, st.just("home"))})))
+def test_any_submission_gets_feedback_never_a_traceback(assessment, plan):
+    fb = review(CASE, assessment, plan)
+    assert 0 <= fb.score <= 100
+    fb.markdown()
+    fb.html()
+
+
+def test_sections_that_are_not_lists_are_named_and_the_rest_scored():
+    fb = review(make_case(), {**GOOD_ASSESSMENT, "strengths": 5},
+                {**good_plan(), "interventions": "counseling", "actions": 3})
+    errors = messages(fb, "error")
+    assert "strengths must be a list, got int 5" in errors and "actions must be a list" in errors
+    assert "Individual and group counseling fits" in messages(fb, "praise")

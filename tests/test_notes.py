@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.errors import UnknownNameError
 from sim.notes import check_note, split_sections, template
 from test_feedback import make_case
+
+CASE = make_case()
 
 SOAP = """S: Patient states "I skip meals at the end of the month so my son can eat." She reports feeling down.
 O: PHQ-9 score 14. Tearful, good eye contact, oriented x3. Admitted 5 days ago with hyperglycemia.
@@ -139,3 +143,12 @@ def test_template_round_trips_as_empty_sections(fmt):
     assert review.score == 0 and not any(s.present for s in review.sections)
     filled = blank.replace("-->\n", "-->\nPatient states \"I am worried\" and will follow up; PHQ-9 score 14.\n")
     assert all(s.present for s in check_note(filled, fmt).sections)
+
+
+@settings(max_examples=80, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from([*"SOAPDBIR:#* '\"abc123-", "\n"]), max_size=120),
+       fmt=st.sampled_from(["soap", "dap", "birp", "SOAP"]))
+def test_any_text_is_checked_without_a_traceback(text, fmt):
+    review = check_note(text, fmt, case=CASE)
+    assert 0 <= review.score <= 100
+    review.markdown()

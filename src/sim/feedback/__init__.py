@@ -14,7 +14,7 @@ from sim.feedback.assessment import score_assessment
 from sim.feedback.model import Feedback, FeedbackItem
 from sim.feedback.planreview import problem_items, score_plan
 from sim.feedback.rubric import Rubric, rubric
-from sim.plan import Assessment, CarePlan, parse_assessment, parse_plan
+from sim.plan import Assessment, CarePlan, PlanProblem, parse_assessment, parse_plan
 
 __all__ = ["Feedback", "FeedbackItem", "Rubric", "assess", "review", "review_plan", "rubric"]
 
@@ -41,13 +41,35 @@ def _finish(items: list[FeedbackItem], missed_critical: list[str]) -> Feedback:
     return Feedback(score=round(score, 1), capped=bool(missed_critical), cap_reason=reason, items=items)
 
 
+def _lists_only(data: Any, names: tuple[str, ...]) -> tuple[Any, list[PlanProblem]]:
+    """Take out list sections that are not lists (a lone string becomes a one-item list)."""
+    if not isinstance(data, dict):
+        return data, []
+    data = dict(data)
+    problems = []
+    for name in names:
+        value = data.get(name)
+        if value is None or isinstance(value, list):
+            continue
+        if isinstance(value, str):
+            data[name] = [value]
+        else:
+            del data[name]
+            problems.append(PlanProblem(where=name, message=f"{name} must be a list, got {type(value).__name__} "
+                                                            f"{value!r}"))
+    return data, problems
+
+
 def _assessment_items(case: Case, assessment: dict[str, Any] | Assessment) -> list[FeedbackItem]:
+    assessment, early = _lists_only(assessment, ("needs", "risks", "strengths"))
     parsed, problems = parse_assessment(assessment)
-    return problem_items(problems, "assessment input") + score_assessment(case, parsed)
+    return problem_items(early + problems, "assessment input") + score_assessment(case, parsed)
 
 
 def _plan_items(case: Case, plan: dict[str, Any] | CarePlan) -> tuple[list[FeedbackItem], list[str]]:
+    plan, early = _lists_only(plan, ("problems", "goals", "interventions", "referrals", "actions"))
     parsed, problems = parse_plan(plan)
+    problems = early + problems
     items, missed = score_plan(case, parsed, plan)
     return problem_items(problems, "plan input") + items, missed
 
