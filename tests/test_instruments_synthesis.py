@@ -211,3 +211,25 @@ def test_allocation_adds_up_exactly_within_room():
     x = _allocate(extra, rng.random((n, m)) * rng.integers(0, 2, (n, m)), room)
     assert np.array_equal(x.sum(axis=1), extra)
     assert np.all((x >= 0) & (x <= room))
+
+
+def test_score_arrays_matches_score_row_by_row(latent):
+    for instrument_id in SYNTHESIZED:
+        rows = draw(instrument_id, latent)[:300]
+        context = {"sex": latent["sex"][:300]} if instrument_id == "auditc" else {}
+        arrays = I.score_arrays(instrument_id, rows, **context)
+        for k, row in enumerate(rows):
+            if instrument_id == "ahc_hrsn":
+                result = I.score(instrument_id, I.ahc_answers(row))
+                assert {d: bool(arrays[f"domain_{d}"][k]) for d in result.domains} == result.domains
+            elif instrument_id == "cssrs_screener":
+                result = I.score(instrument_id, I.cssrs_answers(row))
+            else:
+                ctx = {"sex": str(latent["sex"][k])} if context else {}
+                result = I.score(instrument_id, row, **ctx)
+                assert arrays["total"][k] == result.total
+            assert arrays.get("band", [None] * 300)[k] == result.band, instrument_id
+            if result.positive is not None:
+                assert bool(arrays["positive"][k]) is result.positive
+            for flag in I.get(instrument_id).flags:
+                assert bool(arrays[f"flag_{flag.id}"][k]) == (flag.label in result.flags)

@@ -7,7 +7,8 @@ Public API (see each function's docstring):
   :func:`load_file` validates an instructor's edited copy of a data file.
 * :func:`synthesize` ``(id, latent, u) -> np.ndarray`` and :func:`synth_width` ``(id) -> int``
   for the vectorized cohort generator; :func:`ahc_answers` and :func:`cssrs_answers` turn a
-  synthesized row into the mapping :func:`score` takes; :func:`respond` answers for one patient.
+  synthesized row into the mapping :func:`score` takes; :func:`respond` answers for one patient;
+  :func:`score_arrays` scores many synthesized rows at once.
 
 Every patient these functions see is synthetic.
 """
@@ -25,7 +26,7 @@ __all__ = [
     "PointsError", "ScoreResult", "SkipLogicError", "SynthesisError", "UnknownInstrumentError",
     "UnknownOptionError", "UnknownQuestionError", "ahc_answers", "cssrs_answers", "get",
     "instrument_ids", "lace", "latent_from_patient", "list_instruments", "load_file", "respond",
-    "score", "score_patient", "synth_width", "synthesize",
+    "score", "score_arrays", "score_patient", "synth_width", "synthesize",
 ]
 
 _SYNTH = {"synthesize", "synth_width", "ahc_answers", "cssrs_answers", "respond", "score_patient",
@@ -33,6 +34,9 @@ _SYNTH = {"synthesize", "synth_width", "ahc_answers", "cssrs_answers", "respond"
 
 
 def __getattr__(name: str):  # numpy loads only when synthesis is used
+    if name == "score_arrays":
+        from sim.instruments.vectorized import score_arrays
+        return score_arrays
     if name in _SYNTH:
         from sim.instruments import synthesis
         return getattr(synthesis, name)

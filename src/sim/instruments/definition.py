@@ -7,6 +7,7 @@ response synthesis. An instructor who edits a cut-off in the file changes what t
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -292,9 +293,14 @@ class Instrument(_Model):
         return self
 
 
+@lru_cache(maxsize=1)
+def _shipped_ids() -> tuple[str, ...]:
+    return tuple(list_tables("instruments"))
+
+
 def instrument_ids() -> list[str]:
     """Ids of the instruments shipped in ``sim/data/instruments/``, sorted."""
-    return list_tables("instruments")
+    return list(_shipped_ids())
 
 
 def get(instrument_id: str) -> Instrument:
