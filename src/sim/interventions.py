@@ -258,6 +258,7 @@ class Trigger(_Model):
     action: ActionKind
     when_any: list[Condition]
     source: str
+    resource: str | None = Field(default=None, description="directory resource the action goes with")
 
 
 class DischargeRule(_Model):

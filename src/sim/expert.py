@@ -1,0 +1,149 @@
+"""The reference ("expert") care plan for a case, built from the data tables.
+
+Order of reasoning, as a supervisor would teach it:
+
+1. critical actions first (the case key's, and those its facts trigger: C-SSRS, safety plan,
+   private setting, mandated reports, interpreter, goals-of-care meeting);
+2. needs by severity, most severe first;
+3. for each need, the catalogue's indicated interventions, skipping any a contraindication rule or
+   the case key forbids;
+4. for each need, the eligible community resource that starts soonest (open places before
+   waitlists);
+5. a SMART goal per need with a target date (outcomes.yaml ``goal_templates``);
+6. a discharge disposition from prognosis, functional status, caregiver and housing
+   (interventions.yaml ``discharge_rules``), skipping contraindicated ones;
+7. follow-up within 7 days for high-risk patients (LACE 10 or more, or a severe need), else 14.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from sim.interventions import (
+    Subject, any_holds, contraindications, get as get_intervention, indicated, table as iv_table,
+    triggered_actions,
+)
+from sim.model.taxonomy import taxonomy
+from sim.outcomes.model import lace_score
+from sim.outcomes.params import params
+from sim.plan import CarePlan, Goal, PlannedIntervention, PlannedReferral
+
+if TYPE_CHECKING:
+    from sim.cases.model import Case
+    from sim.model.patient import Patient
+
+# Interventions that critical actions call for, whatever the need list says (crisis paths).
+ACTION_INTERVENTIONS = {
+    "ipv_safety_planning": ("domestic_violence", "domestic_violence_intervention"),
+    "safety_plan": ("crisis", "counseling"),
+    "mandated_report_child": ("child_welfare", "child_welfare"),
+    "goals_of_care_meeting": ("grief_end_of_life", "end_of_life_care"),
+}
+HIGH_RISK_LACE = 10
+INTERVENTIONS_PER_NEED = {1: 1, 2: 2, 3: 2}
+
+
+def _ordered_needs(s: Subject) -> list[tuple[str, int]]:
+    order = list(taxonomy().domains)
+    return sorted(s.needs.items(), key=lambda kv: (-kv[1], order.index(kv[0])))
+
+
+def _allowed(s: Subject, plan: CarePlan, item: PlannedIntervention) -> bool:
+    if item.intervention in s.contraindicated:
+        return False
+    trial = plan.model_copy(update={"interventions": [*plan.interventions, item]})
+    before = {c.rule for c in contraindications(s, plan)}
+    return all(c.rule in before for c in contraindications(s, trial))
+
+
+def _add_interventions(s: Subject, plan: CarePlan) -> None:
+    for action in plan.actions:
+        if action in ACTION_INTERVENTIONS:
+            need, iv = ACTION_INTERVENTIONS[action]
+            item = PlannedIntervention(intervention=iv, need=need if need in s.needs else None,
+                                       variant="individual" if get_intervention(iv).variants else None,
+                                       rationale=f"called for by the critical action {action}")
+            if iv not in plan.intervention_ids() and _allowed(s, plan, item):
+                plan.interventions.append(item)
+    for need, severity in _ordered_needs(s):
+        chosen = 0
+        for iv in indicated(need, severity):
+            if chosen >= INTERVENTIONS_PER_NEED[severity]:
+                break
+            variant = "individual" if get_intervention(iv).variants else None
+            item = PlannedIntervention(intervention=iv, need=need, variant=variant,
+                                       rationale=f"indicated for {need} (severity {severity})")
+            if any(i.intervention == iv and i.need == need for i in plan.interventions):
+                chosen += 1
+                continue
+            if _allowed(s, plan, item):
+                plan.interventions.append(item)
+                chosen += 1
+
+
+def _add_referrals(s: Subject, plan: CarePlan) -> None:
+    from sim import resources
+
+    taken: set[str] = set()
+    for trig in iv_table().critical_action_triggers:
+        if trig.action not in plan.actions or trig.resource is None:
+            continue
+        r = resources.get(trig.resource)
+        need = next((n for n in r.needs if n in s.needs), None)
+        if need is not None and not resources.ineligibility(s, r):
+            plan.referrals.append(PlannedReferral(resource=r.id, need=need))
+            taken.add(r.id)
+    for need, severity in _ordered_needs(s):
+        # Resources whose main purpose is this need first (a crisis line is not therapy), then soonest.
+        eligible = sorted((r for r in resources.match(s, need).eligible if r.id not in taken),
+                          key=lambda r: (r.needs[0] != need, r.delay_days))
+        if not eligible:
+            continue
+        per_need = 2 if severity == 3 and len(eligible) > 1 else 1
+        for r in eligible[:per_need]:
+            plan.referrals.append(PlannedReferral(resource=r.id, need=need))
+            taken.add(r.id)
+
+
+def _goals(s: Subject, start: date) -> list[Goal]:
+    templates = params().goal_templates
+    goals = []
+    for need, severity in _ordered_needs(s):
+        t = templates.domains[need]
+        goals.append(Goal(need=need, description=t.description, measure=t.measure,
+                          target_date=start + timedelta(days=templates.days_by_severity[severity - 1]),
+                          responsible="social worker with patient"))
+    return goals
+
+
+def _discharge(s: Subject, plan: CarePlan) -> str | None:
+    rules = iv_table().discharge_rules
+    if s.patient.medical.setting in rules.no_discharge_settings:
+        return None
+    for rule in rules.rules:
+        if not any_holds(rule.when_any, s, plan):
+            continue
+        trial = plan.model_copy(update={"discharge": rule.disposition})
+        if not any(c.discharge for c in contraindications(s, trial)):
+            return rule.disposition
+    return "home_with_services"
+
+
+def reference_plan(case: Case | Patient, start: date | None = None) -> CarePlan:
+    """The reference care plan for ``case`` (a curated or generated Case, or a Patient).
+
+    Args:
+        case: the case (its key's needs, risks, critical actions and contraindications count).
+        start: the day the plan is written, for goal target dates (default: today).
+    """
+    s = Subject.of(case)
+    start = start or date.today()
+    plan = CarePlan(actions=list(triggered_actions(s)))
+    _add_interventions(s, plan)
+    _add_referrals(s, plan)
+    plan.goals.extend(_goals(s, start))
+    plan.problems.extend(f"{taxonomy().domains[n].label} (severity {sev})" for n, sev in _ordered_needs(s))
+    plan.discharge = _discharge(s, plan)
+    high_risk = lace_score(s.patient) >= HIGH_RISK_LACE or any(v == 3 for v in s.needs.values())
+    plan.follow_up_days = 7 if high_risk else 14
+    return CarePlan.model_validate(plan.model_dump())

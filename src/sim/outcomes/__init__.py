@@ -1,0 +1,22 @@
+"""Simulated follow-up of a care plan: 30- and 90-day outcomes by vectorized Monte Carlo.
+
+    >>> import sim
+    >>> result = sim.outcomes.simulate(case, plan, n=10_000, seed=0)   # doctest: +SKIP
+    >>> result.summary()["readmission_30d"]                            # doctest: +SKIP
+    0.142
+
+A teaching model with every parameter in ``sim/data/outcomes.yaml`` (source or teaching
+assumption): the LACE index sets the readmission baseline; unmet needs raise risks; fitting
+interventions and eligible referrals lower them (a waitlist delays the effect); contraindicated
+choices and missed critical actions raise them.
+"""
+from __future__ import annotations
+
+from sim.outcomes.model import Element, SimModel, compile_plan, lace_score
+from sim.outcomes.params import OutcomeParams, params
+from sim.outcomes.simulate import RATES, SUMMARY_KEYS, OutcomeResult, SimulationSizeError, run, simulate
+
+__all__ = [
+    "RATES", "SUMMARY_KEYS", "Element", "OutcomeParams", "OutcomeResult", "SimModel", "SimulationSizeError",
+    "compile_plan", "lace_score", "params", "run", "simulate",
+]
