@@ -92,3 +92,21 @@ def test_bad_order_gives_one_clear_message(shift):
 def test_reference_order_puts_crises_first(shift):
     assert reference_order(shift)[0] == "R03"
 
+
+
+def test_make_shift_is_deterministic_and_uses_the_unit():
+    a = make_shift(6, seed=11, unit="emergency", hours=8)
+    b = make_shift(6, seed=11, unit="emergency", hours=8)
+    assert a == b and len(a.referrals) == 6 and a.unit == "emergency"
+    assert make_shift(6, seed=12, unit="emergency") != a
+    result = score_shift(a, reference_order(a))
+    assert result.score == 100.0
+
+
+def test_make_shift_rejects_bad_arguments_with_clear_messages():
+    from sim.errors import SimValueError, UnknownNameError
+
+    with pytest.raises(UnknownNameError, match="did you mean 'med_surg'"):
+        make_shift(3, seed=1, unit="med_surgery")
+    with pytest.raises(SimValueError, match="n must be a whole number"):
+        make_shift(0, seed=1)

@@ -227,7 +227,7 @@ def referral_for(patient: Patient, referral_id: str, *, discharge_today: bool = 
     kind = _crisis_kind(patient) if crisis else None
     if kind:
         reason = rl.reasons[kind].format(subject=subject)
-    elif level in ("discharge_today", "high"):
+    elif level == "discharge_today" or (level == "high" and any(r.startswith("LACE") for r in reasons)):
         reason = rl.reasons[level].format(lace=lace)
     else:
         top = max(patient.profile.needs, key=lambda n: n.severity)
