@@ -9,6 +9,7 @@ import numpy as np
 from sim.errors import SimValueError
 from sim.generate.columns import COLUMNS, batch_columns, flatten
 from sim.generate.constraints import check, resolve
+from sim.generate.responses import MISSING
 from sim.generate.rng import check_seed, derived_seed, derived_seeds
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -17,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from sim.model import Patient
 
 CHUNK = 20_000
+_RESPONSE_INT = {name for name, text in COLUMNS.items() if "missing unless" in text}
 
 __all__ = ["COLUMNS", "cohort", "cohort_columns", "derived_seed", "flatten", "generate_patient", "generate_patients"]
 
@@ -104,7 +106,14 @@ def cohort(n: int, seed: int, setting: str | None = None, progress: bool | None 
     """
     import pandas as pd
 
-    return pd.DataFrame(cohort_columns(n, seed, setting=setting, progress=progress))
+    cols = cohort_columns(n, seed, setting=setting, progress=progress)
+    data: dict[str, object] = {}
+    for name, values in cols.items():
+        if name in _RESPONSE_INT and isinstance(values, np.ndarray) and values.dtype.kind == "i":
+            data[name] = pd.arrays.IntegerArray(values, mask=values == MISSING)
+        else:
+            data[name] = values
+    return pd.DataFrame(data)
 
 
 cohort.__doc__ = (cohort.__doc__ or "") + "\n    Columns:\n" + "".join(

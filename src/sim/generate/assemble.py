@@ -115,8 +115,8 @@ def to_patients(b: Batch) -> list[Patient]:
                            for j, c in enumerate(cms) if b["comorbid"][i, j]],
             charlson_index=int(b["charlson"][i]), length_of_stay_days=int(b["los"][i]),
             ed_visits_6mo=int(b["ed_visits"][i]), prognosis=PROGNOSES[b["prognosis"][i]],
-            functional_status=FunctionalStatus(adl_dependent=list(lt["adl_items"][:adl_n]),
-                                               iadl_dependent=list(lt["iadl_items"][:iadl_n]),
+            functional_status=FunctionalStatus(adl_dependent=dependencies(b, i, lt["adl_items"], adl_n, "adl_mask"),
+                                               iadl_dependent=dependencies(b, i, lt["iadl_items"], iadl_n, "iadl_mask"),
                                                mobility=lt["mobility_by_adl"][adl_n] if age >= 18 else "age-appropriate"))
         pid = ids[i]
         patient = Patient(
@@ -144,17 +144,21 @@ def to_patients(b: Batch) -> list[Patient]:
 
 
 def responses_of(b: Batch, i: int) -> dict[str, list[int] | dict[str, str]]:
-    """Instrument responses of row ``i`` (filled once :mod:`sim.instruments` can synthesize them)."""
-    out: dict[str, list[int] | dict[str, str]] = {}
-    for key, arr in b.a.items():
-        if key.startswith("resp_"):
-            inst = key[5:]
-            present = b.a.get(f"has_{inst}")
-            if present is not None and not present[i]:
-                continue
-            row = arr[i]
-            out[inst] = [int(x) for x in row]
-    return out
+    """Instrument responses of row ``i`` (empty when :mod:`sim.instruments` is unavailable)."""
+    from sim.generate.responses import patient_responses
+
+    return patient_responses(b, i)
 
 
-__all__ = ["to_patients", "date_of_birth", "relation", "SLOT", "np"]
+def dependencies(b: Batch, i: int, items: list[str], count: int, key: str) -> list[str]:
+    """Katz/Lawton items the patient depends on: from the synthesized form when there is one
+    (so chart and form agree), else the first ``count`` items in order of loss."""
+    if key in b:
+        from sim.generate.responses import item_ids
+
+        ids = item_ids("katz_adl" if key == "adl_mask" else "lawton_iadl")
+        return [ids[k] for k in np.flatnonzero(b[key][i])]
+    return list(items[:count])
+
+
+__all__ = ["to_patients", "date_of_birth", "relation", "dependencies", "SLOT"]

@@ -87,10 +87,14 @@ def _columns() -> dict[str, str]:
     for k in _LATENT:
         cols[f"latent_{k}"] = f"latent {k} (LatentState scale)"
     cols.update(_TAIL)
+    from sim.generate.responses import response_columns_doc
+
+    cols.update(response_columns_doc())
     return cols
 
 
 COLUMNS: dict[str, str] = _columns()
+
 
 
 def _minor_children(p: Patient) -> int:

@@ -1,22 +1,146 @@
-"""Screening-instrument responses synthesized from the latent state (via :mod:`sim.instruments`).
+"""Screening-instrument responses synthesized from the latent state by :mod:`sim.instruments`.
 
-Until ``sim.instruments.synthesize`` exists, patients carry no responses and the cohort has no
-response columns.
+Who answers what (teaching assumption, following each instrument's validated ages):
+PHQ-9, GAD-7, AUDIT-C and HITS from age 12; Katz ADL and Lawton IADL for adults (18+); the AHC
+HRSN screen for everyone (a parent answers for a child); the ZBI-12 only when the patient has a
+caregiver (the caregiver answers). Katz and Lawton answers also name the chart's ADL and IADL
+dependencies, so the form and the chart agree.
 """
 from __future__ import annotations
 
-from sim.generate.batch import Batch
+from functools import lru_cache
+
+import numpy as np
+
+from sim.generate.batch import SEXES, Batch
 from sim.model import Patient
+
+ITEM_SCORED = ("phq9", "gad7", "auditc", "hits", "zbi12", "katz_adl", "lawton_iadl")
+INSTRUMENTS = ("phq9", "gad7", "auditc", "hits", "ahc_hrsn", "zbi12", "katz_adl", "lawton_iadl")
+MIN_AGE = {"phq9": 12, "gad7": 12, "auditc": 12, "hits": 12, "ahc_hrsn": 0, "zbi12": 0, "katz_adl": 18,
+           "lawton_iadl": 18}
+MISSING = -1
+
+
+@lru_cache(maxsize=1)
+def available() -> bool:
+    """True when ``sim.instruments`` can synthesize answers."""
+    try:
+        import sim.instruments as instruments
+
+        return all(callable(getattr(instruments, f, None)) for f in ("synthesize", "synth_width", "get"))
+    except Exception:  # an instruments package under construction must not break generation
+        return False
+
+
+@lru_cache(maxsize=None)
+def item_ids(instrument_id: str) -> tuple[str, ...]:
+    import sim.instruments as instruments
+
+    return tuple(i.id for i in instruments.get(instrument_id).items)
+
+
+@lru_cache(maxsize=None)
+def _ahc_options() -> tuple[tuple[str, ...], ...]:
+    import sim.instruments as instruments
+
+    return tuple(tuple(o.id for o in item.options) for item in instruments.get("ahc_hrsn").items)
 
 
 def draw_responses(b: Batch) -> None:
-    """Fill ``resp_<instrument>`` arrays when the instruments package can synthesize answers."""
-    return None
+    """Fill ``resp_<id>`` arrays (and ``has_<id>`` masks) for every instrument, when available."""
+    if not available():
+        return
+    import sim.instruments as instruments
+    from sim.generate.psychosocial import domains
+
+    sev = b["need_sev"]
+    latent: dict[str, np.ndarray] = {
+        "depression": b["lat_depression"], "anxiety": b["lat_anxiety"], "alcohol": b["lat_alcohol"],
+        "suicide": b["lat_suicide"], "ipv": b["lat_ipv"], "caregiver_burden": b["lat_caregiver_burden"],
+        "adl_dependencies": b["adl"], "iadl_dependencies": b["iadl"],
+        "sex": np.array(SEXES)[b["sex"]],
+    }
+    for j, d in enumerate(domains()):
+        latent[f"need_{d}"] = sev[:, j]
+    for inst in INSTRUMENTS:
+        u = b.rs.u(f"instrument:{inst}", instruments.synth_width(inst))
+        b[f"resp_{inst}"] = np.asarray(instruments.synthesize(inst, latent, u), dtype=np.int64)
+        has = b["age"] >= MIN_AGE[inst]
+        if inst == "zbi12":
+            has = has & (b["caregiver_slot"] >= 0)
+        b[f"has_{inst}"] = has
+    b["adl_mask"] = b["resp_katz_adl"] == 0
+    b["iadl_mask"] = b["resp_lawton_iadl"] == 0
 
 
-def response_columns(b: Batch) -> dict[str, object]:
-    return {}
+def response_columns(b: Batch) -> dict[str, np.ndarray]:
+    """Cohort columns ``<id>_<item>`` (points; AHC HRSN option ids) and ``<id>_total``.
+
+    Instruments a patient does not answer hold -1 here (missing values, <NA>, in :func:`sim.cohort`).
+    """
+    cols: dict[str, np.ndarray] = {}
+    if "resp_phq9" not in b:
+        return cols
+    for inst in INSTRUMENTS:
+        resp, has = b[f"resp_{inst}"], b[f"has_{inst}"]
+        if inst == "ahc_hrsn":
+            for k, options in enumerate(_ahc_options()):
+                col = np.array(options, dtype=object)[resp[:, k]]
+                cols[f"ahc_hrsn_q{k + 1}"] = np.where(has, col, None)
+            continue
+        for k, item in enumerate(item_ids(inst)):
+            cols[f"{inst}_{item}"] = np.where(has, resp[:, k], MISSING)
+        cols[f"{inst}_total"] = np.where(has, resp.sum(axis=1), MISSING)
+    return cols
+
+
+def response_columns_doc() -> dict[str, str]:
+    """Descriptions of the response columns (empty when instruments are unavailable)."""
+    if not available():
+        return {}
+    out: dict[str, str] = {}
+    for inst in INSTRUMENTS:
+        if inst == "ahc_hrsn":
+            for k in range(len(_ahc_options())):
+                out[f"ahc_hrsn_q{k + 1}"] = f"AHC HRSN question {k + 1}: option id (all ages)"
+            continue
+        who = "caregiver present" if inst == "zbi12" else f"age {MIN_AGE[inst]}+"
+        for item in item_ids(inst):
+            out[f"{inst}_{item}"] = f"{inst} item {item}: points (missing unless {who})"
+        out[f"{inst}_total"] = f"{inst} total points (missing unless {who})"
+    return out
+
+
+def patient_responses(b: Batch, i: int) -> dict[str, list[int] | dict[str, str]]:
+    """``Patient.responses`` for row ``i``: item points, or ``{question: option id}`` for AHC HRSN."""
+    out: dict[str, list[int] | dict[str, str]] = {}
+    if "resp_phq9" not in b:
+        return out
+    for inst in INSTRUMENTS:
+        if not b[f"has_{inst}"][i]:
+            continue
+        row = b[f"resp_{inst}"][i]
+        if inst == "ahc_hrsn":
+            out[inst] = {f"q{k + 1}": _ahc_options()[k][int(v)] for k, v in enumerate(row)}
+        else:
+            out[inst] = [int(v) for v in row]
+    return out
 
 
 def flatten_responses(patient: Patient) -> dict[str, object]:
-    return {}
+    """The response columns of one patient as :func:`sim.cohort` shows them (None when not asked)."""
+    if not available():
+        return {}
+    out: dict[str, object] = {}
+    for inst in INSTRUMENTS:
+        resp = patient.responses.get(inst)
+        if inst == "ahc_hrsn":
+            for k in range(len(_ahc_options())):
+                out[f"ahc_hrsn_q{k + 1}"] = resp[f"q{k + 1}"] if isinstance(resp, dict) else None
+            continue
+        items = item_ids(inst)
+        for k, item in enumerate(items):
+            out[f"{inst}_{item}"] = resp[k] if isinstance(resp, list) else None
+        out[f"{inst}_total"] = sum(resp) if isinstance(resp, list) else None
+    return out
