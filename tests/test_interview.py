@@ -412,3 +412,26 @@ def test_case_without_interview_data_is_refused():
 
 def test_public_api_is_lazy_and_reachable_from_sim():
     assert sim.interview.start is start
+
+
+def test_library_ipv_case_good_and_poor_interviews():
+    case = sim.load_case("ed_ipv_01")
+    good = start(case, seed=0)
+    good.act("use_interpreter")
+    good.act("private_setting")
+    for qid in ["general.empathic.1", "general.reflection.1", "general.empathic.2", "domestic_violence.empathic.1",
+                "domestic_violence.reflection.1", "domestic_violence.open.1"]:
+        good.ask(qid)
+    assert "assault" in {f.id for f in good.disclosed}
+    good.act("ipv_safety_planning")
+    good.end()
+    ipv = {s.action: s.status for s in good.crisis_status() if s.path == "ipv"}
+    assert ipv == {"ipv_safety_planning": "met", "private_setting": "met"}
+
+    poor = start(case, seed=0)
+    for qid in ["domestic_violence.closed.1", "domestic_violence.leading.1", "domestic_violence.judgmental.1",
+                "general.jargon.1", "domestic_violence.double_barrelled.1"]:
+        poor.ask(qid)
+    poor.end()
+    assert poor.disclosed == [] and poor.rapport < poor.rapport_start + 1
+    assert {(s.path, s.status) for s in poor.crisis_status()} == {("interpreter_needed", "missed")}
