@@ -136,3 +136,17 @@ def test_discharge_delay_only_for_inpatient_settings():
     assert simulate(outpatient, None, n=N).summary()["discharge_delay_days"] == 0.0
     inpatient = make_case(make_patient(setting="med_surg", needs={"housing_instability": 3}))
     assert simulate(inpatient, None, n=N).summary()["discharge_delay_days"] > 1.0
+
+
+def test_compare_plot_draws_a_bar_with_an_interval_per_plan_and_outcome():
+    from sim.viz.outcomes import compare_plot
+
+    case = food_and_mood_case()
+    results = {"your plan": simulate(case, fitting_plan(), n=500), "no plan": simulate(case, None, n=500)}
+    fig = compare_plot(results, outcomes=["readmission_30d", "wellbeing_90d"])
+    gids = {a.get_gid() for ax in fig.axes for a in ax.patches}
+    assert {"bar:readmission_30d:your plan", "bar:readmission_30d:no plan", "bar:wellbeing_90d:no plan"} <= gids
+    heights = {a.get_gid(): a.get_height() for ax in fig.axes for a in ax.patches}
+    assert heights["bar:wellbeing_90d:no plan"] == pytest.approx(results["no plan"].summary()["wellbeing_90d"])
+    with pytest.raises(SimValueError, match="wellbeing_90d"):
+        compare_plot(results, outcomes=["wellbeing"])
