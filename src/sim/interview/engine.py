@@ -6,8 +6,6 @@ Same case, seed and sequence of questions and actions: the same transcript.
 """
 from __future__ import annotations
 
-import numpy as np
-
 from sim.cases.model import Case, HiddenFact
 from sim.errors import SimValueError, UnknownNameError
 from sim.interview.bank import STYLES, Question, question_bank, style_table
@@ -160,6 +158,8 @@ class Interview:
             anything_stated=any(k in ("need", "fact") for t in self._turns for k, _ in t.facts),
             private="private_setting" in self._crisis.taken,
         )
+        import numpy as np
+
         rng = np.random.default_rng([self._seed, len(self._turns)])
         reply = compose(self._know, question, ctx, rng)
         minute = self._minutes

@@ -19,14 +19,16 @@ the interview state. The disclosure rule:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from sim.cases.model import HiddenFact
 from sim.interview.bank import Question, style_table
 from sim.interview.knowledge import PatientKnowledge, StatedNeed
 from sim.interview.models import Reply
 from sim.interview.templates import Template, replies
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _RATINGS = {0: (0, 1), 1: (3, 4), 2: (5, 7), 3: (8, 10)}
 _CLOSED_LIKE = {"closed", "jargon", "double_barrelled"}
