@@ -291,6 +291,26 @@ def test_cssrs_screener_finds_ideation_the_patient_did_not_disclose():
     assert calm.crisis_status() == []
 
 
+def test_fact_revealing_a_crisis_risk_starts_its_path():
+    fact = HiddenFact(id="pills", domain="emotional_distress", min_rapport=0, reveals_risk="suicide",
+                      statement="I've been saving up my pills.")
+    iv = start(make_case([("food_insecurity", 1, "Skips meals")], [fact]))
+    assert iv.ask("emotional_distress.open.1").disclosed[0].id == "pills"
+    assert {s.action for s in iv.crisis_status()} == {"cssrs_screener", "safety_plan"}
+
+
+def test_data_tables_reject_unknown_placeholders_and_action_kinds():
+    from pydantic import ValidationError
+
+    from sim.interview.bank import ActionSpec
+    from sim.interview.templates import Template
+
+    with pytest.raises(ValidationError, match="unknown placeholder"):
+        Template.model_validate("Hello {address}")
+    with pytest.raises(ValidationError, match="cssrs_today"):
+        ActionSpec(label="x", minutes=1, kind="cssrs")
+
+
 def test_interpreter_path_and_deadline_from_the_case_key():
     case = make_case(interpreter=True, critical=[{"kind": "interpreter", "description": "use one", "within_minutes": 3}])
     late = start(case)

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sim.cases.model import CriticalKind
 from sim.model.taxonomy import need_domains
 from sim.tables import load_table
 
@@ -85,7 +86,7 @@ class StateParams(_Model):
 class ActionSpec(_Model):
     label: str
     minutes: int = Field(ge=0, le=60)
-    kind: str
+    kind: CriticalKind = Field(description="the CaseKey CriticalAction kind this action fulfils")
 
 
 class FeedbackParams(_Model):

@@ -3,11 +3,12 @@ whether each was taken (and when). Rules come from ``sim/data/interview/crisis.y
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sim.cases.model import Case
+from sim.cases.model import Case, HiddenFact
+from sim.model.taxonomy import need_domains, risk_kinds
 from sim.tables import load_table
 
 Status = Literal["met", "missed", "pending"]
@@ -23,6 +24,7 @@ class CrisisPath(_Model):
     need_domains: list[str] = Field(default_factory=list)
     risk: str | None = None
     risk_levels: list[str] = Field(default_factory=list)
+    reveals_risks: list[str] = Field(default_factory=list)
     on_start: Literal["interpreter_needed"] | None = None
     private_first: bool = False
     source: str
@@ -37,6 +39,30 @@ class CrisisFile(_Model):
     paths: dict[str, CrisisPath]
     cssrs_starts_path: list[str]
     cssrs_high_requires: list[str]
+
+    @model_validator(mode="after")
+    def _known_names(self) -> "CrisisFile":
+        from sim.interview.bank import style_table
+
+        actions = set(style_table().actions)
+        literal = next(a for a in get_args(HiddenFact.model_fields["crisis"].annotation) if a is not type(None))
+        crises = set(get_args(literal))
+        for name, path in self.paths.items():
+            bad = [a for a in [*path.required] if a not in actions]
+            if bad:
+                raise ValueError(f"path {name!r}: unknown action(s) {bad}; allowed: {sorted(actions)}")
+            bad = [d for d in path.need_domains if d not in need_domains()]
+            if bad:
+                raise ValueError(f"path {name!r}: unknown need domain(s) {bad}")
+            bad = [r for r in [*path.reveals_risks, *([path.risk] if path.risk else [])] if r not in risk_kinds()]
+            if bad:
+                raise ValueError(f"path {name!r}: unknown risk(s) {bad}; allowed: {risk_kinds()}")
+            if path.on_start is None and name not in crises:
+                raise ValueError(f"path {name!r} is not a HiddenFact crisis; allowed: {sorted(crises)}")
+        bad = [a for a in self.cssrs_high_requires if a not in actions]
+        if bad:
+            raise ValueError(f"cssrs_high_requires: unknown action(s) {bad}; allowed: {sorted(actions)}")
+        return self
 
 
 @lru_cache(maxsize=1)
@@ -98,7 +124,7 @@ class CrisisTracker:
                 fact = hidden[ref]
                 names = [fact.crisis] if fact.crisis else []
                 names += [n for n, p in self._table.paths.items()
-                          if fact.reveals_risk and p.risk == fact.reveals_risk]
+                          if fact.reveals_risk and fact.reveals_risk in p.reveals_risks]
                 names += [n for n, p in self._table.paths.items()
                           if fact.reveals_need in p.need_domains and self._risk_ok(p)]
             elif kind == "need":
