@@ -121,16 +121,21 @@ def generate_for(seed: int, given: dict[str, Any]) -> dict[str, Any]:
                        "available; give every patient field") from exc
     constraints = _accepted(generate_patient, _constraints(given))
     try:
-        patient = generate_patient(seed, **constraints)
-    except SimError as first:
-        for keep in FALLBACKS:
-            try:
-                patient = generate_patient(seed, **{k: v for k, v in constraints.items() if k in keep})
-                break
-            except SimError:
-                continue
-        else:
-            raise first
+        try:
+            patient = generate_patient(seed, **constraints)
+        except SimError as first:
+            for keep in FALLBACKS:
+                try:
+                    patient = generate_patient(seed, **{k: v for k, v in constraints.items() if k in keep})
+                    break
+                except SimError:
+                    continue
+            else:
+                raise first
+    except SimError:
+        raise
+    except Exception as exc:  # a defect in the generator: report it as a problem, not a traceback
+        raise SimError(f"the patient generator failed ({type(exc).__name__}: {exc})") from exc
     return patient.model_dump(mode="python")
 
 
