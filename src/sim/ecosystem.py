@@ -34,7 +34,7 @@ def _family_table() -> FamilyTable:
 def relation_info(relation: str) -> RelationInfo:
     """Generation and kind of a relation ("older sister" is read as "sister"); unknown -> collateral."""
     table = _family_table().relations
-    key = relation.strip().lower()
+    key = relation.split("(")[0].strip().lower()
     if key in table:
         return table[key]
     last = key.split()[-1] if key else key

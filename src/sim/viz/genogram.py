@@ -35,8 +35,8 @@ def layout(patient: Patient) -> dict[str, tuple[float, float]]:
             siblings = [m for m, k in zip(members, kinds) if k in {"sibling", "collateral"}]
             partners = [m for m, k in zip(members, kinds) if k == "partner"]
             order = [*siblings, None, *partners]  # None marks the patient
-        else:
-            order = list(members)
+        else:  # household members together, so one boundary can enclose them
+            order = sorted(members, key=lambda m: m.lives_with_patient and m.living)
         start = -(len(order) - 1) / 2 * 1.6
         for i, m in enumerate(order):
             pos[m.id if m is not None else PATIENT_ID] = (start + i * 1.6, -2.0 * gen)
@@ -68,7 +68,8 @@ def _symbol(ax: Any, member: FamilyMember, xy: tuple[float, float], is_index: bo
         line1.set_gid(f"deceased:{member.id}")
     ax.text(x, y, str(member.age), ha="center", va="center", fontsize=8)
     label = member.name.split()[0] if member.id != PATIENT_ID else f"{member.name.split()[0]} (patient)"
-    ax.text(x, y - SIZE / 2 - 0.22, f"{label}\n{member.relation if member.id != PATIENT_ID else ''}".strip(),
+    relation = member.relation.split("(")[0].strip() if member.id != PATIENT_ID else ""
+    ax.text(x, y - SIZE / 2 - 0.22, f"{label}\n{relation}".strip(),
             ha="center", va="top", fontsize=7)
 
 
@@ -88,8 +89,6 @@ def _partner_line(ax: Any, a: tuple[float, float], b: tuple[float, float], statu
 def genogram(patient: Patient, ax: Any = None, title: bool = True) -> Any:
     """Draw the patient's genogram; return the matplotlib Figure."""
     plt = pyplot()
-    from matplotlib.patches import FancyBboxPatch
-
     if ax is None:
         fig, ax = plt.subplots(figsize=(8, 5.5))
     else:
@@ -132,18 +131,22 @@ def genogram(patient: Patient, ax: Any = None, title: bool = True) -> Any:
         for x in xs:
             ax.plot([x, x], [bar, -2.0 + SIZE / 2], color="black", lw=1.0)
 
+    grandchildren = [m for m in patient.family if relation_info(m.relation).generation == 2]
+    if grandchildren and children:
+        parent = next((c for c in children if any(w in c.relation.lower() for w in ("mother", "father"))),
+                      children[0])
+        px, py = pos[parent.id]
+        bar = -4.0 + SIZE / 2 + 0.5
+        xs = [pos[g.id][0] for g in grandchildren]
+        ax.plot([px, px], [py - SIZE / 2 - 0.6, bar], color="black", lw=1.0)
+        ax.plot([min(xs + [px]), max(xs + [px])], [bar, bar], color="black", lw=1.0)
+        for x in xs:
+            ax.plot([x, x], [bar, -4.0 + SIZE / 2], color="black", lw=1.0)
+
     for mid, member in members.items():
         _symbol(ax, member, pos[mid], is_index=(mid == PATIENT_ID))
 
-    household = [PATIENT_ID] + [m.id for m in patient.family if m.lives_with_patient and m.living and m.id in pos]
-    if len(household) > 1:
-        xs = [pos[i][0] for i in household]
-        ys = [pos[i][1] for i in household]
-        box = FancyBboxPatch((min(xs) - 0.45, min(ys) - 0.95), max(xs) - min(xs) + 0.9, max(ys) - min(ys) + 1.5,
-                             boxstyle="round,pad=0.05", fill=False, ls=(0, (4, 3)),
-                             edgecolor=OKABE_ITO["vermillion"], lw=1.3)
-        box.set_gid("household")
-        ax.add_patch(box)
+    _household(ax, patient, pos)
 
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
@@ -157,6 +160,30 @@ def genogram(patient: Patient, ax: Any = None, title: bool = True) -> Any:
             "dashed box household; / separated, // divorced", transform=ax.transAxes, fontsize=6.5,
             va="top")
     return fig
+
+
+def _household(ax: Any, patient: Patient, pos: dict[str, tuple[float, float]]) -> None:
+    """A dashed boundary around the household, one box per generation, joined by dashed lines."""
+    from matplotlib.patches import FancyBboxPatch
+
+    household = [PATIENT_ID] + [m.id for m in patient.family if m.lives_with_patient and m.living and m.id in pos]
+    if len(household) < 2:
+        return
+    rows: dict[float, list[float]] = {}
+    for mid in household:
+        rows.setdefault(pos[mid][1], []).append(pos[mid][0])
+    previous: tuple[float, float] | None = None
+    for i, (y, xs) in enumerate(sorted(rows.items(), reverse=True)):
+        box = FancyBboxPatch((min(xs) - 0.5, y - 0.95), max(xs) - min(xs) + 1.0, 1.45,
+                             boxstyle="round,pad=0.05", fill=False, ls=(0, (4, 3)),
+                             edgecolor=OKABE_ITO["vermillion"], lw=1.3)
+        box.set_gid("household" if i == 0 else f"household:{i}")
+        ax.add_patch(box)
+        centre = (min(xs) + max(xs)) / 2
+        if previous is not None:
+            ax.plot([previous[0], centre], [previous[1] - 0.95 - 0.05, y + 0.5 + 0.05], ls=(0, (4, 3)),
+                    color=OKABE_ITO["vermillion"], lw=1.3)
+        previous = (centre, y)
 
 
 def describe(patient: Patient) -> str:
