@@ -123,3 +123,28 @@ def test_reference_plan_beats_random_plans_and_no_plan_on_20_generated_cases():
         assert ref < simulate(case, None, n=N, seed=i).harm_index(), case.id
         randoms = [simulate(case, random_plan(rng), n=N, seed=i).harm_index() for _ in range(3)]
         assert ref < min(randoms), (case.id, ref, randoms)
+
+
+def test_reporting_lines_are_referred_only_with_the_mandated_report():
+    mild = make_case(make_patient(needs={"child_welfare": 1}, children_ages=(6,)))
+    assert "child_protective_services" not in {r.resource for r in reference_plan(mild, start=START).referrals}
+
+
+def test_cli_reference_and_simulate(tmp_path, capsys):
+    import json
+
+    import yaml
+
+    from sim.cli import main
+
+    assert main(["plan", "reference", "ed_ipv_01", "--start", "2026-11-23", "--format", "json"]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    assert {"private_setting", "ipv_safety_planning"} <= set(plan["actions"])
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump({"interventions": ["counseling"], "discharge": "home", "goals": [{"need": "x"}]}))
+    assert main(["plan", "simulate", "ed_ipv_01", "--plan", str(path), "--n", "500"]) == 0
+    captured = capsys.readouterr()
+    assert "readmission_30d" in captured.out and "reference plan" in captured.out
+    assert "goals[0]" in captured.err
+    assert main(["plan", "simulate", "ed_ipv_01", "--plan", str(tmp_path / "missing.yaml")]) == 2
+    assert "cannot read plan file" in capsys.readouterr().err

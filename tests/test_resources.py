@@ -94,3 +94,10 @@ def test_unknown_need_raises_with_suggestion():
         match(make_patient(), "food_insecurty")
     with pytest.raises(UnknownNameError):
         get("no_such_place")
+
+
+def test_detox_only_for_severe_use_and_reporting_lines_carry_their_action():
+    assert "severe substance use" in ineligibility(make_patient(needs={"substance_use": 2}), "detox_unit")[0]
+    assert ineligibility(make_patient(needs={"substance_use": 3}), "detox_unit") == []
+    assert get("child_protective_services").with_action == "mandated_report_child"
+    assert get("adult_protective_services").with_action == "mandated_report_elder"

@@ -84,25 +84,27 @@ def _add_interventions(s: Subject, plan: CarePlan) -> None:
 def _add_referrals(s: Subject, plan: CarePlan) -> None:
     from sim import resources
 
-    taken: set[str] = set()
+    def add(resource_id: str, need: str) -> None:
+        if not any(r.resource == resource_id and r.need == need for r in plan.referrals):
+            plan.referrals.append(PlannedReferral(resource=resource_id, need=need))
+
     for trig in iv_table().critical_action_triggers:
         if trig.action not in plan.actions or trig.resource is None:
             continue
         r = resources.get(trig.resource)
         need = next((n for n in r.needs if n in s.needs), None)
         if need is not None and not resources.ineligibility(s, r):
-            plan.referrals.append(PlannedReferral(resource=r.id, need=need))
-            taken.add(r.id)
+            add(r.id, need)
     for need, severity in _ordered_needs(s):
-        # Resources whose main purpose is this need first (a crisis line is not therapy), then soonest.
-        eligible = sorted((r for r in resources.match(s, need).eligible if r.id not in taken),
+        wanted = (2 if severity == 3 else 1) - sum(ref.need == need for ref in plan.referrals)
+        # Resources whose main purpose is this need first (a crisis line is not therapy), then the
+        # soonest start; reporting lines only go with their critical action.
+        eligible = sorted((r for r in resources.match(s, need).eligible
+                           if (r.with_action is None or r.with_action in plan.actions)
+                           and not any(ref.resource == r.id and ref.need == need for ref in plan.referrals)),
                           key=lambda r: (r.needs[0] != need, r.delay_days))
-        if not eligible:
-            continue
-        per_need = 2 if severity == 3 and len(eligible) > 1 else 1
-        for r in eligible[:per_need]:
-            plan.referrals.append(PlannedReferral(resource=r.id, need=need))
-            taken.add(r.id)
+        for r in eligible[:max(wanted, 0)]:
+            add(r.id, need)
 
 
 def _goals(s: Subject, start: date) -> list[Goal]:

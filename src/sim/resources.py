@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sim.errors import UnknownNameError
 from sim.interventions import Subject
 from sim.model.taxonomy import need_domains
+from sim.plan import ActionKind
 from sim.tables import load_table, read_yaml
 
 if TYPE_CHECKING:
@@ -93,9 +94,9 @@ REQUIREMENTS: dict[str, tuple[Callable[[Subject], bool], str]] = {
     "homeless": (
         lambda s: s.needs.get("housing_instability", 0) >= 2,
         "{name} serves people who are homeless; housing instability is below moderate"),
-    "substance_use_disorder": (
-        lambda s: s.needs.get("substance_use", 0) >= 2 or s.latent("alcohol") >= 2,
-        "{name} admits moderate to severe substance use; the recorded use is mild or none"),
+    "severe_substance_use": (
+        lambda s: s.needs.get("substance_use", 0) >= 3 or s.latent("alcohol") >= 3,
+        "{name} admits severe substance use with withdrawal risk; the recorded use is not severe"),
     "limited_english": (
         _limited_english,
         "{name} is for patients who need language assistance; the patient speaks English"),
@@ -113,8 +114,8 @@ class Eligibility(_Model):
     income_source: str | None = None
     income_waived_for: list[Insurance] = Field(default_factory=list)
     insurance: list[Insurance] | None = None
-    states: list[str] | None = Field(default=None, description="offered only in these states")
-    state_reason: str | None = Field(default=None, description="why not elsewhere; may use {state}")
+    not_in_states: list[str] = Field(default_factory=list, description="not offered in these states")
+    state_reason: str | None = Field(default=None, description="why not there; may use {state}")
     requires: list[str] = Field(default_factory=list)
 
     @field_validator("requires")
@@ -145,6 +146,7 @@ class Resource(_Model):
     phone: str = Field(pattern=r"^(\(555\) 555-01\d\d|988)$")
     source: str | None = None
     real: bool = False
+    with_action: ActionKind | None = Field(default=None, description="a reporting line used through this critical action")
 
     @field_validator("needs")
     @classmethod
@@ -243,9 +245,8 @@ def ineligibility(case_or_patient: Case | Patient | Subject, resource: Resource 
     reasons: list[str] = []
     if "all" not in r.counties and _county_key(p.address.county) not in {_county_key(c) for c in r.counties}:
         reasons.append(f"lives in {p.address.county}; {r.short_name} serves {' and '.join(r.counties)} only")
-    if e.states is not None and p.address.state not in e.states:
-        why = (e.state_reason or "{name} is offered only in " + ", ".join(e.states)).format(
-            state=p.address.state, name=r.short_name)
+    if p.address.state in e.not_in_states:
+        why = (e.state_reason or "{name} is not offered in {state}").format(state=p.address.state, name=r.short_name)
         reasons.append(f"lives in {p.address.state}: {why}")
     age = p.identity.age
     if e.min_age is not None and age < e.min_age:
