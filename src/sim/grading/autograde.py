@@ -137,18 +137,11 @@ def autograde(course: Course, assignment: str, jobs: int | None = None, students
             todo.append(student)
     bar = tqdm(total=len(students), desc=f"autograde {assignment}", unit="student", disable=not progress)
     bar.update(len(students) - len(todo))
-    if todo:
-        ctx = get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx, initializer=_init_worker,
-                                 initargs=(str(course.root), course.salt, timeout)) as pool:
-            futures = {pool.submit(_autograde_one, assignment, s): s for s in todo}
-            for fut in as_completed(futures):
-                student = futures[fut]
-                try:
-                    outcomes[student] = fut.result()
-                except Exception as exc:  # a worker died: report, never crash the class run
-                    outcomes[student] = RunOutcome(student, False, 0.0, [f"worker crashed: {exc!r}"[:200]])
-                bar.update(1)
+    for round_jobs in (jobs, 1):  # a second, one-worker round for students whose worker died
+        if not todo:
+            break
+        crashed = _run_pool(course, assignment, todo, min(round_jobs, len(todo)), timeout, outcomes, bar)
+        todo = crashed if round_jobs > 1 else []
     bar.close()
     results = []
     for student in students:
@@ -164,6 +157,26 @@ def autograde(course: Course, assignment: str, jobs: int | None = None, students
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(json.dumps([r.to_json() for r in results], indent=1), encoding="utf-8")
     return results
+
+
+def _run_pool(course: Course, assignment: str, students: list[str], jobs: int, timeout: int | None,
+              outcomes: dict[str, RunOutcome], bar: Any) -> list[str]:
+    """Autograde ``students`` in a pool of ``jobs`` workers; return those whose worker crashed."""
+    crashed = []
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"), initializer=_init_worker,
+                             initargs=(str(course.root), course.salt, timeout)) as pool:
+        futures = {pool.submit(_autograde_one, assignment, s): s for s in students}
+        for fut in as_completed(futures):
+            student = futures[fut]
+            try:
+                outcomes[student] = fut.result()
+                bar.update(1)
+            except Exception as exc:  # a worker died: report, never crash the class run
+                outcomes[student] = RunOutcome(student, False, 0.0, [f"worker crashed: {exc!r}"[:200]])
+                crashed.append(student)
+    if jobs == 1:
+        bar.update(len(crashed))
+    return crashed
 
 
 def _total(course: Course, assignment: str, result: StudentResult) -> None:

@@ -115,7 +115,7 @@ def _write(course: Course, assignment: str, notebook: str, student: str, verdict
                     continue
                 points = round(verdict.fraction * float(grade.max_score), 2)
                 if grade.auto_score is None or abs(float(grade.auto_score) - points) > 1e-9:
-                    changed.append(f"{gid}: {grade.auto_score} -> {points}")
+                    changed.append(f"{gid}: in-kernel {grade.auto_score} -> {points}")
                     grade.auto_score = points
                 result.verdicts[gid] = (points, float(grade.max_score), verdict.message)
                 cell = cells.get(SCORERS[gid][1])
