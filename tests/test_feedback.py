@@ -11,7 +11,7 @@ from sim.cases.model import Case
 from sim.feedback import Feedback, assess, review, review_plan
 
 
-def make_case(**key_overrides: object) -> Case:
+def make_case(patient_updates: dict | None = None, **key_overrides: object) -> Case:
     """A small synthetic case: food insecurity, depression with passive suicidal ideation."""
     patient = {
         "id": "P-TEST-1", "seed": 1,
@@ -69,6 +69,8 @@ def make_case(**key_overrides: object) -> Case:
         "competencies": [7, 8],
         "discharge_disposition": "home",
     }
+    for section, values in (patient_updates or {}).items():
+        patient[section].update(values)
     key.update(key_overrides)
     return Case.model_validate({
         "id": "test-food", "title": "Food and mood", "summary": "test case", "patient": patient,
@@ -330,3 +332,89 @@ def test_sections_that_are_not_lists_are_named_and_the_rest_scored():
     errors = messages(fb, "error")
     assert "strengths must be a list, got int 5" in errors and "actions must be a list" in errors
     assert "Individual and group counseling fits" in messages(fb, "praise")
+
+
+def test_an_eligible_referral_credits_every_key_need_its_resource_serves():
+    plan = {**good_plan(), "referrals": [{"resource": "snap_office", "need": "food_insecurity"},
+                                         {"resource": "crisis_988", "need": "crisis"}]}
+    fb = review_plan(make_case(), plan)
+    assert "Emotional distress has an eligible referral" in messages(fb, "praise") and fb.score == 100.0
+
+
+def test_a_need_no_resource_is_open_for_is_a_systemic_barrier_not_lost_points():
+    needs = [{"domain": "utilities", "severity": 2, "evidence": "shut-off notice"}]
+    case = make_case({"economics": {"fpl_percent": 320, "household_income": 64000}}, needs=needs,
+                     recommended=[{"intervention": "financial_assistance", "rationale": "pay the bill"}],
+                     acceptable=[], contraindicated=[], risks=[], critical_actions=[])
+    plan = {"interventions": ["financial_assistance"], "follow_up_days": 7, "discharge": "home",
+            "goals": [{"need": "utilities", "description": "Keep the power on this winter",
+                       "measure": "payment plan signed", "target_date": "2026-12-15"}]}
+    fb = review_plan(case, plan)
+    barrier = [i for i in fb.by_kind("warning") if "systemic barrier" in i.message]
+    assert barrier and "320% FPL" in barrier[0].message and fb.score == 100.0
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("home", {"home", "home_with_services"}),
+    ("Remains at home with hospice; respite offered", {"home", "home_with_services", "hospice"}),
+    ("Short-term SNF rehabilitation as a bridge; not a nursing home against her wishes", {"skilled_nursing", "rehabilitation"}),
+    ("Discharge to a nursing home", {"skilled_nursing"}),
+    ("Follow-up in 2 weeks with the same interpreter", set()),
+])
+def test_free_text_dispositions_are_read_with_negation_and_nesting(text, expected):
+    from sim.feedback.planreview import supported_dispositions
+
+    assert supported_dispositions(text) == expected
+
+
+def test_free_text_key_disposition_is_quoted_when_the_plan_differs():
+    case = make_case(discharge_disposition="Home to her sister's home with the safety plan")
+    fb = review_plan(case, {**good_plan(), "discharge": "skilled_nursing"})
+    item = fb.by_category("discharge")[0]
+    assert item.kind == "missed" and "her sister's home" in item.message
+    assert review_plan(case, good_plan()).score == 100.0
+
+
+def _perfect_submission(case: Case) -> tuple[dict, dict]:
+    """A submission built from the key itself: what full marks look like for any case."""
+    from sim.feedback.evidence import need_label
+    from sim.feedback.planreview import supported_dispositions
+
+    key = case.key
+    assessment = {
+        "needs": [{"domain": n.domain, "severity": n.severity} for n in key.needs],
+        "risks": [{"kind": r.kind, "level": r.level} for r in key.risks],
+        "strengths": key.strengths[:1],
+        "formulation": "The needs connect: " + ", ".join(need_label(n.domain).lower() for n in key.needs)
+                       + " shape this admission and what comes next for the patient and the family.",
+    }
+    referrals = []
+    for n in key.needs:
+        eligible = resources.match(case, n.domain).eligible
+        if eligible:
+            referrals.append({"resource": eligible[0].id, "need": n.domain})
+    preference = ["home_with_services", "skilled_nursing", "rehabilitation", "hospice", "shelter", "home"]
+    dispositions = sorted(supported_dispositions(key.discharge_disposition or ""), key=preference.index)
+    plan = {"goals": [{"need": n.domain, "description": "Address this need with the patient",
+                       "measure": "referral completed", "target_date": "2026-12-20"} for n in key.needs],
+            "interventions": [i.intervention for i in key.recommended], "referrals": referrals,
+            "actions": [c.kind for c in key.critical_actions], "follow_up_days": 7,
+            "discharge": dispositions[0] if dispositions else None}
+    return assessment, plan
+
+
+def test_full_marks_are_reachable_in_every_library_case_and_misses_cite_evidence():
+    import sim
+    from sim.cases.library import library
+
+    infos = library()
+    assert infos
+    for info in infos:
+        case = sim.load_case(info.id)
+        assessment, plan = _perfect_submission(case)
+        fb = review(case, assessment, plan)
+        assert fb.score == 100.0, (info.id, [i.message for i in fb.items if i.kind in ("missed", "error")])
+        first = case.key.needs[0]
+        missed = assess(case, {**assessment, "needs": assessment["needs"][1:]})
+        item = next(i for i in missed.by_kind("missed") if i.category == "needs")
+        assert "was missed:" in item.message and first.evidence.rstrip(".")[:30] in item.message

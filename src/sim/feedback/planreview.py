@@ -59,7 +59,11 @@ def score_interventions(case: Case, plan: CarePlan) -> list[FeedbackItem]:
     contra = {k.intervention: k for k in key.contraindicated}
     recommended = {k.intervention for k in key.recommended}
     for iv in sorted(chosen):
-        if iv in contra:
+        if iv in contra and iv in recommended:
+            # The key recommends it and warns against one way of doing it: say how, no penalty.
+            items.append(FeedbackItem(category="interventions", kind="warning",
+                                      message=f"{_iv_label(iv)}: mind how it is done here: {contra[iv].rationale}"))
+        elif iv in contra:
             items.append(FeedbackItem(category="interventions", kind="missed", earned=-weights.contraindicated,
                                       message=f"{_iv_label(iv)} is contraindicated here: {contra[iv].rationale}"))
         elif iv in acceptable:
@@ -88,8 +92,17 @@ def score_interventions(case: Case, plan: CarePlan) -> list[FeedbackItem]:
             what = (_iv_label(concern.intervention) + " as planned" if concern.intervention
                     else f"Discharge to {str(concern.discharge).replace('_', ' ')}")
             cite = f" ({concern.source})" if concern.source else ""
-            items.append(FeedbackItem(category="interventions", kind="missed", earned=-weights.contraindicated,
-                                      message=f"{what} is contraindicated: {concern.reason.rstrip('.')}{cite}."))
+            # The case key is the instructor's word: what it recommends (or names as the
+            # disposition) is not penalised by a general rule; the rule still warns.
+            endorsed = (concern.intervention in recommended if concern.intervention
+                        else concern.discharge in supported_dispositions(key.discharge_disposition or ""))
+            if endorsed:
+                items.append(FeedbackItem(category="interventions", kind="warning",
+                                          message=f"{what}: the case supports it, but watch for this: "
+                                                  f"{concern.reason.rstrip('.')}{cite}."))
+            else:
+                items.append(FeedbackItem(category="interventions", kind="missed", earned=-weights.contraindicated,
+                                          message=f"{what} is contraindicated: {concern.reason.rstrip('.')}{cite}."))
     return items
 
 
@@ -104,7 +117,7 @@ def score_referrals(case: Case, plan: CarePlan) -> list[FeedbackItem]:
             items.append(FeedbackItem(category="referrals", kind="error",
                                       message=f"Referral to {ref.resource!r} not scored: {check.unknown_message}"))
         elif check.eligible:
-            met.add(ref.need)
+            met.update(check.needs)
             items.append(FeedbackItem(category="referrals", kind="praise",
                                       message=f"Referral to {check.name} for {need_label(ref.need).lower()}: "
                                               f"the patient is eligible."))
@@ -121,10 +134,17 @@ def score_referrals(case: Case, plan: CarePlan) -> list[FeedbackItem]:
     for key_need in case.key.needs:
         if key_need.severity < weights.referral_min_severity:
             continue
-        options = practice.eligible_for(case, key_need.domain)
-        if options is None:
+        found = practice.eligible_for(case, key_need.domain)
+        if found is None:
             continue  # the directory has no resource for this need: no referral is expected
+        options, closed = found
         label = need_label(key_need.domain)
+        if not options and key_need.domain not in met:
+            items.append(FeedbackItem(
+                category="referrals", kind="warning",
+                message=f"No resource in the directory is open to this patient for {label.lower()} "
+                        f"({'; '.join(closed[:2])}): a systemic barrier to document and advocate about."))
+            continue
         if key_need.domain in met:
             items.append(FeedbackItem(category="referrals", kind="praise", earned=weights.referral,
                                       possible=weights.referral, message=f"{label} has an eligible referral."))
@@ -210,21 +230,44 @@ def score_goals(case: Case, plan: CarePlan, raw: Any) -> list[FeedbackItem]:
     return items
 
 
+_NEGATED = re.compile(r"\b(?:not|no|avoid|never|without)\b(?:\W+\w+){0,3}\W*$", re.IGNORECASE)
+
+
+def supported_dispositions(text: str) -> set[str]:
+    """Dispositions a key's discharge text supports: the id itself, or the words that name one."""
+    from sim.plan import DISPOSITIONS  # noqa: PLC0415
+
+    if text in DISPOSITIONS:
+        return {text, *rubric().plan.disposition_also.get(text, [])}
+    matches = []
+    for disposition, words in rubric().plan.disposition_words.items():
+        for m in keyword_pattern(tuple(words)).finditer(text):
+            if not _NEGATED.search(text[max(0, m.start() - 40):m.start()]):
+                matches.append((m.start(), m.end(), disposition))
+    # "home" inside "nursing home" names the nursing home, not home.
+    kept = {d for s, e, d in matches
+            if not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) and d2 != d for s2, e2, d2 in matches)}
+    also = rubric().plan.disposition_also
+    return kept | {extra for d in kept for extra in also.get(d, [])}
+
+
 def score_discharge(case: Case, plan: CarePlan) -> list[FeedbackItem]:
-    """Disposition against the key's, and a follow-up contact."""
+    """Disposition against the key's (an id, or one its words name), and a follow-up contact."""
     weights = rubric().plan
     items: list[FeedbackItem] = []
     expected = case.key.discharge_disposition
-    if expected and weights.discharge:
-        if plan.discharge == expected:
+    allowed = supported_dispositions(expected) if expected else set()
+    if allowed and weights.discharge:
+        shown = expected.replace("_", " ") if expected in allowed else f'"{expected.strip().rstrip(".")}"'
+        if plan.discharge in allowed:
             items.append(FeedbackItem(category="discharge", kind="praise", earned=weights.discharge,
                                       possible=weights.discharge,
-                                      message=f"Discharge to {expected.replace('_', ' ')} fits the case."))
+                                      message=f"Discharge to {plan.discharge.replace('_', ' ')} fits the case "
+                                              f"({shown})."))
         else:
             got = plan.discharge.replace("_", " ") if plan.discharge else "no disposition"
             items.append(FeedbackItem(category="discharge", kind="missed", possible=weights.discharge,
-                                      message=f"Discharge: {got} was planned; the case points to "
-                                              f"{expected.replace('_', ' ')}."))
+                                      message=f"Discharge: {got} was planned; the case points to {shown}."))
     if weights.follow_up:
         if plan.follow_up_days:
             items.append(FeedbackItem(category="discharge", kind="praise", earned=weights.follow_up,

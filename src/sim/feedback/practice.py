@@ -25,6 +25,7 @@ class ReferralCheck:
     serves_need: bool = True
     reasons: list[str] = field(default_factory=list)
     alternatives: list[str] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)
 
 
 def check_referral(case: Case, resource_id: str, need: str) -> ReferralCheck:
@@ -35,7 +36,7 @@ def check_referral(case: Case, resource_id: str, need: str) -> ReferralCheck:
         resource = resources.get(resource_id)
     except SimError as exc:
         return ReferralCheck(resource_id=resource_id, known=False, unknown_message=str(exc))
-    check = ReferralCheck(resource_id=resource_id, name=resource.short_name)
+    check = ReferralCheck(resource_id=resource_id, name=resource.short_name, needs=list(resource.needs))
     if need not in resource.needs:
         check.serves_need = False
         check.reasons = [f"it serves {', '.join(n.replace('_', ' ') for n in resource.needs)}"]
@@ -53,10 +54,9 @@ def check_referral(case: Case, resource_id: str, need: str) -> ReferralCheck:
     return check
 
 
-def eligible_for(case: Case, need: str) -> list[str] | None:
-    """Short names of the resources the patient is eligible for, for ``need``.
-
-    None when the directory lists no resource at all for that need (no referral is expected).
+def eligible_for(case: Case, need: str) -> tuple[list[str], list[str]] | None:
+    """Resources for ``need``: short names of those the patient is eligible for, and the
+    reasons the others are closed to them. None when the directory lists no resource for the need.
     """
     from sim import resources  # noqa: PLC0415
 
@@ -66,7 +66,8 @@ def eligible_for(case: Case, need: str) -> list[str] | None:
         return None
     if not result.eligible and not result.ineligible:
         return None
-    return [r.short_name for r in result.eligible]
+    closed = [f"{resources.get(rid).short_name}: {'; '.join(why)}" for rid, why in result.ineligible.items()]
+    return [r.short_name for r in result.eligible], closed
 
 
 @dataclass

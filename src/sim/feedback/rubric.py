@@ -74,7 +74,19 @@ class PlanWeights(_Model):
     goal_horizon_days: int = Field(ge=1)
     measurable_words: list[str]
     discharge: float = Field(ge=0)
+    disposition_words: dict[str, list[str]] = Field(default_factory=dict)
+    disposition_also: dict[str, list[str]] = Field(default_factory=dict)
     follow_up: float = Field(ge=0)
+
+    @field_validator("disposition_words", "disposition_also")
+    @classmethod
+    def _dispositions(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        from sim.plan import DISPOSITIONS  # noqa: PLC0415
+
+        unknown = sorted(set(value) - set(DISPOSITIONS))
+        if unknown:
+            raise ValueError(f"disposition_words names unknown dispositions {unknown}; allowed: {list(DISPOSITIONS)}")
+        return value
 
 
 class EvidenceRules(_Model):
