@@ -115,14 +115,30 @@ def test_reference_plan_beats_no_plan_and_a_contraindicated_plan_on_each_curated
         assert h_ref < simulate(case, bad, n=N, seed=11).harm_index(), case.id
 
 
+def generated_cases(count: int = 20):
+    """Cases from the patient generator (``sim.generate_patient`` + ``sim.cases.from_patient``)."""
+    return [sim.cases.from_patient(sim.generate_patient(seed)) for seed in range(count)]
+
+
 def test_reference_plan_beats_random_plans_and_no_plan_on_20_generated_cases():
     rng = np.random.default_rng(20261123)
-    for i in range(20):
-        case = random_case(rng, i)
-        ref = simulate(case, reference_plan(case, start=START), n=N, seed=i).harm_index()
+    for i, case in enumerate(generated_cases(20)):
+        plan = reference_plan(case, start=START)
+        assert contraindications(case, plan) == [], case.id
+        ref = simulate(case, plan, n=N, seed=i).harm_index()
         assert ref < simulate(case, None, n=N, seed=i).harm_index(), case.id
         randoms = [simulate(case, random_plan(rng), n=N, seed=i).harm_index() for _ in range(3)]
         assert ref < min(randoms), (case.id, ref, randoms)
+
+
+def test_reference_plan_beats_random_plans_on_varied_hand_built_cases():
+    # Hand-built cases reach crisis combinations (suicide, violence, severe dependence) more often.
+    rng = np.random.default_rng(7)
+    for i in range(10):
+        case = random_case(rng, i)
+        ref = simulate(case, reference_plan(case, start=START), n=N, seed=i).harm_index()
+        assert ref < simulate(case, None, n=N, seed=i).harm_index(), case.id
+        assert ref < min(simulate(case, random_plan(rng), n=N, seed=i).harm_index() for _ in range(2)), case.id
 
 
 def test_reporting_lines_are_referred_only_with_the_mandated_report():
