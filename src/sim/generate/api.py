@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.errors import SimValueError
-from sim.generate.columns import COLUMNS, batch_columns, flatten
+from sim.generate.columns import COLUMNS, Coded, batch_columns, flatten, merge_coded
 from sim.generate.constraints import check, resolve
 from sim.generate.responses import MISSING
 from sim.generate.rng import check_seed, derived_seed, derived_seeds
@@ -65,8 +65,9 @@ def _check_n(n: object) -> int:
 
 
 def cohort_columns(n: int, seed: int, setting: str | None = None,
-                   progress: bool | None = None) -> dict[str, np.ndarray]:
-    """The columns of :func:`cohort` as numpy arrays (chunks of 20,000, tqdm bar on a terminal)."""
+                   progress: bool | None = None) -> dict[str, object]:
+    """The columns of :func:`cohort`: numpy arrays, or :class:`~sim.generate.columns.Coded` codes
+    for text with few distinct values (chunks of 20,000, tqdm bar on a terminal)."""
     n = _check_n(n)
     check_seed(seed)
     constraints = {"setting": setting} if setting is not None else {}
@@ -90,7 +91,13 @@ def cohort_columns(n: int, seed: int, setting: str | None = None,
             bar.close()
     if len(parts) == 1:
         return parts[0]  # type: ignore[return-value]
-    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}  # type: ignore[misc]
+    out: dict[str, object] = {}
+    for k, first in parts[0].items():
+        if isinstance(first, Coded):
+            out[k] = merge_coded([p[k] for p in parts])  # type: ignore[misc]
+        else:
+            out[k] = np.concatenate([p[k] for p in parts])  # type: ignore[arg-type]
+    return out
 
 
 def cohort(n: int, seed: int, setting: str | None = None, progress: bool | None = None) -> "pd.DataFrame":
@@ -109,7 +116,9 @@ def cohort(n: int, seed: int, setting: str | None = None, progress: bool | None 
     cols = cohort_columns(n, seed, setting=setting, progress=progress)
     data: dict[str, object] = {}
     for name, values in cols.items():
-        if name in _RESPONSE_INT and isinstance(values, np.ndarray) and values.dtype.kind == "i":
+        if isinstance(values, Coded):
+            data[name] = pd.Categorical.from_codes(values.codes, categories=pd.Index(values.categories, dtype=object))
+        elif name in _RESPONSE_INT and isinstance(values, np.ndarray) and values.dtype.kind == "i":
             data[name] = pd.arrays.IntegerArray(values, mask=values == MISSING)
         else:
             data[name] = values

@@ -9,7 +9,7 @@ from sim.generate.batch import FAMILY_SLOTS, SEXES, SLOT, Batch
 from sim.generate.contact import patient_ids, text_columns
 from sim.generate.demographics import GENDERS, PRONOUNS, language_names
 from sim.generate.economics import PLANS, education_labels, employment_labels
-from sim.generate.household import OTHER_RELATIONS, PARTNER_STATUS, QUALITIES, ROLES
+from sim.generate.household import PARTNER_STATUS, QUALITIES, RELATIONS, ROLES, relation_codes
 from sim.generate.medical import comorbidity_names, dx_names
 from sim.generate.names import pools
 from sim.generate.params import ADMISSIONS, PROGNOSES, params
@@ -32,21 +32,11 @@ def date_of_birth(age: int, dob_day: int) -> date:
     return date(ref.year - age - 1, ref.month, ref.day) + timedelta(days=1 + dob_day)
 
 
-def relation(slot: str, sex: int, pstatus: int, other_rel: int, age_gap: int, living: bool) -> str:
-    """Kinship term of a family slot, as the patient would say it."""
-    if slot == "partner":
-        return "spouse" if pstatus in (0, 4) else "partner"
-    if slot == "ex_partner":
-        return "former dating partner" if pstatus < 0 else ("ex-spouse" if pstatus == 3 else "separated partner")
-    if slot in ("mother", "father"):
-        return slot
-    if slot.startswith("child"):
-        if age_gap > 45:
-            return "granddaughter" if sex == 0 else "grandson"
-        return "daughter" if sex == 0 else "son"
-    if slot.startswith("sibling"):
-        return "sister" if sex == 0 else "brother"
-    return OTHER_RELATIONS[other_rel] if other_rel >= 0 else "friend"
+def relation(slot: str, sex: int, pstatus: int, other_rel: int, age_gap: int, living: bool = True) -> str:
+    """Kinship term of a family slot, as the patient would say it (see :func:`relation_codes`)."""
+    code = relation_codes(np.array([FAMILY_SLOTS.index(slot)]), np.array([sex]), np.array([pstatus]),
+                          np.array([other_rel]), np.array([age_gap]))[0]
+    return RELATIONS[int(code)]
 
 
 def family_members(b: Batch, i: int, pid: str) -> list[FamilyMember]:

@@ -6,12 +6,14 @@ whole batch straight from its arrays (no pydantic per row). Both give identical 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
 from sim.generate.batch import SEXES, Batch
-from sim.generate.contact import patient_ids, text_columns
+from sim.generate.contact import TWO_DIGITS
 from sim.generate.demographics import GENDERS, PRONOUNS, language_names
 from sim.generate.economics import PLANS, education_labels, employment_labels
 from sim.generate.household import ROLES
@@ -151,86 +153,158 @@ def flatten(patient: Patient) -> dict[str, object]:
     return row
 
 
+@dataclass(frozen=True, eq=False)
+class Coded:
+    """A text column as integer codes into fixed categories (a pandas Categorical; -1 is missing)."""
+
+    codes: np.ndarray
+    categories: np.ndarray
+
+    def values(self) -> np.ndarray:
+        out = self.categories[np.maximum(self.codes, 0)].astype(object)
+        out[self.codes < 0] = None
+        return out
+
+
+def merge_coded(parts: list[Coded]) -> Coded:
+    """Concatenate coded columns, merging their categories when chunks differ."""
+    first = parts[0].categories
+    if all(len(p.categories) == len(first) and (p.categories == first).all() for p in parts):
+        return Coded(np.concatenate([p.codes for p in parts]), first)
+    union = list(dict.fromkeys(str(c) for p in parts for c in p.categories))
+    index = {c: i for i, c in enumerate(union)}
+    codes = []
+    for p in parts:
+        remap = np.array([index[str(c)] for c in p.categories], dtype=np.int64)
+        codes.append(np.where(p.codes >= 0, remap[np.maximum(p.codes, 0)], -1))
+    return Coded(np.concatenate(codes), np.array(union, dtype=object))
+
+
+def _coded(codes: np.ndarray, names: list[str] | tuple[str, ...] | np.ndarray) -> Coded:
+    """Codes into ``names``; duplicate names are merged so categories stay unique."""
+    names = [str(x) for x in names]
+    unique = list(dict.fromkeys(names))
+    if len(unique) == len(names):
+        return Coded(np.asarray(codes, dtype=np.int64), np.array(names, dtype=object))
+    remap = np.array([unique.index(x) for x in names], dtype=np.int64)
+    return Coded(np.where(codes >= 0, remap[np.maximum(codes, 0)], -1), np.array(unique, dtype=object))
+
+
+@lru_cache(maxsize=1)
+def _date_categories() -> tuple[np.datetime64, np.ndarray]:
+    start = np.datetime64("1880-01-01")
+    end = np.datetime64(params().population.reference_date)
+    days = np.arange(start, end + 1, dtype="datetime64[D]")
+    return start, days.astype(str).astype(object)
+
+
+def _ids(seeds: np.ndarray) -> np.ndarray:
+    hexed = np.frombuffer(seeds.astype(">u8").tobytes().hex().encode(), dtype="S16")
+    return np.char.add(b"P-", hexed).astype(str).astype(object)
+
+
 def batch_columns(b: Batch) -> dict[str, object]:
-    """Every column of :data:`COLUMNS` (and instrument columns) for a batch, as arrays."""
-    from sim.generate.assemble import relation
-    from sim.generate.batch import FAMILY_SLOTS
+    """Every column of :data:`COLUMNS` for a batch, as numpy arrays or :class:`Coded` text."""
+    from sim.generate.batch import SLOT
+    from sim.generate.household import RELATIONS, relation_codes
+    from sim.generate.names import places, pools
 
     p = params()
-    text = text_columns(b)
     lt = p.latent.functional
-    age = b["age"]
-    settings = np.array(list(p.settings.settings), dtype=object)
+    pl, pc = pools(), places()
+    age, n = b["age"], b.n
+    # names, address, contact
+    gcode = np.zeros(n, dtype=np.int64)
+    fcode = np.zeros(n, dtype=np.int64)
+    e_given = np.empty(n, dtype=object)
+    e_family = np.empty(n, dtype=object)
+    for t in (0, 1):
+        for sx in (0, 1):
+            m = (b["name_tradition"] == t) & (b["given_is_female"] == (sx == 0))
+            gcode[m] = pl.given_code[t][sx][b["given_idx"][m]]
+            e_given[m] = pl.email_given[t][sx][b["given_idx"][m]]
+        m = b["name_tradition"] == t
+        fcode[m] = pl.family_code[t][b["family_idx"][m]]
+        e_family[m] = pl.email_family[t][b["family_idx"][m]]
+    county = b["county"]
+    town = np.zeros(n, dtype=np.int64)
+    phone = np.zeros(n, dtype=np.int64)
+    for c in range(len(pc.county)):
+        m = county == c
+        town[m] = pc.town_code[c][b["town"][m]]
+        phone[m] = pc.phone_code[c][b["area_idx"][m]] + b["phone_last"][m]
+    street = (b["house_number"].astype(str).astype(object) + " " + pc.streets[b["street_idx"]] + " "
+              + pc.suffixes[b["suffix_idx"]])
+    start, day_names = _date_categories()
+    ref = date.fromisoformat(params().population.reference_date)
+    year_start = np.array([np.datetime64(date(y, ref.month, ref.day)) for y in range(1880, ref.year + 1)],
+                          dtype="datetime64[D]")
+    dob = year_start[(ref.year - age - 1) - 1880] + (1 + b["dob_day"]).astype("timedelta64[D]")
+    dob_code = (dob - start).astype(np.int64)
+    # medical
     dxs = [p.diagnoses.diagnoses[d] for d in dx_names()]
     cms = [p.diagnoses.comorbidities[c] for c in comorbidity_names()]
-    cm_codes = np.array([c.code for c in cms], dtype=object)
-    comorbid = b["comorbid"]
-    codes = np.full(b.n, "", dtype=object)
-    if comorbid.any():
-        for j in range(comorbid.shape[1]):
-            m = comorbid[:, j]
-            codes[m] = np.where(codes[m] == "", cm_codes[j], codes[m] + ";" + cm_codes[j])
-    dob = _dates(age, b["dob_day"])
-    mobility = np.array([lt["mobility_by_adl"][k] for k in range(7)], dtype=object)[b["adl"]]
-    mobility = np.where(age >= 18, mobility, "age-appropriate")
+    bits = (b["comorbid"].astype(np.int64) << np.arange(len(cms), dtype=np.int64)[None, :]).sum(axis=1)
+    masks, inverse = np.unique(bits, return_inverse=True)
+    combos = [";".join(cms[j].code for j in range(len(cms)) if (int(mask) >> j) & 1) for mask in masks]
+    mob = [lt["mobility_by_adl"][k] for k in range(7)] + ["age-appropriate"]
+    mobility = np.where(age >= 18, b["adl"], 7)
     sev = b["need_sev"]
     cols: dict[str, object] = {
-        "id": np.array(patient_ids(b.seeds), dtype=object), "seed": b.seeds.copy(),
-        "synthetic": np.ones(b.n, dtype=bool),
-        "given_name": text["given_name"], "family_name": text["family_name"],
-        "sex": np.array(SEXES, dtype=object)[b["sex"]],
-        "gender_identity": np.array(GENDERS, dtype=object)[b["gender"]],
-        "pronouns": np.array(PRONOUNS, dtype=object)[b["gender"]],
-        "date_of_birth": dob, "age": age.copy(),
-        "language": np.array(language_names(), dtype=object)[b["language"]],
+        "id": _ids(b.seeds), "seed": b.seeds.copy(), "synthetic": np.ones(n, dtype=bool),
+        "given_name": Coded(gcode, pl.given_categories), "family_name": Coded(fcode, pl.family_categories),
+        "sex": _coded(b["sex"], SEXES), "gender_identity": _coded(b["gender"], GENDERS),
+        "pronouns": _coded(b["gender"], PRONOUNS), "date_of_birth": Coded(dob_code, day_names),
+        "age": age.copy(), "language": _coded(b["language"], language_names()),
         "interpreter_needed": b["interpreter"].copy(),
-        "race": np.array(list(p.population.race["weights"]), dtype=object)[b["race"]],
-        "ethnicity": np.where(b["hispanic"], "Hispanic or Latino", "Not Hispanic or Latino").astype(object),
+        "race": _coded(b["race"], list(p.population.race["weights"])),
+        "ethnicity": _coded(np.where(b["hispanic"], 0, 1), ["Hispanic or Latino", "Not Hispanic or Latino"]),
         "veteran": b["veteran"].copy(),
-        "phone": text["phone"], "email": text["email"], "street": text["street"], "city": text["city"],
-        "county": text["county"], "state": text["state"], "zip_code": text["zip_code"],
-        "insurance": np.array(PLANS, dtype=object)[b["insurance"]],
+        "phone": Coded(phone, pc.phone_categories),
+        "email": e_given + "." + e_family + TWO_DIGITS[b["email_num"]] + "@example.org",
+        "street": street, "city": Coded(town, pc.town_categories), "county": Coded(county, pc.county),
+        "state": _coded(county, pc.state), "zip_code": Coded(b["zip"] - pc.zip_min, pc.zip_categories),
+        "insurance": _coded(b["insurance"], PLANS),
         "household_size": b["household_size"].astype(np.int64), "household_income": b["income"].copy(),
         "fpl_percent": b["fpl"].copy(),
-        "employment": np.array(employment_labels(), dtype=object)[b["employment"]],
-        "education": np.array(education_labels(), dtype=object)[b["education"]],
-        "setting": settings[b["setting"]],
-        "admission_type": np.array(ADMISSIONS, dtype=object)[b["admission"]],
-        "diagnosis_code": np.array([d.code for d in dxs], dtype=object)[b["dx"]],
-        "diagnosis_label": np.array([d.label for d in dxs], dtype=object)[b["dx"]],
-        "comorbidity_codes": codes, "charlson_index": b["charlson"].copy(),
-        "length_of_stay_days": b["los"].copy(), "ed_visits_6mo": b["ed_visits"].copy(),
-        "prognosis": np.array(PROGNOSES, dtype=object)[b["prognosis"]],
+        "employment": _coded(b["employment"], employment_labels()),
+        "education": _coded(b["education"], education_labels()),
+        "setting": _coded(b["setting"], list(p.settings.settings)),
+        "admission_type": _coded(b["admission"], ADMISSIONS),
+        "diagnosis_code": _coded(b["dx"], [d.code for d in dxs]),
+        "diagnosis_label": _coded(b["dx"], [d.label for d in dxs]),
+        "comorbidity_codes": Coded(inverse.reshape(-1).astype(np.int64), np.array(combos, dtype=object)),
+        "charlson_index": b["charlson"].copy(), "length_of_stay_days": b["los"].copy(),
+        "ed_visits_6mo": b["ed_visits"].copy(), "prognosis": _coded(b["prognosis"], PROGNOSES),
         "lace_index": b["lace"].copy(), "adl_dependencies": b["adl"].copy(), "iadl_dependencies": b["iadl"].copy(),
-        "mobility": mobility.astype(object),
-        "referral_domain": np.array(domains(), dtype=object)[b["referral"]],
+        "mobility": _coded(mobility, mob),
+        "referral_domain": _coded(b["referral"], domains()),
         "needs_count": (sev > 0).sum(axis=1).astype(np.int64),
     }
     for j, d in enumerate(domains()):
         cols[f"need_{d}"] = sev[:, j].copy()
-    lv = np.array(LEVELS, dtype=object)
     for j, r in enumerate(risks()):
-        cols[f"risk_{r}"] = lv[b["risk_level"][:, j]]
+        cols[f"risk_{r}"] = _coded(b["risk_level"][:, j], LEVELS)
     for k in _LATENT:
         cols[f"latent_{k}"] = b["adl"].copy() if k == "adl_dependencies" else (
             b["iadl"].copy() if k == "iadl_dependencies" else b[f"lat_{k}"].copy())
-    # the main caregiver is the first caregiver in family order (Patient.caregiver)
+    # the main caregiver is the first living caregiver in family order (Patient.caregiver)
     is_cg = (b["f_role"] == ROLES.index("caregiver")) & b["f_exists"] & b["f_living"]
-    first = np.where(is_cg.any(axis=1), is_cg.argmax(axis=1), -1)
-    rel = np.full(b.n, "", dtype=object)
-    for i in np.flatnonzero(first >= 0):
-        k = first[i]
-        rel[i] = relation(FAMILY_SLOTS[k], int(b["f_sex"][i, k]), int(b["f_pstatus"][i, k]), int(b["f_other_rel"][i]),
-                          int(age[i] - b["f_age"][i, k]), True)
+    has_cg = is_cg.any(axis=1)
+    first = np.where(has_cg, is_cg.argmax(axis=1), 0)
+    rows = np.arange(n)
+    rel = relation_codes(first, b["f_sex"][rows, first], b["f_pstatus"][rows, first], b["f_other_rel"],
+                         age - b["f_age"][rows, first])
     lives = b["f_lives"] & b["f_exists"] & b["f_living"]
-    minors = (b["f_exists"][:, 4:7] & b["f_living"][:, 4:7] & (b["f_age"][:, 4:7] < 18)
-              & (b["f_role"][:, 4:7] == ROLES.index("dependent"))).sum(axis=1)
+    c1, c3 = SLOT["child1"], SLOT["child3"] + 1
+    minors = (b["f_exists"][:, c1:c3] & b["f_living"][:, c1:c3] & (b["f_age"][:, c1:c3] < 18)
+              & (b["f_role"][:, c1:c3] == ROLES.index("dependent"))).sum(axis=1)
     cols.update({
-        "religion": np.array(list(p.population.religion["weights"]), dtype=object)[b["religion"]],
-        "spirituality_importance": np.array(list(p.population.religion["importance"]), dtype=object)[b["spirituality"]],
+        "religion": _coded(b["religion"], list(p.population.religion["weights"])),
+        "spirituality_importance": _coded(b["spirituality"], list(p.population.religion["importance"])),
         "family_members": b["f_exists"].sum(axis=1).astype(np.int64),
-        "caregiver_present": first >= 0,
-        "caregiver_relation": rel,
+        "caregiver_present": has_cg,
+        "caregiver_relation": _coded(np.where(has_cg, rel + 1, 0), ["", *RELATIONS]),
         "lives_alone": ~lives.any(axis=1),
         "minor_children": minors.astype(np.int64),
     })
@@ -238,12 +312,3 @@ def batch_columns(b: Batch) -> dict[str, object]:
 
     cols.update(response_columns(b))
     return cols
-
-
-def _dates(age: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """ISO birth dates, as :func:`sim.generate.assemble.date_of_birth` computes them, vectorized."""
-    ref = date.fromisoformat(params().population.reference_date)
-    years = range(1880, ref.year + 1)
-    start = np.array([np.datetime64(date(y, ref.month, ref.day)) for y in years], dtype="datetime64[D]")
-    d = start[(ref.year - age - 1) - 1880] + (1 + day).astype("timedelta64[D]")
-    return d.astype(str).astype(object)

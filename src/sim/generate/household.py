@@ -252,3 +252,30 @@ def assign_roles(b: Batch, caregiver_strain: np.ndarray, dv: np.ndarray, elder: 
     lives &= ex & liv
     b["caregiver_slot"] = cg
     b["f_age"] = np.minimum(fage, 110)
+
+
+RELATIONS = ("spouse", "partner", "former dating partner", "ex-spouse", "separated partner", "mother", "father",
+             "granddaughter", "grandson", "daughter", "son", "sister", "brother", *OTHER_RELATIONS)
+
+
+def relation_codes(slot: np.ndarray, sex: np.ndarray, pstatus: np.ndarray, other_rel: np.ndarray,
+                   age_gap: np.ndarray) -> np.ndarray:
+    """Index into :data:`RELATIONS` of each family member's kinship term (vectorized).
+
+    A child slot more than 45 years younger than the patient is a grandchild.
+    """
+    r = RELATIONS.index
+    is_child = (slot >= SLOT["child1"]) & (slot <= SLOT["child3"])
+    is_sib = (slot == SLOT["sibling1"]) | (slot == SLOT["sibling2"])
+    P, X = SLOT["partner"], SLOT["ex_partner"]
+    conds = [
+        (slot == P) & ((pstatus == 0) | (pstatus == 4)), slot == P,
+        (slot == X) & (pstatus < 0), (slot == X) & (pstatus == 3), slot == X,
+        slot == SLOT["mother"], slot == SLOT["father"],
+        is_child & (age_gap > 45) & (sex == 0), is_child & (age_gap > 45),
+        is_child & (sex == 0), is_child, is_sib & (sex == 0), is_sib,
+    ]
+    names = ["spouse", "partner", "former dating partner", "ex-spouse", "separated partner", "mother", "father",
+             "granddaughter", "grandson", "daughter", "son", "sister", "brother"]
+    other = np.where(other_rel >= 0, r("friend") + other_rel, r("friend"))
+    return np.select(conds, [r(x) for x in names], other).astype(np.int64)

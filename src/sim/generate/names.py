@@ -43,6 +43,17 @@ class Pools:
     family: tuple[Pool, Pool]
     email_given: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
     email_family: tuple[np.ndarray, np.ndarray]
+    given_categories: np.ndarray
+    given_code: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+    family_categories: np.ndarray
+    family_code: tuple[np.ndarray, np.ndarray]
+
+
+def _codes(arrays: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Unique sorted values of several string arrays, and each array's positions in them."""
+    categories = np.array(sorted({str(v) for a in arrays for v in a}), dtype=object)
+    lookup = {v: i for i, v in enumerate(categories)}
+    return categories, [np.array([lookup[str(v)] for v in a], dtype=np.int64) for a in arrays]
 
 
 def _ascii_lower(values: np.ndarray) -> np.ndarray:
@@ -66,11 +77,16 @@ def pools() -> Pools:
     family = (_pool(En.last_names), _pool(Es.last_names))
     email_given = tuple(tuple(_ascii_lower(p.values) for p in pair) for pair in given)
     email_family = tuple(_ascii_lower(p.values) for p in family)
-    return Pools(given, family, email_given, email_family)  # type: ignore[arg-type]
+    g_cat, g_codes = _codes([given[t][x].values for t in (0, 1) for x in (0, 1)])
+    f_cat, f_codes = _codes([family[0].values, family[1].values])
+    return Pools(given, family, email_given, email_family, g_cat,  # type: ignore[arg-type]
+                 ((g_codes[0], g_codes[1]), (g_codes[2], g_codes[3])), f_cat, (f_codes[0], f_codes[1]))
 
 
 @dataclass(frozen=True)
 class Places:
+    """Fictional places; ``town_code``/``area_code_code`` map (county, index) to unique categories."""
+
     county: np.ndarray
     state: np.ndarray
     zip_lo: np.ndarray
@@ -79,19 +95,34 @@ class Places:
     area_codes: list[np.ndarray]
     streets: np.ndarray
     suffixes: np.ndarray
+    town_categories: np.ndarray
+    town_code: list[np.ndarray]
+    phone_categories: np.ndarray
+    phone_code: list[np.ndarray]
+    zip_min: int
+    zip_categories: np.ndarray
 
 
 @lru_cache(maxsize=1)
 def places() -> Places:
     """Fictional counties, towns and streets from ``places.yaml``."""
     t = params().places
+    towns = [np.array(c.towns, dtype=object) for c in t.counties]
+    town_cat, town_code = _codes(towns)
+    areas = sorted({a for c in t.counties for a in c.area_codes})
+    phone_cat = np.array([f"({a}) 555-01{k:02d}" for a in areas for k in range(100)], dtype=object)
+    phone_code = [np.array([areas.index(a) * 100 for a in c.area_codes], dtype=np.int64) for c in t.counties]
+    zmin = min(c.zip[0] for c in t.counties)
+    zmax = max(c.zip[1] for c in t.counties)
     return Places(
         county=np.array([c.name for c in t.counties], dtype=object),
         state=np.array([c.state for c in t.counties], dtype=object),
         zip_lo=np.array([c.zip[0] for c in t.counties]),
         zip_hi=np.array([c.zip[1] for c in t.counties]),
-        towns=[np.array(c.towns, dtype=object) for c in t.counties],
+        towns=towns,
         area_codes=[np.array(c.area_codes, dtype=object) for c in t.counties],
         streets=np.array(t.street_names, dtype=object),
         suffixes=np.array(t.street_suffixes, dtype=object),
+        town_categories=town_cat, town_code=town_code, phone_categories=phone_cat, phone_code=phone_code,
+        zip_min=zmin, zip_categories=np.array([f"{z:05d}" for z in range(zmin, zmax + 1)], dtype=object),
     )

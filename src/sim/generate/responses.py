@@ -74,20 +74,21 @@ def draw_responses(b: Batch) -> None:
     b["iadl_mask"] = b["resp_lawton_iadl"] == 0
 
 
-def response_columns(b: Batch) -> dict[str, np.ndarray]:
+def response_columns(b: Batch) -> dict[str, object]:
     """Cohort columns ``<id>_<item>`` (points; AHC HRSN option ids) and ``<id>_total``.
 
     Instruments a patient does not answer hold -1 here (missing values, <NA>, in :func:`sim.cohort`).
     """
-    cols: dict[str, np.ndarray] = {}
+    cols: dict[str, object] = {}
     if "resp_phq9" not in b:
         return cols
     for inst in INSTRUMENTS:
         resp, has = b[f"resp_{inst}"], b[f"has_{inst}"]
         if inst == "ahc_hrsn":
+            from sim.generate.columns import _coded
+
             for k, options in enumerate(_ahc_options()):
-                col = np.array(options, dtype=object)[resp[:, k]]
-                cols[f"ahc_hrsn_q{k + 1}"] = np.where(has, col, None)
+                cols[f"ahc_hrsn_q{k + 1}"] = _coded(np.where(has, resp[:, k], -1), options)
             continue
         for k, item in enumerate(item_ids(inst)):
             cols[f"{inst}_{item}"] = np.where(has, resp[:, k], MISSING)

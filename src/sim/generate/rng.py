@@ -23,10 +23,15 @@ MAX_SEED = 2**63 - 1
 
 def splitmix64(x: np.ndarray) -> np.ndarray:
     """The splitmix64 finalizer applied elementwise to a uint64 array (returns a new array)."""
-    z = x + _GOLDEN
-    z = (z ^ (z >> _S30)) * _M1
-    z = (z ^ (z >> _S27)) * _M2
-    return z ^ (z >> _S31)
+    z = np.add(x, _GOLDEN)
+    t = np.empty_like(z)
+    for shift, mult in ((_S30, _M1), (_S27, _M2)):
+        np.right_shift(z, shift, out=t)
+        np.bitwise_xor(z, t, out=z)
+        np.multiply(z, mult, out=z)
+    np.right_shift(z, _S31, out=t)
+    np.bitwise_xor(z, t, out=z)
+    return z
 
 
 def check_seed(seed: object) -> int:
@@ -82,11 +87,20 @@ class Streams:
 
     def u(self, name: str, width: int | None = None) -> np.ndarray:
         """Uniforms in [0, 1) for stream ``name``: shape (n,) or (n, width)."""
-        return (self.bits(name, width) >> _S11).astype(np.float64) * _INV53
+        z = self.bits(name, width)
+        np.right_shift(z, _S11, out=z)
+        out = z.astype(np.float64)
+        out *= _INV53
+        return out
 
     def u_open(self, name: str, width: int | None = None) -> np.ndarray:
         """Uniforms in (0, 1), never exactly 0 (for logarithms and inverse CDFs)."""
-        return ((self.bits(name, width) >> _S11).astype(np.float64) + 0.5) * _INV53
+        z = self.bits(name, width)
+        np.right_shift(z, _S11, out=z)
+        out = z.astype(np.float64)
+        out += 0.5
+        out *= _INV53
+        return out
 
     def index(self, name: str, size: int) -> np.ndarray:
         """Uniform integers in 0..size-1 (int64) for stream ``name``."""
