@@ -6,6 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import sim
+
 from sim.cases import from_patient, load_case, render_student, validate_file
 from sim.cases.rules import case_rules
 from sim.cases.writing import to_yaml
@@ -47,7 +49,7 @@ def varied_patient(seed: int) -> Patient:
     return Patient.model_validate(data)
 
 
-PATIENTS = [varied_patient(s) for s in range(200)]
+PATIENTS = [varied_patient(s) for s in range(120)]
 
 
 def test_from_patient_gives_valid_cases_that_round_trip_through_yaml(tmp_path):
@@ -57,6 +59,23 @@ def test_from_patient_gives_valid_cases_that_round_trip_through_yaml(tmp_path):
         path.write_text(to_yaml(case.model_dump(mode="python")), encoding="utf-8")
         assert validate_file(path) == [], case.id
         assert load_case(path) == case
+
+
+def test_from_patient_works_for_200_generated_patients(tmp_path):
+    crises = 0
+    for seed in range(200):
+        patient = sim.generate_patient(seed)
+        case = from_patient(patient)
+        path = tmp_path / "case.yaml"
+        path.write_text(to_yaml(case.model_dump(mode="python")), encoding="utf-8")
+        assert validate_file(path) == [], seed
+        kinds = {a.kind for a in case.key.critical_actions}
+        for risk in patient.profile.risks:
+            if risk.kind in CRISIS_ACTIONS and risk.level != "none":
+                crises += 1
+                assert CRISIS_ACTIONS[risk.kind] <= kinds, (seed, risk.kind)
+        assert all(r.evidence for r in case.key.risks)
+    assert crises >= 10
 
 
 def test_from_patient_is_deterministic():

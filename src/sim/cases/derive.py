@@ -105,6 +105,16 @@ def _interventions(patient: Patient, rules: CaseRules, needs: list[Need]) -> tup
             [KeyIntervention(intervention=k, rationale=v) for k, v in acceptable.items()])
 
 
+def _risk_evidence(patient: Patient, kind: str, level: str, given: str) -> str:
+    if given:
+        return given
+    label = taxonomy().risks[kind]
+    crisis = next((rule for k, rule, _ in active_crises(patient) if k == kind), None)
+    where = (f"; the patient discloses it (hidden fact crisis_{kind}) when asked about "
+             f"{crisis.domain.replace('_', ' ')} with enough rapport") if crisis else ""
+    return f"{label} risk rated {level} in the patient's profile{where}."
+
+
 def from_patient(patient: Patient, case_id: str | None = None) -> Case:
     """Build a complete case for ``patient`` from the case rules.
 
@@ -181,7 +191,7 @@ def from_patient(patient: Patient, case_id: str | None = None) -> Case:
 
     key = CaseKey(
         needs=[KeyNeed(domain=n.domain, severity=n.severity, evidence=n.evidence) for n in needs],  # type: ignore[arg-type]
-        risks=[KeyRisk(kind=r.kind, level=r.level, evidence=r.evidence or tx.risks[r.kind])  # type: ignore[arg-type]
+        risks=[KeyRisk(kind=r.kind, level=r.level, evidence=_risk_evidence(patient, r.kind, r.level, r.evidence))  # type: ignore[arg-type]
                for r in patient.profile.risks if r.level != "none"],
         strengths=list(patient.profile.strengths),
         critical_actions=[CriticalAction(kind=k, description=v) for k, v in actions.items()],  # type: ignore[arg-type]

@@ -11,14 +11,14 @@ import yaml
 from sim.cases.problems import CaseFileError
 
 
-class _Dumper(yaml.SafeDumper):
-    """Block style, keys in the given order, long texts folded, no aliases."""
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """Block style, keys in the given order, long texts folded, no aliases (libyaml when present)."""
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
 
 
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+def _str(dumper: Any, value: str) -> yaml.ScalarNode:
     style = ">" if len(value) > 80 and "\n" not in value else ("|" if "\n" in value else None)
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
