@@ -424,6 +424,8 @@ def test_action_twice_is_refused():
 def test_case_without_interview_data_is_refused():
     with pytest.raises(InterviewDataError, match="opening_statement"):
         start(make_case(opening="   "))
+    with pytest.raises(InterviewDataError, match="no need with evidence and no hidden facts"):
+        start(make_case([("food_insecurity", 2, "  ")]))
     with pytest.raises(SimError, match="budget_minutes"):
         start(make_case(), budget_minutes=0)
     with pytest.raises(SimError, match="seed"):

@@ -8,8 +8,9 @@ the interview state. The disclosure rule:
    question's style allows disclosure (not closed, leading, judgmental, jargon or
    double-barrelled) and rapport after the question is at least the fact's ``min_rapport``.
    A fact of a ``private_first`` crisis (crisis.yaml) waits for a private setting when the
-   case key requires one. Otherwise the patient deflects (never denies; "that's all I can say for now" once a fact of
-   the domain is out). The need's evidence is not stated while a fact of its domain is hidden.
+   case key requires one. Otherwise the patient deflects (never denies; "that's all I can say
+   for now" once a fact of the domain is out). The need's evidence is not stated while a fact
+   of its domain is hidden.
 3. In a domain with a need that is not hidden: the need's evidence is stated.
 4. In a domain with no need: a plausible denial, unless the latent state or a risk contradicts
    it (then a deflection).
