@@ -233,3 +233,11 @@ def test_score_arrays_matches_score_row_by_row(latent):
                 assert bool(arrays["positive"][k]) is result.positive
             for flag in I.get(instrument_id).flags:
                 assert bool(arrays[f"flag_{flag.id}"][k]) == (flag.label in result.flags)
+
+
+def test_rows_are_independent_so_chunks_match_one_pass(latent):
+    for instrument_id in SYNTHESIZED:
+        u = np.random.default_rng(21).random((N, I.synth_width(instrument_id)))
+        whole = I.synthesize(instrument_id, latent, u)
+        half = {k: v[:1000] for k, v in latent.items()}
+        assert np.array_equal(I.synthesize(instrument_id, half, u[:1000]), whole[:1000]), instrument_id
