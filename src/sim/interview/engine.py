@@ -84,26 +84,32 @@ class Interview:
 
     @property
     def title(self) -> str:
+        """The case's title."""
         return self._case.title
 
     @property
     def rapport(self) -> int:
+        """Current rapport, 0-100."""
         return self._rapport
 
     @property
     def minutes_used(self) -> int:
+        """Interview minutes used by questions and actions."""
         return self._minutes
 
     @property
     def time_left(self) -> int:
+        """Minutes left of the budget (0 when spent)."""
         return max(0, self.budget_minutes - self._minutes)
 
     @property
     def ended(self) -> bool:
+        """True once :meth:`end` was called."""
         return self._ended
 
     @property
     def interpreter_in_use(self) -> bool:
+        """True once the ``use_interpreter`` action was taken."""
         return self._interpreter
 
     @property
@@ -113,6 +119,7 @@ class Interview:
 
     @property
     def transcript(self) -> list[Turn]:
+        """Every question and action so far, in order (a copy)."""
         return list(self._turns)
 
     def questions(self, domain: str | None = None, style: str | None = None) -> list[Question]:
@@ -137,6 +144,9 @@ class Interview:
     # -- steps ---------------------------------------------------------------------------------
     def ask(self, question_id: str) -> Reply:
         """Ask a question of the bank by id; returns the patient's reply.
+
+        A question may be asked while minutes remain; one that runs past the budget finishes,
+        and the next is refused. Actions stay possible until :meth:`end`.
 
         Raises:
             InterviewEndedError, TimeBudgetError, UnknownQuestionError (state unchanged).
