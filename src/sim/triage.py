@@ -266,31 +266,43 @@ def shift_from_patients(patients: list[Patient], *, unit: str = "med_surg", hour
     return Shift(unit=unit, hours=hours, seed=seed, referrals=referrals)
 
 
-def make_shift(n: int, seed: int, unit: str = "med_surg", hours: float = 8) -> Shift:
-    """N referrals on ``unit`` for a shift of ``hours``, all decided by ``seed``.
-
-    Each patient comes from :func:`sim.generate_patient` with the unit as its setting; the unit's
-    mix in ``triage.yaml`` decides how many are crises (a crisis risk is asked of the generator)
-    and how many go home today.
-    """
+def _patient_for_slot(seed: int, slot: int, unit: str, crisis: bool, kind: str) -> Patient:
+    """A generated patient for one slot of the shift, redrawn (up to 8 times) until its crisis
+    status matches the slot's: the unit's mix in triage.yaml decides the share of crises."""
     import numpy as np  # noqa: PLC0415
 
     from sim import generate_patient  # noqa: PLC0415
 
-    if not isinstance(n, int) or not 1 <= n <= 40:
+    patient = None
+    for attempt in range(8):
+        derived = int(np.random.SeedSequence([seed, slot, attempt]).generate_state(1)[0] & 0x7FFFFFFF)
+        patient = generate_patient(derived, setting=unit, **({"risks": [kind]} if crisis else {}))
+        if (_crisis_kind(patient) is not None or bool(_trigger_reasons(
+                rules().triggers["crisis"], patient, 0))) == crisis:
+            return patient
+    assert patient is not None
+    return patient
+
+
+def make_shift(n: int, seed: int, unit: str = "med_surg", hours: float = 8) -> Shift:
+    """N referrals on ``unit`` for a shift of ``hours``, all decided by ``seed``.
+
+    Each patient comes from :func:`sim.generate_patient` with the unit as its setting. The unit's
+    mix in ``triage.yaml`` decides which slots are crises (a crisis risk is asked of the
+    generator; other slots are redrawn if the patient drawn is in crisis) and who goes home today.
+    """
+    import numpy as np  # noqa: PLC0415
+
+    if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 40:
         raise SimValueError(f"n must be a whole number of referrals from 1 to 40, got {n!r}")
     if unit not in settings():
         raise UnknownNameError("unit", unit, settings())
     mix = rules().units.get(unit, rules().units["default"])
     rng = np.random.default_rng(seed)
-    seeds = rng.integers(0, 2**31 - 1, size=n)
     crisis = rng.random(n) < mix.crisis
     going_home = rng.random(n) < mix.discharge_today
     kinds = rng.choice(["suicide", "ipv"], size=n)
-    patients = []
-    for i in range(n):
-        kw = {"risks": [str(kinds[i])]} if crisis[i] else {}
-        patients.append(generate_patient(int(seeds[i]), setting=unit, **kw))
+    patients = [_patient_for_slot(seed, i, unit, bool(crisis[i]), str(kinds[i])) for i in range(n)]
     return shift_from_patients(patients, unit=unit, hours=hours, discharge_today=[bool(x) for x in going_home],
                                seed=seed)
 
