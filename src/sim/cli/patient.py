@@ -1,0 +1,73 @@
+"""``sim patient``: print one synthetic patient as JSON or Markdown."""
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``sim patient --seed N [--format json|markdown] [constraints]``."""
+    parser = subparsers.add_parser("patient", help="print one synthetic patient (JSON or Markdown)",
+                                   description="Generate one synthetic patient from a seed and print it.")
+    parser.add_argument("--seed", required=True, metavar="N", help="seed (whole number 0 or more)")
+    parser.add_argument("--format", choices=["json", "markdown"], default="json")
+    parser.add_argument("--setting", metavar="NAME")
+    parser.add_argument("--age-range", nargs=2, type=int, metavar=("LO", "HI"))
+    parser.add_argument("--sex", metavar="SEX")
+    parser.add_argument("--insurance", metavar="PLAN")
+    parser.add_argument("--language", metavar="LANGUAGE")
+    parser.add_argument("--need", action="append", metavar="DOMAIN", help="a need that must be present (repeatable)")
+    parser.add_argument("--risk", action="append", metavar="KIND", help="a risk that must be present (repeatable)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from sim.cli.cohort import _whole
+    from sim.generate import generate_patient
+
+    seed = _whole("--seed", args.seed, 0, "a whole number 0 or more, e.g. --seed 42")
+    constraints: dict[str, object] = {}
+    for key in ("setting", "sex", "insurance", "language"):
+        if getattr(args, key):
+            constraints[key] = getattr(args, key)
+    if args.age_range:
+        constraints["age_range"] = tuple(args.age_range)
+    if args.need:
+        constraints["needs"] = list(args.need)
+    if args.risk:
+        constraints["risks"] = list(args.risk)
+    patient = generate_patient(seed, **constraints)
+    if args.format == "json":
+        print(patient.model_dump_json(indent=2))
+    else:
+        print(to_markdown(patient))
+    return 0
+
+
+def to_markdown(p: object) -> str:
+    """A short Markdown summary of a patient (for a quick look; lessons render their own)."""
+    i, e, m = p.identity, p.economics, p.medical  # type: ignore[attr-defined]
+    lines = [
+        f"# {i.name} (synthetic patient {p.id})",  # type: ignore[attr-defined]
+        "",
+        f"- {i.age}-year-old {i.gender_identity} ({i.pronouns}), {i.race}, {i.ethnicity}; language {i.language}"
+        + (" (interpreter needed)" if i.interpreter_needed else ""),
+        f"- Setting: {m.setting}; {m.admission_type} admission; {m.primary_diagnosis.code} "
+        f"{m.primary_diagnosis.label}; prognosis {m.prognosis}",
+        f"- Charlson {m.charlson_index}, length of stay {m.length_of_stay_days} d, ED visits (6 mo) {m.ed_visits_6mo}",
+        f"- ADL help: {', '.join(m.functional_status.adl_dependent) or 'none'}; "
+        f"IADL help: {', '.join(m.functional_status.iadl_dependent) or 'none'}",
+        f"- Insurance {e.insurance}; household of {e.household_size}, income ${e.household_income:,} "
+        f"({e.fpl_percent}% FPL); {e.employment}",
+        "",
+        "## Needs",
+        *[f"- {n.domain}: severity {n.severity} ({n.evidence})" for n in p.profile.needs],  # type: ignore[attr-defined]
+        "",
+        "## Risks",
+        *([f"- {r.kind}: {r.level}" for r in p.profile.risks] or ["- none identified"]),  # type: ignore[attr-defined]
+        "",
+        "## Family and household",
+        *[f"- {f.name}, {f.relation}, {f.age}{'' if f.living else ' (deceased)'}"
+          f"{', lives with patient' if f.lives_with_patient else ''}; {f.role}, {f.relationship_quality}"
+          for f in p.family],  # type: ignore[attr-defined]
+    ]
+    return "\n".join(lines)

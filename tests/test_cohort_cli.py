@@ -1,0 +1,109 @@
+"""``sim cohort`` and ``sim patient`` on the command line: files, formats, bad input."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import sim
+from sim.cli import main
+
+
+def _run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("ext", [".csv", ".parquet", ".jsonl"])
+def test_writes_each_format(tmp_path, capsys, ext):
+    path = tmp_path / f"cohort{ext}"
+    code, _, err = _run(capsys, "cohort", "--n", "40", "--seed", "9", "--out", str(path))
+    assert code == 0 and "40" in err
+    if ext == ".csv":
+        df = pd.read_csv(path)
+    elif ext == ".parquet":
+        df = pd.read_parquet(path)
+    else:
+        df = pd.read_json(path, lines=True)
+    assert len(df) == 40 and df["synthetic"].all()
+    expected = sim.cohort(40, 9, progress=False)
+    assert list(df["id"]) == list(expected["id"])
+    assert list(df["need_food_insecurity"]) == list(expected["need_food_insecurity"])
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
+
+
+def test_csv_matches_the_library_byte_for_byte(tmp_path, capsys):
+    path = tmp_path / "c.csv"
+    assert _run(capsys, "cohort", "--n", "25", "--seed", "4", "--setting", "oncology", "--out", str(path))[0] == 0
+    expected = sim.cohort(25, 4, setting="oncology", progress=False).to_csv(index=False)
+    assert path.read_text() == expected
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["--n", "-5"], "-5"),
+    (["--n", "abc"], "'abc'"),
+    (["--n", "0"], "0"),
+    (["--n", "1.5"], "'1.5'"),
+    (["--n", "5", "--seed", "-1"], "-1"),
+    (["--n", "5", "--setting", "oncolgy"], "did you mean 'oncology'"),
+])
+def test_bad_input_is_one_line_exit_2_no_file(tmp_path, capsys, argv, needle):
+    path = tmp_path / "out.csv"
+    code, out, err = _run(capsys, "cohort", *argv, "--out", str(path))
+    assert code == 2
+    assert err.startswith("sim: error: ") and err.count("\n") == 1 and needle in err
+    assert "Traceback" not in err and not path.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unknown_extension_and_unwritable_paths(tmp_path, capsys):
+    code, _, err = _run(capsys, "cohort", "--n", "5", "--out", str(tmp_path / "x.xlsx"))
+    assert code == 2 and "'.xlsx'" in err and ".csv, .parquet, .jsonl" in err
+    blocker = tmp_path / "plainfile"
+    blocker.write_text("not a folder")
+    code, _, err = _run(capsys, "cohort", "--n", "5", "--out", str(blocker / "x.csv"))
+    assert code == 2 and "does not exist" in err
+    code, _, err = _run(capsys, "cohort", "--n", "5", "--out", "/proc/sim-test/x.csv")
+    assert code == 2 and err.startswith("sim: error: ")
+    code, _, err = _run(capsys, "cohort", "--n", "5", "--out", str(tmp_path))
+    assert code == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plainfile"]
+
+
+def test_failed_write_leaves_no_partial_file(tmp_path, capsys, monkeypatch):
+    import pandas
+
+    def boom(self, *a, **k):  # noqa: ANN001, ANN002, ANN003
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pandas.DataFrame, "to_csv", boom)
+    path = tmp_path / "c.csv"
+    code, _, err = _run(capsys, "cohort", "--n", "5", "--out", str(path))
+    assert code == 2 and "No space left" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_patient_command_json_and_markdown(capsys):
+    code, out, _ = _run(capsys, "patient", "--seed", "12", "--setting", "maternity")
+    assert code == 0
+    data = json.loads(out)
+    assert data["synthetic"] is True and data["medical"]["setting"] == "maternity"
+    assert data == json.loads(sim.generate_patient(12, setting="maternity").model_dump_json())
+    code, out, _ = _run(capsys, "patient", "--seed", "12", "--format", "markdown")
+    assert code == 0 and out.startswith("# ") and "## Needs" in out
+
+
+def test_patient_impossible_constraint(capsys):
+    code, _, err = _run(capsys, "patient", "--seed", "1", "--setting", "pediatrics_nicu", "--age-range", "70", "90")
+    assert code == 2 and "pediatrics_nicu" in err and err.count("\n") == 1
+
+
+def test_command_line_entry_point(tmp_path):
+    path = tmp_path / "c.csv"
+    res = subprocess.run([sys.executable, "-m", "sim", "cohort", "--n", "abc", "--out", str(path)],
+                         capture_output=True, text=True)
+    assert res.returncode == 2 and res.stderr.startswith("sim: error: ") and "Traceback" not in res.stderr
