@@ -110,3 +110,9 @@ def test_make_shift_rejects_bad_arguments_with_clear_messages():
         make_shift(3, seed=1, unit="med_surgery")
     with pytest.raises(SimValueError, match="n must be a whole number"):
         make_shift(0, seed=1)
+
+
+def test_clinic_days_have_no_discharges_and_every_referral_is_synthetic():
+    s = make_shift(5, seed=3, unit="outpatient_mh", hours=6)
+    assert not any(r.discharge_today for r in s.referrals)
+    assert s.budget_minutes == 360 and s.synthetic and all(r.synthetic for r in s.referrals)
