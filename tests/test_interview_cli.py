@@ -43,7 +43,7 @@ def test_interactive_numbers_topics_actions_and_bad_choice(tmp_path):
     stdin, out = io.StringIO("1\nt\n99\nt\n15\n6\na\n5\nxx\ne\n"), io.StringIO()
     assert run(args, stdin=stdin, out=out) == 0
     text = out.getvalue()
-    assert "You: What brings you to the hospital" in text
+    assert "You: What brings you here today" in text
     assert "choose a number from 1 to 20, not '99'" in text
     assert "Topic: domestic_violence" in text
     assert "You: You deserve to feel safe" in text

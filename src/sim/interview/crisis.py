@@ -151,8 +151,9 @@ class CrisisTracker:
             answers = respond(patient, "cssrs_screener", seed=seed)
         result = score("cssrs_screener", answers)
         risk = result.band or "none"
-        yes = [q for q, a in result.answers.items() if a == "yes"]
-        summary = (f"Yes to {', '.join(yes)}." if yes else "No to every screener question.")
+        yes = [q.lstrip("q") for q, a in result.answers.items() if a == "yes"]
+        summary = (f"Yes to item{'s' if len(yes) > 1 else ''} {', '.join(yes)} of 6." if yes
+                   else "No to every screener question.")
         if result.next_steps:
             summary += " " + " ".join(step.rstrip(".") + "." for step in result.next_steps)
         if risk in self._table.cssrs_starts_path:
