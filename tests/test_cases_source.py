@@ -142,6 +142,13 @@ def test_crisis_without_its_critical_actions(tmp_path):
     assert "hidden_facts.0.crisis" in message and "missing: safety_plan" in message
 
 
+def test_hidden_fact_revealing_what_the_key_omits(tmp_path):
+    text = VALID.replace("    - {kind: suicide, level: low, evidence: SECRET-RISK-passive}\n", "").replace(
+        "  risks:\n  strengths: [daughter", "  strengths: [daughter")
+    message = only(validate_file(write(tmp_path, text)))
+    assert "hidden_facts.0.reveals_risk: reveals risk 'suicide', which key.risks does not list" in message
+
+
 def test_duplicate_yaml_key_is_not_silently_dropped(tmp_path):
     text = VALID.replace("summary: A 78", "title: Another title\nsummary: A 78")
     message = only(validate_file(write(tmp_path, text)))

@@ -16,19 +16,21 @@ from sim.cases.model import (
 )
 from sim.cases.problems import CaseFileError, Problem
 
-# Loaded on first use, so that importing the models stays light.
+# The functions named like their modules (library, coverage) are bound here, at import, so that
+# importing the submodule later cannot shadow the function with the module.
+from sim.cases.library import CaseInfo, library, library_dir, load_case, validate_file, validate_paths  # noqa: E402
+from sim.cases.coverage import coverage  # noqa: E402
+
+# Loaded on first use.
 _LAZY = {
-    "load_case": "sim.cases.library", "validate_file": "sim.cases.library",
-    "validate_paths": "sim.cases.library", "library": "sim.cases.library",
-    "library_dir": "sim.cases.library", "CaseInfo": "sim.cases.library",
     "render_student": "sim.cases.render", "render_key": "sim.cases.render",
     "from_patient": "sim.cases.derive", "json_schema": "sim.cases.schema",
-    "coverage": "sim.cases.coverage",
 }
 
 __all__ = [
     "Case", "CaseFileError", "CaseKey", "ChartExcerpt", "CollateralContact", "CriticalAction",
-    "HiddenFact", "KeyIntervention", "KeyNeed", "KeyRisk", "Problem", "Referral", *_LAZY,
+    "HiddenFact", "KeyIntervention", "KeyNeed", "KeyRisk", "Problem", "Referral",
+    "CaseInfo", "library", "library_dir", "load_case", "validate_file", "validate_paths", "coverage", *_LAZY,
 ]
 
 

@@ -64,6 +64,18 @@ def check_case(case: Case, source: Source) -> list[Problem]:
                 ("hidden_facts", i, "reveals_risk"),
                 f"unknown risk {fact.reveals_risk!r}{did_you_mean(fact.reveals_risk, risk_kinds())}; "
                 f"allowed: {', '.join(sorted(risk_kinds()))}"))
+        key_needs = {n.domain for n in case.key.needs}
+        if fact.reveals_need in need_domains() and fact.reveals_need not in key_needs:
+            problems.append(source.problem(
+                ("hidden_facts", i, "reveals_need"),
+                f"reveals need {fact.reveals_need!r}, which key.needs does not list "
+                f"(key.needs: {', '.join(sorted(key_needs)) or 'none'})"))
+        key_risks = {r.kind for r in case.key.risks}
+        if fact.reveals_risk in risk_kinds() and fact.reveals_risk not in key_risks:
+            problems.append(source.problem(
+                ("hidden_facts", i, "reveals_risk"),
+                f"reveals risk {fact.reveals_risk!r}, which key.risks does not list "
+                f"(key.risks: {', '.join(sorted(key_risks)) or 'none'})"))
         if fact.crisis is not None:
             have = {a.kind for a in case.key.critical_actions}
             need = required_actions(fact.crisis)

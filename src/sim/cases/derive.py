@@ -76,7 +76,8 @@ def _hidden_facts(patient: Patient, rules: CaseRules, needs: list[Need]) -> list
             facts.append(HiddenFact(id=need.domain, domain=need.domain, min_rapport=min(100, rapport),
                                     statement=rules.domains[need.domain].hidden, reveals_need=need.domain))
     for kind, rule, level in active_crises(patient):
-        has_need = patient.profile.need(rule.domain) is not None
+        need = patient.profile.need(rule.domain)
+        has_need = need is not None and need.severity > 0
         facts.append(HiddenFact(
             id=f"crisis_{kind}", domain=rule.domain, min_rapport=rule.min_rapport,
             statement=rule.statement_low if level == "low" else rule.statement,

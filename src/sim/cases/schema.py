@@ -92,12 +92,29 @@ def _partial(defs: dict[str, Any], name: str) -> str:
     return partial
 
 
+def _inner(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with every list item and mapping value allowed to be a spec."""
+    out = dict(schema)
+    if isinstance(out.get("items"), dict):
+        out["items"] = _wrap(out["items"])
+    if isinstance(out.get("additionalProperties"), dict):
+        out["additionalProperties"] = _wrap(out["additionalProperties"])
+    if "anyOf" in out:
+        out["anyOf"] = [_inner(option) for option in out["anyOf"]]
+    return out
+
+
+def _wrap(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` or a spec, at any depth."""
+    return {"anyOf": [_inner(schema), {"$ref": "#/$defs/Spec"}]}
+
+
 def _allow_specs(schema: dict[str, Any]) -> None:
     for name, definition in list(schema["$defs"].items()):
         if name == "Spec":
             continue
         for key, prop in definition.get("properties", {}).items():
-            definition["properties"][key] = {"anyOf": [prop, {"$ref": "#/$defs/Spec"}]}
+            definition["properties"][key] = _wrap(prop)
 
 
 def _reachable(defs: dict[str, Any], root: str) -> set[str]:
