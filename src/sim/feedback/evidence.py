@@ -84,29 +84,40 @@ def _position(key: str, fallback: int, item_ids: list[str | None]) -> int:
     return int(digits.group(1)) if digits else fallback
 
 
-def _answers(case: Case, wanted: dict[str, list[int]], *, normal_only: bool = False) -> list[str]:
-    """Quoted answers, e.g. "answered 'Often true' to AHC HRSN question 3 (...)".
+def _answers(case: Case, wanted: dict[str, list[int]], *, normal_only: bool = False) -> list[tuple[str, str]]:
+    """Quoted answers as (respondent, clause), e.g. ("patient", "answered 'Often true' to AHC
+    HRSN question 3 (...)"); the most telling answers of each instrument first.
 
     Only answers that point to a problem are quoted, or with ``normal_only`` only those that
     do not (to show a student that the screening contradicts a need they named).
     """
     rules = rubric().evidence
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
     for instrument_id, numbers in wanted.items():
         answers = case.patient.responses.get(instrument_id)
         if not answers:
             continue
-        normal = {_norm(v) for v in rules.normal.get(instrument_id, [])}
+        normal_values = rules.normal.get(instrument_id, [])
+        normal = {_norm(v) for v in normal_values}
+        numeric_normal = [v for v in normal_values if isinstance(v, int)]
         definition = _definition(instrument_id)
         items = _items_of(definition) if definition is not None else []
         name = (_text(definition, "short_name", "abbreviation", "name") if definition is not None else None) \
             or rules.names.get(instrument_id, instrument_id)
+        respondent = (_text(definition, "respondent") if definition is not None else None) or "patient"
         item_ids = [_text(i, "id") for i in items]
         if isinstance(answers, dict):
             pairs = [(_position(str(k), n, item_ids), v) for n, (k, v) in enumerate(answers.items(), start=1)]
         else:
             pairs = [(n, v) for n, v in enumerate(answers, start=1)]
-        for position, value in sorted(pairs, key=lambda p: p[0]):
+
+        def salience(pair: tuple[int, object]) -> tuple[float, int]:
+            value = pair[1]
+            if isinstance(value, int) and numeric_normal and not normal_only:
+                return (-min(abs(value - v) for v in numeric_normal), pair[0])
+            return (0, pair[0])
+
+        for position, value in sorted(pairs, key=salience):
             if numbers and position not in numbers:
                 continue
             item = items[position - 1] if position <= len(items) else None
@@ -116,8 +127,18 @@ def _answers(case: Case, wanted: dict[str, list[int]], *, normal_only: bool = Fa
                 continue
             wording = _text(item, "text", "wording", "prompt", "question") if item is not None else None
             question = f"{name} question {position}" + (f' ("{wording.strip()}")' if wording else "")
-            out.append(f"answered '{shown}' to {question}")
+            out.append((respondent, f"answered '{shown}' to {question}"))
     return out[: rules.max_answers]
+
+
+def _compose(case: Case, answers: list[tuple[str, str]], said: list[str]) -> list[str]:
+    """Sentence parts: the patient's answers and words under their pronoun, others' apart."""
+    own = [clause for who, clause in answers if who == "patient"] + said
+    parts = [_join(pronoun(case), own)] if own else []
+    for who in dict.fromkeys(w for w, _ in answers if w != "patient"):
+        subject = "the caregiver" if who == "caregiver" else f"the {who}"
+        parts.append(_join(subject, [clause for w, clause in answers if w == who]))
+    return parts
 
 
 def _said(case: Case, *, need: str | None = None, risk: str | None = None) -> list[str]:
@@ -153,7 +174,7 @@ def cite_need(case: Case, domain: str, key_evidence: str = "") -> str:
     """Evidence for a need in a sentence or two: key evidence, answers, words, chart."""
     answers = _answers(case, rubric().evidence.items.get(domain, {}))
     said = _said(case, need=domain)
-    parts = [_join(pronoun(case), answers + said)]
+    parts = _compose(case, answers, said)
     if not said:
         parts += _chart(case, rubric().need_keywords.get(domain, []))
     if key_evidence:
@@ -164,14 +185,14 @@ def cite_need(case: Case, domain: str, key_evidence: str = "") -> str:
 def cite_absence(case: Case, domain: str) -> str:
     """Screening answers that speak against a need (for a false alarm), or ''."""
     answers = _answers(case, rubric().evidence.items.get(domain, {}), normal_only=True)
-    return _join(pronoun(case), answers)
+    return "; ".join(_compose(case, answers, []))
 
 
 def cite_risk(case: Case, kind: str, key_evidence: str = "") -> str:
     """Evidence for a risk: answers to the related items, disclosures, the chart, the key."""
     answers = _answers(case, rubric().evidence.risk_items.get(kind, {}))
     said = _said(case, risk=kind)
-    parts = [_join(pronoun(case), answers + said)]
+    parts = _compose(case, answers, said)
     if kind == "readmission":
         med = case.patient.medical
         parts.append(f"the chart shows a {med.length_of_stay_days}-day stay, {med.admission_type} admission, "
