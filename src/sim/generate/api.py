@@ -64,8 +64,13 @@ def _check_n(n: object) -> int:
     return int(n)
 
 
+def _chunk(args: tuple[int, int, int, dict[str, object]]) -> dict[str, object]:
+    seed, start, stop, constraints = args
+    return batch_columns(_batch(derived_seeds(seed, start, stop), constraints))
+
+
 def cohort_columns(n: int, seed: int, setting: str | None = None,
-                   progress: bool | None = None) -> dict[str, object]:
+                   progress: bool | None = None, workers: int = 1) -> dict[str, object]:
     """The columns of :func:`cohort`: numpy arrays, or :class:`~sim.generate.columns.Coded` codes
     for text with few distinct values (chunks of 20,000, tqdm bar on a terminal)."""
     n = _check_n(n)
@@ -79,13 +84,27 @@ def cohort_columns(n: int, seed: int, setting: str | None = None,
         from tqdm import tqdm
 
         bar = tqdm(total=n, unit="patients", desc="cohort", file=sys.stderr)
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise SimValueError(f"workers {workers!r} is not allowed; use a whole number 1 or more")
+    jobs = [(seed, start, min(n, start + CHUNK), constraints) for start in range(0, n, CHUNK)]
     parts: list[dict[str, object]] = []
     try:
-        for start in range(0, n, CHUNK):
-            stop = min(n, start + CHUNK)
-            parts.append(batch_columns(_batch(derived_seeds(seed, start, stop), constraints)))
-            if bar is not None:
-                bar.update(stop - start)
+        if workers == 1 or len(jobs) == 1:
+            for job in jobs:
+                parts.append(_chunk(job))
+                if bar is not None:
+                    bar.update(job[2] - job[1])
+        else:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            _chunk((seed, 0, 1, constraints))  # load the tables once, before the workers fork
+            context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+            with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+                for job, part in zip(jobs, pool.map(_chunk, jobs)):
+                    parts.append(part)
+                    if bar is not None:
+                        bar.update(job[2] - job[1])
     finally:
         if bar is not None:
             bar.close()
@@ -100,12 +119,14 @@ def cohort_columns(n: int, seed: int, setting: str | None = None,
     return out
 
 
-def cohort(n: int, seed: int, setting: str | None = None, progress: bool | None = None) -> "pd.DataFrame":
+def cohort(n: int, seed: int, setting: str | None = None, progress: bool | None = None,
+           workers: int = 1) -> "pd.DataFrame":
     """A cohort of ``n`` synthetic patients as a pandas DataFrame, one row per patient.
 
     Row ``i`` equals ``flatten(generate_patient(derived_seed(seed, i), setting=setting))``.
     Generation is vectorized (counter-based randomness per patient seed), in chunks of 20,000
-    with a progress bar when stderr is a terminal (``progress=`` forces it on or off).
+    with a progress bar when stderr is a terminal (``progress=`` forces it on or off);
+    ``workers=2`` generates chunks in two processes (same rows, same order).
     The columns, described in :data:`sim.generate.COLUMNS` and listed below, are: identity,
     contact, address, economics, medical context, ``need_<domain>`` severities, ``risk_<kind>``
     levels, ``latent_*``, household counts, and instrument item/total columns when
@@ -113,7 +134,7 @@ def cohort(n: int, seed: int, setting: str | None = None, progress: bool | None 
     """
     import pandas as pd
 
-    cols = cohort_columns(n, seed, setting=setting, progress=progress)
+    cols = cohort_columns(n, seed, setting=setting, progress=progress, workers=workers)
     data: dict[str, object] = {}
     for name, values in cols.items():
         if isinstance(values, Coded):
