@@ -50,3 +50,20 @@ def test_interactive_numbers_topics_actions_and_bad_choice(tmp_path):
     assert "[Move to a private setting" in text
     assert "choose a number from 1 to 11, not 'xx'" in text
     assert "Feedback:" in text
+
+
+def test_transcript_is_identical_across_processes_and_hash_seeds(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    path = _case_file(tmp_path)
+    script = ",".join(["general.open.1", "general.reflection.2", "food_insecurity.open.1", "private_setting",
+                       "domestic_violence.empathic.1", "general.open.4", "general.summarizing.1"])
+    outputs = set()
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        done = subprocess.run([sys.executable, "-m", "sim", "interview", path, "--seed", "9", "--script", script,
+                               "--transcript"], capture_output=True, text=True, env=env, check=True)
+        outputs.add(done.stdout)
+    assert len(outputs) == 1 and "Interview transcript" in outputs.pop()
