@@ -1,0 +1,81 @@
+"""Small helpers the lesson notebooks use: pick a case from the library or a generated one from a
+seed, and build the interview panel with the CSS classes the lessons (and the browser test) use.
+
+    >>> import sim.lesson as lesson
+    >>> case = lesson.pick_case("ed_ipv_01")          # doctest: +SKIP
+    >>> case = lesson.pick_case(None, seed=7)         # a generated case for seed 7  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sim.errors import SimValueError
+
+if TYPE_CHECKING:
+    from sim.cases.library import CaseInfo
+    from sim.cases.model import Case
+
+
+def library_cases(templates: bool = True) -> list[CaseInfo]:
+    """The valid cases of the library (templates too unless ``templates=False``), by file name."""
+    from sim.cases.library import library
+
+    return [c for c in library() if c.valid and (templates or not c.template)]
+
+
+def case_menu() -> list[tuple[str, str | None]]:
+    """(label, case id) pairs for a drop-down; the first entry, id None, means "generate from my seed".
+
+    Read from the files' ``id`` and ``title`` without compiling the cases, so that it is quick.
+    """
+    from sim.cases.library import case_files, library_dir
+    from sim.cases.source import read_source
+
+    menu: list[tuple[str, str | None]] = [("A generated patient from my seed", None)]
+    for path in case_files(library_dir()):
+        source, _ = read_source(path)
+        if source is None or not isinstance(source.data.get("id"), str):
+            continue
+        title = str(source.data.get("title") or path.stem)
+        menu.append((f"{title} ({source.data['id']})", source.data["id"]))
+    return menu
+
+
+def pick_case(case_id: str | None = None, seed: int = 0) -> Case:
+    """A case from the library by id, or (``case_id=None``) one generated from ``seed``.
+
+    Args:
+        case_id: a library case id, e.g. "ed_ipv_01"; None for a generated patient's case.
+        seed: for a generated case the patient's seed; for a library template the template's seed.
+
+    Raises:
+        UnknownNameError: no such case id (the message suggests the closest ones).
+        SimValueError: ``seed`` is not a whole number.
+    """
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise SimValueError(f"seed must be a whole number 0 or more, got {seed!r}")
+    if case_id:
+        from sim.cases.library import load_case
+
+        return load_case(case_id, seed=seed if seed else None)
+    from sim.cases.derive import from_patient
+    from sim.generate import generate_patient
+
+    return from_patient(generate_patient(seed))
+
+
+def interview_panel(case: Case, seed: int = 0, budget_minutes: int | None = None) -> Any:
+    """The interview panel (:class:`sim.widgets.interview_panel.InterviewPanel`) for ``case``,
+    its container marked ``sim-interview-panel`` and its conversation ``sim-conversation``."""
+    from sim.widgets.interview_panel import InterviewPanel
+
+    panel = InterviewPanel(case, seed=seed, budget_minutes=budget_minutes)
+    panel.widget.add_class("sim-interview-panel")
+    panel.conversation.add_class("sim-conversation")
+    panel.error.add_class("sim-error-area")
+    return panel
+
+
+def synthetic_banner() -> str:
+    """The line every lesson shows under a case."""
+    return "All people, places and records in this lesson are synthetic: invented for teaching."

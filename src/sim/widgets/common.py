@@ -1,0 +1,45 @@
+"""Small helpers shared by the lesson widgets: escaped HTML boxes for errors and notes, and the
+Okabe-Ito colours for inline messages (colour is never the only cue: each message has an icon
+and a word)."""
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from sim.viz.palette import OKABE_ITO
+
+STYLE = {"description_width": "initial"}
+ICONS = {"praise": "✔", "missed": "✘", "error": "⚠", "warning": "•"}
+COLOURS = {"praise": OKABE_ITO["green"], "missed": OKABE_ITO["vermillion"], "error": OKABE_ITO["vermillion"],
+           "warning": OKABE_ITO["orange"]}
+
+
+def esc(text: object) -> str:
+    """HTML-escape any value's text."""
+    return html.escape(str(text))
+
+
+def error_html(message: str) -> str:
+    """An inline error box (role=alert, so screen readers announce it), never a traceback."""
+    return (f"<div class='sim-error' role='alert' style='border-left:4px solid {OKABE_ITO['vermillion']};"
+            f"padding:4px 8px'><b>⚠ Please check:</b> {esc(message)}</div>")
+
+
+def message_html(kind: str, text: str) -> str:
+    """One message line with its icon, coloured by kind (Okabe-Ito)."""
+    return (f"<li class='sim-{esc(kind)}' style='color:{COLOURS.get(kind, '#000')}'>"
+            f"{ICONS.get(kind, '•')} <span style='color:#000'>{esc(text)}</span></li>")
+
+
+def feedback_box(w: Any) -> Any:
+    """An HTML widget with the ``sim-feedback`` class, announced politely to screen readers."""
+    box = w.HTML(value="")
+    box.add_class("sim-feedback")
+    return box
+
+
+def display_widget(widget: Any) -> None:  # pragma: no cover - needs a front end
+    """Display ``widget`` in the notebook."""
+    from IPython.display import display
+
+    display(widget)
