@@ -418,3 +418,15 @@ def test_full_marks_are_reachable_in_every_library_case_and_misses_cite_evidence
         missed = assess(case, {**assessment, "needs": assessment["needs"][1:]})
         item = next(i for i in missed.by_kind("missed") if i.category == "needs")
         assert "was missed:" in item.message and first.evidence.rstrip(".")[:30] in item.message
+
+
+def test_caregiver_reported_answers_are_attributed_and_the_most_telling_come_first():
+    needs = [{"domain": "caregiver_strain", "severity": 2, "evidence": "ZBI-4 10"},
+             {"domain": "emotional_distress", "severity": 2, "evidence": "PHQ-9 14"}]
+    case = make_case({"responses": {"zbi4": [1, 3, 4, 2]}}, needs=needs)
+    fb = assess(case, {"needs": []})
+    text = messages(fb, "missed")
+    assert "the caregiver answered 'Nearly always' to ZBI-4 question 3" in text
+    # PHQ-9 [2, 2, 1, 2, 1, 2, 1, 1, 2]: answers of 2 are quoted before answers of 1
+    assert "she answered 'More than half the days' to PHQ-9 question 1" in text
+    assert "'Several days'" not in text
