@@ -188,7 +188,8 @@ def test_interpreter_caps_rapport_and_blocks_disclosure_until_used():
         reply = iv.ask("domestic_violence.empathic.1")
         assert reply.facts == [] and reply.disclosed == []
     assert iv.rapport <= cap
-    iv.act("use_interpreter")
+    iv.use_interpreter()
+    assert iv.interpreter_in_use and "use_interpreter" in iv.actions_taken
     iv.act("private_setting")
     for qid in ["general.empathic.1", "general.empathic.2", "domestic_violence.reflection.1",
                 "domestic_violence.empathic.1", "domestic_violence.open.1", "domestic_violence.open.2"]:

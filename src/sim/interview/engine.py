@@ -228,6 +228,10 @@ class Interview:
                                 reply=message, rapport_after=rapport))
         return ActionResult(action=action, minute=minute, message=message, crisis_started=started)
 
+    def use_interpreter(self) -> ActionResult:
+        """Bring in a qualified interpreter: the same as ``act("use_interpreter")``."""
+        return self.act("use_interpreter")
+
     def end(self) -> Engagement:
         """End the interview (idempotent) and return the engagement feedback."""
         self._ended = True
