@@ -152,3 +152,9 @@ def test_any_text_is_checked_without_a_traceback(text, fmt):
     review = check_note(text, fmt, case=CASE)
     assert 0 <= review.score <= 100
     review.markdown()
+
+
+def test_plan_without_a_next_contact_is_named():
+    note = SOAP.replace("; follow up by phone within 7 days", " and help her apply for benefits as planned")
+    plan = check_note(note, "soap").section("plan")
+    assert any("next contact" in m.message for m in plan.messages) and plan.earned < plan.possible
