@@ -158,3 +158,9 @@ def test_plan_without_a_next_contact_is_named():
     note = SOAP.replace("; follow up by phone within 7 days", " and help her apply for benefits as planned")
     plan = check_note(note, "soap").section("plan")
     assert any("next contact" in m.message for m in plan.messages) and plan.earned < plan.possible
+
+
+def test_review_renders_as_escaped_html():
+    html = check_note({"S": SOAP, "<script>": "x"}, "soap").html()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert html.count("<h4>") == 5 and "sim-note-review" in html

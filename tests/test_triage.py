@@ -116,3 +116,8 @@ def test_clinic_days_have_no_discharges_and_every_referral_is_synthetic():
     s = make_shift(5, seed=3, unit="outpatient_mh", hours=6)
     assert not any(r.discharge_today for r in s.referrals)
     assert s.budget_minutes == 360 and s.synthetic and all(r.synthetic for r in s.referrals)
+
+
+def test_result_renders_markdown_and_html(shift):
+    result = score_shift(shift, ["R03", "R04"])
+    assert "R03" in result.markdown() and result.html().count("<li") == len(result.items)

@@ -167,6 +167,25 @@ class NoteReview(BaseModel):
             lines += [f"- {icons[m.kind]} {m.message}" for m in self.messages]
         return "\n".join(lines).rstrip() + "\n"
 
+    def html(self) -> str:
+        """The review as an HTML fragment (all text escaped)."""
+        import html as _html  # noqa: PLC0415
+
+        esc = _html.escape
+        parts = ['<div class="sim-note-review">',
+                 f"<p><strong>{esc(rules().formats[self.fmt].label)} note: {self.score:g} / {self.max_score:g}"
+                 "</strong></p>"]
+        for s in self.sections:
+            parts.append(f"<h4>{esc(s.label)} ({s.earned:g}/{s.possible:g})</h4><ul>")
+            parts += [f'<li class="sim-{m.kind}">{esc(m.message)}</li>' for m in s.messages]
+            parts.append("</ul>")
+        if self.messages:
+            parts.append("<h4>Whole note</h4><ul>")
+            parts += [f'<li class="sim-{m.kind}">{esc(m.message)}</li>' for m in self.messages]
+            parts.append("</ul>")
+        parts.append("</div>")
+        return "\n".join(parts)
+
     def _repr_markdown_(self) -> str:
         return self.markdown()
 

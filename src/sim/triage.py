@@ -358,6 +358,18 @@ class TriageResult(BaseModel):
         lines += [f"- {icons[i.kind]} {i.message}" for i in self.items]
         return "\n".join(lines) + "\n"
 
+    def html(self) -> str:
+        """The result as an HTML fragment (all text escaped)."""
+        import html as _html  # noqa: PLC0415
+
+        esc = _html.escape
+        parts = ['<div class="sim-triage">', f"<p><strong>Triage: {self.score:g} / {self.max_score:g}</strong></p>",
+                 f"<p>Time used {self.minutes_used} of {self.budget_minutes} minutes; documentation backlog "
+                 f"{self.backlog_minutes} minutes; harm events {self.harm_events}.</p><ul>"]
+        parts += [f'<li class="sim-{i.kind}">{esc(i.message)}</li>' for i in self.items]
+        parts.append("</ul></div>")
+        return "\n".join(parts)
+
 
 def _check_order(shift: Shift, order: list[str], minutes: dict[str, int] | None) -> None:
     known = [r.id for r in shift.referrals]
