@@ -1,6 +1,7 @@
 """Cases derived from patients: valid, consistent with the profile, crisis paths complete."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +42,7 @@ def varied_patient(seed: int) -> Patient:
     data["medical"]["functional_status"]["adl_dependent"] = ADL[: int(rng.integers(0, 7))]
     data["identity"]["interpreter_needed"] = bool(rng.random() < 0.3)
     data["identity"]["age"] = int(rng.integers(18, 100))
+    data["identity"]["date_of_birth"] = date(2025 - data["identity"]["age"], 6, 1)
     if rng.random() < 0.5:
         data["family"][0]["role"] = "support"
     if rng.random() < 0.2:

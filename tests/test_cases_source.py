@@ -100,8 +100,14 @@ def test_out_of_range_value(tmp_path):
     assert "100" in message and "150" in message
 
 
+def test_age_that_contradicts_the_birth_date(tmp_path):
+    text = VALID.replace("    age: 78", "    age: 60")
+    message = only(validate_file(write(tmp_path, text)))
+    assert f":{line_of(text, 'age: 60')}:10: patient.identity.age: age 60 does not match date_of_birth 1948-03-02" in message
+
+
 def test_child_on_medicare_is_flagged(tmp_path):
-    text = VALID.replace("    age: 78", "    age: 9")
+    text = VALID.replace("    age: 78", "    age: 9").replace("1948-03-02", "2016-03-02")
     message = only(validate_file(write(tmp_path, text)))
     assert f":{line_of(text, 'insurance: medicare')}:16: patient.economics.insurance:" in message
     assert "9-year-old" in message and "'medicaid'" in message
@@ -219,7 +225,7 @@ def test_spec_outside_a_template(tmp_path):
 
 
 def test_all_problems_of_a_file_are_reported_at_once(tmp_path):
-    text = (VALID.replace("    age: 78", "    age: -3").replace("  urgency: routine", "  urgency: soon")
+    text = (VALID.replace("    age: 78", "    age: -3").replace("1948-03-02", "2029-03-02").replace("  urgency: routine", "  urgency: soon")
             .replace("competencies: [6, 7, 8]", "competencies: [6, 7, 12]"))
     paths = {p.path for p in validate_file(write(tmp_path, text))}
     assert {"patient.identity.age", "referral.urgency", "key.competencies.2"} <= paths

@@ -44,7 +44,7 @@ def test_the_files_seed_is_the_default():
 def test_drawn_values_respect_their_specs():
     for seed in range(30):
         case = load_case(TEMPLATE, seed=seed)
-        assert 66 <= case.patient.identity.age <= 94
+        assert 9000 <= case.patient.economics.household_income <= 60000
         assert case.patient.economics.insurance in ("medicare", "dual")
         assert case.patient.medical.prognosis in ("guarded", "poor")
         need = case.patient.profile.need("caregiver_strain")
@@ -137,6 +137,6 @@ def test_case_new_writes_a_concrete_case_that_loads_the_same(tmp_path):
 
 def test_case_new_refuses_a_broken_template(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text(TEMPLATE.read_text().replace("{between: [66, 94]}", "{between: [94, 66]}"))
+    bad.write_text(TEMPLATE.read_text().replace("{between: [2, 12]}", "{between: [12, 2]}"))
     with pytest.raises(CaseFileError, match="low <= high"):
         concrete_from_template(bad, 1)
