@@ -56,9 +56,9 @@ def _course(args: argparse.Namespace):
 
 def _generate(args: argparse.Namespace) -> int:
     course = _course(args)
-    for name in args.assignments or list(course.assignments):
-        course.check_assignment(name)
-        course.nbgrader("generate_assignment", name, "--force")
+    names = args.assignments or list(course.assignments)
+    course.generate(names)
+    for name in names:
         print(f"released {name} -> {course.root / 'release' / name}")
     return 0
 

@@ -122,7 +122,7 @@ def autograde(course: Course, assignment: str, jobs: int | None = None, students
 
     course.check_assignment(assignment)
     if not (course.root / "release" / assignment).is_dir():
-        course.nbgrader("generate_assignment", assignment, "--force")
+        course.generate([assignment])
     students = sorted(students or course.students(assignment))
     keys = load_keys(course.root)
     jobs = max(1, jobs or os.cpu_count() or 1)

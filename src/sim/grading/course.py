@@ -71,6 +71,36 @@ class Course:
         return proc
 
 
+    def generate(self, assignments: list[str]) -> None:
+        """``nbgrader generate_assignment`` for each of ``assignments``, in this process (one import)."""
+        import contextlib
+        import warnings
+
+        for name in assignments:
+            self.check_assignment(name)
+        saved_cwd, saved_env = os.getcwd(), dict(os.environ)
+        try:
+            os.chdir(self.root)
+            os.environ.update(self.env())
+            from nbgrader.apps import NbGraderAPI
+            from traitlets.config.loader import PyFileConfigLoader
+
+            config = PyFileConfigLoader("nbgrader_config.py", path=str(self.root)).load_config()
+            config.CourseDirectory.root = str(self.root)
+            with warnings.catch_warnings(), contextlib.redirect_stderr(None):
+                warnings.simplefilter("ignore")
+                api = NbGraderAPI(config=config)
+                for name in assignments:
+                    result = api.generate_assignment(name, force=True, create=True)
+                    if not result.get("success"):
+                        tail = "\n".join(str(result.get("log", "")).strip().splitlines()[-6:])
+                        raise CourseError(f"nbgrader generate_assignment {name} failed in {self.root}:\n{tail}")
+        finally:
+            os.chdir(saved_cwd)
+            os.environ.clear()
+            os.environ.update(saved_env)
+
+
 def load_course(root: Path | str = "assignments") -> Course:
     """Read the course folder ``root`` (needs ``nbgrader_config.py`` and ``course.yaml``)."""
     folder = Path(root).resolve()
