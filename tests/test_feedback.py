@@ -170,6 +170,8 @@ def test_critical_action_missed_caps_the_score_and_says_so():
     assert "C-SSRS" in fb.cap_reason and "50" in fb.cap_reason
     item = fb.by_category("critical actions")[0]
     assert item.kind == "missed" and "cssrs_today" in item.message
+    assert "'More than half the days' to PHQ-9 question 9" in item.message  # why it is needed
+    assert item.points == 0 and item.points_possible == item.possible > 0
     assert "Score capped" in fb.markdown() and "Score capped" in fb.html()
 
 

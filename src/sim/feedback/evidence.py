@@ -200,3 +200,17 @@ def cite_risk(case: Case, kind: str, key_evidence: str = "") -> str:
     if key_evidence:
         parts.append(f"key evidence: {key_evidence.rstrip('.')}")
     return "; ".join(p for p in parts if p)
+
+
+def cite_action(case: Case, kind: str) -> str:
+    """Why a critical action is needed: the related risk's evidence, or the patient's language."""
+    if kind == "interpreter":
+        ident = case.patient.identity
+        if ident.interpreter_needed:
+            return f"{pronoun(case)} speaks {ident.language} and needs an interpreter"
+        return ""
+    risk = rubric().evidence.action_risks.get(kind)
+    if risk is None:
+        return ""
+    key_risk = next((r for r in case.key.risks if r.kind == risk), None)
+    return cite_risk(case, risk, key_risk.evidence if key_risk else "")

@@ -35,6 +35,16 @@ class FeedbackItem(BaseModel):
     kind: Kind
 
     @property
+    def points(self) -> float:
+        """Alias of ``earned``."""
+        return self.earned
+
+    @property
+    def points_possible(self) -> float:
+        """Alias of ``possible``."""
+        return self.possible
+
+    @property
     def lost(self) -> float:
         """Points lost on this item (possible minus earned, at least 0)."""
         return max(0.0, self.possible - self.earned)

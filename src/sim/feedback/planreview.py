@@ -10,7 +10,7 @@ from typing import Any
 
 from sim.cases.model import Case
 from sim.feedback import practice
-from sim.feedback.evidence import cite_need, need_label
+from sim.feedback.evidence import cite_action, cite_need, need_label
 from sim.feedback.model import FeedbackItem
 from sim.feedback.rubric import keyword_pattern, rubric
 from sim.model.taxonomy import need_domains, taxonomy
@@ -29,15 +29,18 @@ def score_critical(case: Case, plan: CarePlan) -> tuple[list[FeedbackItem], list
     items, missed = [], []
     for action in case.key.critical_actions:
         timing = f" (within {action.within_minutes} minutes)" if action.within_minutes else ""
+        description = action.description.strip().rstrip(".")
         if action.kind in plan.actions:
             items.append(FeedbackItem(category="critical actions", kind="praise", earned=weight, possible=weight,
-                                      message=f"Critical action taken: {action.description}{timing}."))
+                                      message=f"Critical action taken: {description}{timing}."))
         else:
-            missed.append(action.description)
+            missed.append(description)
+            why = cite_action(case, action.kind)
             items.append(FeedbackItem(
                 category="critical actions", kind="missed", possible=weight,
-                message=f"Critical action missed: {action.description}{timing} (add {action.kind!r} to the "
-                        f"plan's actions). Missing it caps the score at {rubric().cap.critical_action_missed:g}%."))
+                message=f"Critical action missed: {description}{timing} (add {action.kind!r} to the "
+                        f"plan's actions){': ' + why if why else ''}. Missing it caps the score at "
+                        f"{rubric().cap.critical_action_missed:g}%."))
     return items, missed
 
 

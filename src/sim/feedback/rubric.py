@@ -94,6 +94,7 @@ class EvidenceRules(_Model):
     items: dict[str, dict[str, list[int]]]
     risk_items: dict[str, dict[str, list[int]]] = Field(default_factory=dict)
     names: dict[str, str] = Field(default_factory=dict)
+    action_risks: dict[str, str] = Field(default_factory=dict)
     normal: dict[str, list[int | str]]
 
     @field_validator("items")
