@@ -99,6 +99,12 @@ def test_new_writes_a_case_and_refuses_to_overwrite(capsys, tmp_path):
     assert code == 0
 
 
+def test_new_from_a_library_id(capsys, library, tmp_path):
+    out_file = tmp_path / "drawn.yaml"
+    code, _, _ = run(capsys, "case", "new", "tmpl", "--seed", "2", "--out", str(out_file))
+    assert code == 0 and "drawn from tmpl.yaml with seed 2" in out_file.read_text()
+
+
 def test_new_needs_a_seed(capsys, tmp_path):
     code, _, err = run(capsys, "case", "new", str(TEMPLATE), "--out", str(tmp_path / "x.yaml"))
     assert code == 2 and "--seed" in err

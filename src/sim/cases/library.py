@@ -64,7 +64,8 @@ def compile_file(path: str | Path, seed: int | None = None) -> Compiled | list[P
     return compiled
 
 
-def _resolve_name(path_or_id: str | os.PathLike[str]) -> Path:
+def resolve_name(path_or_id: str | os.PathLike[str]) -> Path:
+    """The file for a case path or library id (see the module docstring)."""
     path = Path(path_or_id)
     if path.suffix in CASE_SUFFIXES or path.exists() or os.sep in str(path_or_id) or "/" in str(path_or_id):
         if not path.exists():
@@ -100,7 +101,7 @@ def load_case(path_or_id: str | os.PathLike[str], seed: int | None = None) -> Ca
         CaseFileError: the file has problems (the message lists them as FILE:LINE:COL lines).
         UnknownNameError: no case with this id in the library.
     """
-    compiled = compile_file(_resolve_name(path_or_id), seed)
+    compiled = compile_file(resolve_name(path_or_id), seed)
     if isinstance(compiled, list):
         raise CaseFileError(compiled)
     if compiled.case is None:

@@ -51,6 +51,8 @@ def write_atomic(path: Path, text: str) -> Path:
 def concrete_from_template(template: str | Path, seed: int) -> dict[str, Any]:
     """The template's fields with every spec drawn for ``seed``, ready to save as a case.
 
+    ``template`` is a file or a library id.
+
     The patient stays as partial as the template wrote it and ``seed:`` is set, so loading the
     result generates the same patient; placeholders stay in the text and are filled on loading.
 
@@ -58,10 +60,11 @@ def concrete_from_template(template: str | Path, seed: int) -> dict[str, Any]:
         CaseFileError: the template has problems with this seed.
     """
     from sim.cases.compile import META_KEYS
-    from sim.cases.library import compile_file
+    from sim.cases.library import compile_file, resolve_name
     from sim.cases.source import read_source
     from sim.cases.template import resolve
 
+    template = resolve_name(template)
     compiled = compile_file(template, seed)
     if isinstance(compiled, list):
         raise CaseFileError(compiled)
@@ -79,6 +82,9 @@ def concrete_from_template(template: str | Path, seed: int) -> dict[str, Any]:
 
 def new_from_template(template: str | Path, seed: int, out: str | Path) -> Path:
     """Write the concrete case drawn from ``template`` with ``seed`` to ``out`` (atomically)."""
+    from sim.cases.library import resolve_name
+
+    template = resolve_name(template)
     data = concrete_from_template(template, seed)
     header = (f"Synthetic case drawn from {Path(template).name} with seed {seed}; every person in it is "
               "invented.\nEdit freely, then check it with: sim case validate " + str(out))
