@@ -190,6 +190,22 @@ def _coded(codes: np.ndarray, names: list[str] | tuple[str, ...] | np.ndarray) -
     return Coded(np.where(codes >= 0, remap[np.maximum(codes, 0)], -1), np.array(unique, dtype=object))
 
 
+_EMAIL_TAIL = TWO_DIGITS + "@example.org"
+
+
+@lru_cache(maxsize=1)
+def _numbers() -> np.ndarray:
+    return np.array([f"{k} " for k in range(10_000)], dtype=object)
+
+
+@lru_cache(maxsize=1)
+def _street_names() -> np.ndarray:
+    from sim.generate.names import places
+
+    pc = places()
+    return np.array([f"{s} {x}" for s in pc.streets for x in pc.suffixes], dtype=object)
+
+
 @lru_cache(maxsize=1)
 def _date_categories() -> tuple[np.datetime64, np.ndarray]:
     start = np.datetime64("1880-01-01")
@@ -233,8 +249,7 @@ def batch_columns(b: Batch) -> dict[str, object]:
         m = county == c
         town[m] = pc.town_code[c][b["town"][m]]
         phone[m] = pc.phone_code[c][b["area_idx"][m]] + b["phone_last"][m]
-    street = (b["house_number"].astype(str).astype(object) + " " + pc.streets[b["street_idx"]] + " "
-              + pc.suffixes[b["suffix_idx"]])
+    street = _numbers()[b["house_number"]] + _street_names()[b["street_idx"] * len(pc.suffixes) + b["suffix_idx"]]
     start, day_names = _date_categories()
     ref = date.fromisoformat(params().population.reference_date)
     year_start = np.array([np.datetime64(date(y, ref.month, ref.day)) for y in range(1880, ref.year + 1)],
@@ -261,7 +276,7 @@ def batch_columns(b: Batch) -> dict[str, object]:
         "ethnicity": _coded(np.where(b["hispanic"], 0, 1), ["Hispanic or Latino", "Not Hispanic or Latino"]),
         "veteran": b["veteran"].copy(),
         "phone": Coded(phone, pc.phone_categories),
-        "email": e_given + "." + e_family + TWO_DIGITS[b["email_num"]] + "@example.org",
+        "email": e_given + e_family + _EMAIL_TAIL[b["email_num"]],
         "street": street, "city": Coded(town, pc.town_categories), "county": Coded(county, pc.county),
         "state": _coded(county, pc.state), "zip_code": Coded(b["zip"] - pc.zip_min, pc.zip_categories),
         "insurance": _coded(b["insurance"], PLANS),

@@ -60,9 +60,16 @@ def draw_address_contact(b: Batch) -> None:
     b["area_idx"] = (rs.u("area_code") * n_area).astype(np.int64)
     b["phone_last"] = rs.index("phone", 100)
     b["email_num"] = rs.index("email_number", 100)
-    pool = params().population.strengths["pool"]
-    order = np.argsort(rs.u("strengths", len(pool)), axis=1, kind="stable")
-    b["strengths"] = order[:, :3]
+    m = len(params().population.strengths["pool"])
+    u = rs.u("strengths", 3)
+    first = (u[:, 0] * m).astype(np.int64)
+    second = (u[:, 1] * (m - 1)).astype(np.int64)
+    second += second >= first
+    lo, hi = np.minimum(first, second), np.maximum(first, second)
+    third = (u[:, 2] * (m - 2)).astype(np.int64)
+    third += third >= lo
+    third += third >= hi
+    b["strengths"] = np.stack([first, second, third], axis=1)  # three distinct picks
     b["n_strengths"] = 2 + (rs.u("n_strengths") < 0.5).astype(np.int64)
 
 
@@ -104,7 +111,7 @@ def text_columns(b: Batch) -> dict[str, np.ndarray]:
         "given_name": given,
         "family_name": family,
         "phone": "(" + areas + ") 555-01" + TWO_DIGITS[b["phone_last"]],
-        "email": e_given + "." + e_family + TWO_DIGITS[b["email_num"]] + "@example.org",
+        "email": e_given + e_family + TWO_DIGITS[b["email_num"]] + "@example.org",
         "street": street,
         "city": towns,
         "county": pc.county[county],

@@ -47,11 +47,42 @@ def _eligible(b: Batch) -> np.ndarray:
     return out
 
 
-def need_probabilities(b: Batch) -> np.ndarray:
-    """Probability of each need (n, D) before the referral reason and forced minimums."""
+@lru_cache(maxsize=1)
+def _need_tables() -> dict[str, np.ndarray]:
+    """Multiplier tables (levels x domains) from the YAML files, built once."""
     p = params()
     nt = p.needs
-    settings = list(p.settings.settings)
+    doms = domains()
+    D = len(doms)
+    dxs = [p.diagnoses.diagnoses[d] for d in dx_names()]
+    cms = [p.diagnoses.comorbidities[c] for c in comorbidity_names()]
+    t: dict[str, np.ndarray] = {
+        "base": np.array([nt.needs[d].base for d in doms]),
+        "setting": np.array([[s.need_multipliers.get(d, 1.0) for d in doms] for s in p.settings.settings.values()]),
+        "dx": np.array([[x.need_multipliers.get(d, 1.0) for d in doms] for x in dxs]),
+        "dx_min": np.array([[x.need_min.get(d, 0) for d in doms] for x in dxs], dtype=np.int64),
+        "log_cm": np.log(np.array([[c.need_multipliers.get(d, 1.0) for d in doms] for c in cms])),
+    }
+    vocab = {"fpl": range(len(nt.fpl_bands) + 1), "age": range(len(nt.age_bands)),
+             "sex": ("female", "male", "intersex"), "insurance": PLANS, "prognosis": PROGNOSES}
+    for key, levels in vocab.items():
+        table = np.ones((len(levels), D))
+        for j, d in enumerate(doms):
+            mod = nt.needs[d].modifiers.get(key)
+            if isinstance(mod, list):
+                table[:, j] = mod
+            elif isinstance(mod, dict):
+                table[:, j] = [mod.get(x, 1.0) for x in levels]
+        t[key] = table
+    for key in ("interpreter", "non_english", "lives_alone", "adl_any", "iadl3"):
+        t[key] = np.array([float(nt.needs[d].modifiers.get(key, 1.0)) for d in doms])  # type: ignore[arg-type]
+    return t
+
+
+def need_probabilities(b: Batch) -> np.ndarray:
+    """Probability of each need (n, D) before the referral reason and forced minimums."""
+    nt = params().needs
+    t = _need_tables()
     fpl_band = np.searchsorted(np.array(nt.fpl_bands), b["fpl"], side="right")
     age_band = band_index(b["age"], nt.age_bands)
     english = np.array(_languages()) == "English"
@@ -62,30 +93,18 @@ def need_probabilities(b: Batch) -> np.ndarray:
         "adl_any": b["adl"] > 0,
         "iadl3": b["iadl"] >= 3,
     }
-    vocabularies = {"sex": (("female", "male", "intersex"), b["sex"]), "insurance": (PLANS, b["insurance"]),
-                    "prognosis": (PROGNOSES, b["prognosis"])}
-    dxs = [p.diagnoses.diagnoses[d] for d in dx_names()]
-    cms = [p.diagnoses.comorbidities[c] for c in comorbidity_names()]
-    prob = np.empty((b.n, len(domains())))
-    for j, d in enumerate(domains()):
-        need = nt.needs[d]
-        pj = np.full(b.n, need.base)
-        pj *= np.array([p.settings.settings[s].need_multipliers.get(d, 1.0) for s in settings])[b["setting"]]
-        pj *= np.array([x.need_multipliers.get(d, 1.0) for x in dxs])[b["dx"]]
-        cm = np.array([c.need_multipliers.get(d, 1.0) for c in cms])
-        if (cm != 1.0).any():
-            pj *= np.prod(np.where(b["comorbid"], cm[None, :], 1.0), axis=1)
-        for key, mod in need.modifiers.items():
-            if key == "fpl":
-                pj *= np.array(mod)[fpl_band]
-            elif key == "age":
-                pj *= np.array(mod)[age_band]
-            elif key in ("sex", "insurance", "prognosis"):
-                vocab, idx = vocabularies[key]
-                pj *= np.array([mod.get(x, 1.0) for x in vocab])[idx]
-            else:
-                pj *= np.where(flags[key], float(mod), 1.0)
-        prob[:, j] = np.minimum(pj, nt.max_p)
+    prob = t["setting"][b["setting"]] * t["base"][None, :]
+    prob *= t["dx"][b["dx"]]
+    if b["comorbid"].any():
+        prob *= np.exp(b["comorbid"].astype(np.float64) @ t["log_cm"])
+    prob *= t["fpl"][fpl_band]
+    prob *= t["age"][age_band]
+    prob *= t["sex"][b["sex"]]
+    prob *= t["insurance"][b["insurance"]]
+    prob *= t["prognosis"][b["prognosis"]]
+    for key, flag in flags.items():
+        prob *= np.where(flag[:, None], t[key][None, :], 1.0)
+    np.minimum(prob, nt.max_p, out=prob)
     return prob * _eligible(b)
 
 
@@ -103,11 +122,10 @@ def draw_needs(b: Batch) -> None:
     settings = list(p.settings.settings)
     prob = need_probabilities(b)
     present = b.rs.u("need", D) < prob
-    sev_draw = np.zeros((b.n, D), dtype=np.int64)
     u_sev = b.rs.u("need_severity", D)
-    for j, d in enumerate(domains()):
-        table = nt.needs[d].severity
-        sev_draw[:, j] = np.array(list(table))[categorical(u_sev[:, j], list(table.values()))]
+    w = np.array([[nt.needs[d].severity.get(k, 0.0) for k in (1, 2, 3)] for d in domains()])
+    cum = np.cumsum(w, axis=1) / w.sum(axis=1, keepdims=True)
+    sev_draw = 1 + (u_sev >= cum[None, :, 0]).astype(np.int64) + (u_sev >= cum[None, :, 1])
     sev = np.where(present, sev_draw, 0)
     # the referral reason: the setting's mix among needs this patient can have
     eligible = _eligible(b)
@@ -123,11 +141,10 @@ def draw_needs(b: Batch) -> None:
     rows = np.arange(b.n)
     sev[rows, ref] = np.maximum(sev[rows, ref], ref_sev)
     # minimums from the diagnosis and from the constraints
-    dxs = [p.diagnoses.diagnoses[d] for d in dx_names()]
-    for j, d in enumerate(domains()):
-        dmin = np.array([x.need_min.get(d, 0) for x in dxs])[b["dx"]]
-        floor = np.maximum(dmin, b.plan.min_need.get(d, 0))
-        sev[:, j] = np.where(floor > 0, np.maximum(sev[:, j], np.maximum(floor, sev_draw[:, j])), sev[:, j])
+    floor = _need_tables()["dx_min"][b["dx"]]
+    plan_min = np.array([b.plan.min_need.get(d, 0) for d in domains()])
+    floor = np.maximum(floor, plan_min[None, :])
+    sev = np.where(floor > 0, np.maximum(sev, np.maximum(floor, sev_draw)), sev)
     b["need_sev"], b["referral"] = sev, ref
     base = np.array([nt.disclosure[d] for d in domains()])
     b["disclosure"] = np.round(np.clip(base[None, :] + (b.rs.u("disclosure", D) - 0.5) * 0.2, 0.0, 1.0), 2)

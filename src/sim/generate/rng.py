@@ -18,6 +18,9 @@ _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
 _INV53 = 1.0 / 9007199254740992.0  # 2**-53
+_INV32 = 1.0 / 4294967296.0  # 2**-32
+_S32 = np.uint64(32)
+_LOW32 = np.uint64(0xFFFFFFFF)
 MAX_SEED = 2**63 - 1
 
 
@@ -86,16 +89,27 @@ class Streams:
         return splitmix64(self.keys[:, None] ^ cols[None, :])
 
     def u(self, name: str, width: int | None = None) -> np.ndarray:
-        """Uniforms in [0, 1) for stream ``name``: shape (n,) or (n, width)."""
-        z = self.bits(name, width)
-        np.right_shift(z, _S11, out=z)
-        out = z.astype(np.float64)
-        out *= _INV53
-        return out
+        """Uniforms in [0, 1) for stream ``name``: shape (n,) or (n, width).
 
-    def u_open(self, name: str, width: int | None = None) -> np.ndarray:
+        A single column uses 53 bits of one hash; a matrix splits each 64-bit hash into two
+        32-bit uniforms (resolution 2**-32), half the hashing for the same numbers.
+        """
+        if width is None:
+            z = self.bits(name)
+            np.right_shift(z, _S11, out=z)
+            out = z.astype(np.float64)
+            out *= _INV53
+            return out
+        z = self.bits(name, (width + 1) // 2)
+        out = np.empty((self.n, 2 * z.shape[1]), dtype=np.float64)
+        out[:, : z.shape[1]] = (z >> _S32).astype(np.uint32)
+        out[:, z.shape[1]:] = (z & _LOW32).astype(np.uint32)
+        out *= _INV32
+        return out[:, :width]
+
+    def u_open(self, name: str) -> np.ndarray:
         """Uniforms in (0, 1), never exactly 0 (for logarithms and inverse CDFs)."""
-        z = self.bits(name, width)
+        z = self.bits(name)
         np.right_shift(z, _S11, out=z)
         out = z.astype(np.float64)
         out += 0.5
