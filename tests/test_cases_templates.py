@@ -140,3 +140,49 @@ def test_case_new_refuses_a_broken_template(tmp_path):
     bad.write_text(TEMPLATE.read_text().replace("{between: [2, 12]}", "{between: [12, 2]}"))
     with pytest.raises(CaseFileError, match="low <= high"):
         concrete_from_template(bad, 1)
+
+
+PARTIAL = """\
+id: partial_01
+title: Partial patient
+summary: A patient generated around the fixed fields.
+seed: 3
+patient:
+  identity: {age: 40, sex: female}
+  medical: {setting: emergency}
+  profile:
+    needs:
+      - {domain: housing_instability, severity: 2, evidence: Sleeping in her car., disclosure_difficulty: 0.6}
+referral: {reason: "Assess {patient.identity.given_name} before discharge.", source: ED physician}
+chart: {physician_note: "40F."}
+opening_statement: "Hello, I'm {patient.identity.name}."
+key:
+  needs: [{domain: housing_instability, severity: 2, evidence: car}]
+  recommended: [{intervention: housing_advocacy, rationale: shelter}]
+  competencies: [7]
+"""
+
+
+def test_partial_patient_is_generated_around_the_fixed_fields(tmp_path):
+    path = tmp_path / "partial.yaml"
+    path.write_text(PARTIAL)
+    assert validate_file(path) == []
+    case = load_case(path)
+    p = case.patient
+    assert (p.identity.age, p.identity.sex, p.medical.setting) == (40, "female", "emergency")
+    assert [n.domain for n in p.profile.needs] == ["housing_instability"]  # a list given replaces
+    assert p.contact.email.endswith("@example.org") and p.synthetic
+    assert case.opening_statement == f"Hello, I'm {p.identity.name}."
+    assert case.referral.reason == f"Assess {p.identity.given_name} before discharge."
+    assert load_case(path) == case
+    others = {load_case(path, seed=s).patient.identity.name for s in range(4, 9)}
+    assert len(others) >= 3
+
+
+def test_partial_patient_with_a_misspelled_setting_gets_one_clear_problem(tmp_path):
+    path = tmp_path / "partial.yaml"
+    path.write_text(PARTIAL.replace("setting: emergency", "setting: emergncy"))
+    problems = [str(p) for p in validate_file(path)]
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{path}:7:22: patient.medical.setting: unknown setting 'emergncy'")
+    assert "did you mean 'emergency'" in problems[0]

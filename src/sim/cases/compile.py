@@ -103,7 +103,7 @@ def _accepted(func: Any, constraints: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in constraints.items() if k in params}
 
 
-FALLBACKS = (("setting", "age_range", "sex"), ("setting",))
+FALLBACKS = (("setting", "age_range", "sex"), ("setting",), ())
 """When the generator cannot honour every fixed field, it is asked for fewer of them; the fixed
 values are laid over the result anyway and validated there."""
 
