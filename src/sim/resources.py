@@ -186,6 +186,10 @@ class Directory(_Model):
         return self
 
 
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def _county_key(name: str) -> str:
     return name.strip().lower().removesuffix(" county")
 
@@ -244,7 +248,7 @@ def ineligibility(case_or_patient: Case | Patient | Subject, resource: Resource 
     p, e = s.patient, r.eligibility
     reasons: list[str] = []
     if "all" not in r.counties and _county_key(p.address.county) not in {_county_key(c) for c in r.counties}:
-        reasons.append(f"lives in {p.address.county}; {r.short_name} serves {' and '.join(r.counties)} only")
+        reasons.append(f"lives in {p.address.county}; {r.short_name} serves {_and(r.counties)} only")
     if p.address.state in e.not_in_states:
         why = (e.state_reason or "{name} is not offered in {state}").format(state=p.address.state, name=r.short_name)
         reasons.append(f"lives in {p.address.state}: {why}")
