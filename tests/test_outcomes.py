@@ -150,3 +150,21 @@ def test_compare_plot_draws_a_bar_with_an_interval_per_plan_and_outcome():
     assert heights["bar:wellbeing_90d:no plan"] == pytest.approx(results["no plan"].summary()["wellbeing_90d"])
     with pytest.raises(SimValueError, match="wellbeing_90d"):
         compare_plot(results, outcomes=["wellbeing"])
+
+
+def test_goal_dates_count_when_the_plan_date_is_given():
+    from datetime import date
+
+    case = make_case(make_patient(needs={"emotional_distress": 3}, latent={"depression": 3}))
+    waitlisted = {"referrals": [{"resource": "community_mental_health", "need": "emotional_distress"}],
+                  "discharge": "home"}
+    soon = {**waitlisted, "goals": [{"need": "emotional_distress", "description": "feel better",
+                                     "measure": "PHQ-9 below 10", "target_date": "2026-12-01"}]}
+    later = {**soon, "goals": [{**soon["goals"][0], "target_date": "2027-02-01"}]}
+    start = date(2026, 11, 23)
+    early = simulate(case, soon, n=N, seed=1, start=start).summary()["goal_attainment"]
+    late = simulate(case, later, n=N, seed=1, start=start).summary()["goal_attainment"]
+    assert early < late
+    past = {**soon, "goals": [{**soon["goals"][0], "target_date": "2026-11-01"}]}
+    result = simulate(case, past, n=N, seed=1, start=start)
+    assert result.summary()["goal_attainment"] == 0.0 and any("not after the plan date" in n for n in result.notes)

@@ -8,6 +8,7 @@ The result, a :class:`SimModel`, explains itself in ``notes``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 from sim.errors import SimError
@@ -42,7 +43,7 @@ class SimModel:
     elements: list[Element]
     extra: Effects
     inpatient: bool
-    goals: list[tuple[str, str]]
+    goals: list[tuple[str, str, int]] = field(default_factory=list)
     missed_actions: list[str] = field(default_factory=list)
     contraindicated: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -114,8 +115,13 @@ def _referral_elements(s: Subject, plan: CarePlan, notes: list[str]) -> list[Ele
     return list(out.values())
 
 
-def compile_plan(case_or_patient: Case | Patient | Subject, plan: CarePlan | None) -> SimModel:
-    """The simulation model of ``plan`` for this case; ``plan=None`` means no social work plan."""
+def compile_plan(case_or_patient: Case | Patient | Subject, plan: CarePlan | None,
+                 start: date | None = None) -> SimModel:
+    """The simulation model of ``plan`` for this case; ``plan=None`` means no social work plan.
+
+    With ``start`` (the day the plan is written), a goal due within 30 days is judged on what is
+    resolved by day 30, later goals on day 90; without it every goal is judged on day 90.
+    """
     p = params()
     s = Subject.of(case_or_patient)
     notes: list[str] = []
@@ -138,7 +144,12 @@ def compile_plan(case_or_patient: Case | Patient | Subject, plan: CarePlan | Non
     if inpatient and (plan is None or plan.discharge is None):
         extra = extra.plus(Effects(delay_days=p.discharge_delay.no_disposition_days))
         notes.append("no discharge disposition planned")
-    goals = [(f"{g.need}: {g.description}", g.need) for g in (plan.goals if plan is not None else [])]
+    goals = []
+    for g in plan.goals if plan is not None else []:
+        due = (g.target_date - start).days if start is not None else p.horizon_days
+        if start is not None and due <= 0:
+            notes.append(f"goal for {g.need} is due on {g.target_date}, not after the plan date {start}")
+        goals.append((f"{g.need}: {g.description}", g.need, due))
     return SimModel(subject=s, lace=lace_score(s.patient), needs=dict(s.needs), elements=elements,
                     extra=extra, inpatient=inpatient, goals=goals, missed_actions=missed,
                     contraindicated=contra, notes=notes)

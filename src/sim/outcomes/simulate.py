@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -142,9 +143,10 @@ def run(model: SimModel, n: int, rng: np.random.Generator) -> OutcomeResult:
     ga = p.goal_attainment
     dist: dict[str, np.ndarray] = {}
     met_need: dict[str, np.ndarray] = {}
-    for i, (label, need) in enumerate(model.goals):
-        if need in model.needs:
-            prob = np.clip(ga.base + ga.per_resolved * (1 - unmet[need][2])
+    for i, (_label, need, due) in enumerate(model.goals):
+        if need in model.needs and due > 0:
+            window = 0 if due <= 30 else 2
+            prob = np.clip(ga.base + ga.per_resolved * (1 - unmet[need][window])
                            + ga.per_severity_above_1 * (model.needs[need] - 1), 0.01, 0.99)
             hit = rng.random(n) < prob
             met_need[need] = met_need.get(need, np.zeros(n, dtype=bool)) | hit
@@ -167,11 +169,12 @@ def run(model: SimModel, n: int, rng: np.random.Generator) -> OutcomeResult:
              "safety_event_90d": p_safety, "self_harm_90d": p_sh, "violence_90d": p_vi,
              "maltreatment_90d": p_mt, "caregiver_burnout_90d": p_burn}
     return OutcomeResult(n=n, seed=0, lace=model.lace, distributions=dist, risks=risks,
-                         goals=[g for g, _ in model.goals], notes=list(model.notes),
+                         goals=[g[0] for g in model.goals], notes=list(model.notes),
                          missed_actions=list(model.missed_actions), contraindicated=list(model.contraindicated))
 
 
-def simulate(case: Case | Patient, plan: CarePlan | dict | None, n: int = 10_000, seed: int = 0) -> OutcomeResult:
+def simulate(case: Case | Patient, plan: CarePlan | dict | None, n: int = 10_000, seed: int = 0,
+             start: date | None = None) -> OutcomeResult:
     """Simulate 30- and 90-day outcomes of ``plan`` for ``case`` (``plan=None``: no social work plan).
 
     Args:
@@ -181,6 +184,8 @@ def simulate(case: Case | Patient, plan: CarePlan | dict | None, n: int = 10_000
             left out and listed in ``notes``), or None.
         n: number of Monte Carlo replicates (1 to 1,000,000).
         seed: one seed decides every draw; same seed, same result.
+        start: the day the plan is written; when given, goal dates count (a goal due within 30
+            days is judged on day 30, so a waitlisted service cannot meet it).
     """
     if not isinstance(n, int) or not 1 <= n <= 1_000_000:
         raise SimulationSizeError(f"n must be an integer from 1 to 1,000,000, got {n!r}")
@@ -190,7 +195,7 @@ def simulate(case: Case | Patient, plan: CarePlan | dict | None, n: int = 10_000
 
         plan, problems = parse_plan(plan)
         notes = [f"plan {pr.where}: {pr.message} (left out)" for pr in problems]
-    model = compile_plan(case, plan)
+    model = compile_plan(case, plan, start)
     result = run(model, n, np.random.default_rng(seed))
     result.seed = seed
     result.notes = notes + result.notes
