@@ -210,6 +210,7 @@ class PlanDraft:
     referrals: list[dict[str, str]] = field(default_factory=list)
     discharge: str | None = None
     follow_up_days: int | None = None
+    start: date | None = None
 
     def add_goal(self, need: str, description: str, measure: str, target_date: date | None,
                  responsible: str = "social worker") -> None:
@@ -285,7 +286,7 @@ class PlanDraft:
 
         return {"your plan": simulate(self.case, self.to_dict(), n=n, seed=seed),
                 "no plan": simulate(self.case, None, n=n, seed=seed),
-                "reference plan": simulate(self.case, reference_plan(self.case), n=n, seed=seed)}
+                "reference plan": simulate(self.case, reference_plan(self.case, start=self.start), n=n, seed=seed)}
 
 
 # --------------------------------------------------------------------------- notes

@@ -1,0 +1,233 @@
+"""The lesson widgets driven through their Python API (no browser): set values, click, and check
+the engine's state and the feedback shown."""
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+
+import pytest
+
+import sim
+from sim.cases.model import Case
+from sim.errors import SimError, SimValueError, UnknownNameError
+from sim.widgets import (
+    AssessmentForm, CarePlanBuilder, CaseViewer, InterventionPicker, OutcomePlot,
+)
+from sim.widgets.drafts import AssessmentDraft, InterventionDraft, PlanDraft, labels
+
+START = date(2026, 3, 2)
+
+
+@lru_cache(maxsize=None)
+def case(case_id: str) -> Case:
+    return sim.load_case(case_id)
+
+
+def test_widgets_package_is_lazy_and_lists_the_gui_classes():
+    import subprocess
+    import sys
+
+    code = ("import sys, sim.widgets; assert 'ipywidgets' not in sys.modules; "
+            "assert 'AssessmentForm' in dir(sim.widgets); print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "ok"
+    with pytest.raises(AttributeError):
+        sim.widgets.NoSuchWidget  # noqa: B018
+
+
+def test_labels_cover_every_action_and_disposition_of_the_plan_model():
+    from sim.plan import DISPOSITIONS, ActionKind
+
+    assert set(labels().actions) == set(ActionKind.__args__)  # type: ignore[attr-defined]
+    assert set(DISPOSITIONS) <= set(labels().dispositions)
+    assert all(a.source for a in labels().actions.values())
+
+
+# ----------------------------------------------------------------------------- case viewer
+
+def test_case_viewer_shows_the_student_view_and_never_the_key():
+    c = case("ed_ipv_01")
+    viewer = CaseViewer(c)
+    text = viewer.html.value
+    assert c.referral.reason.split()[0] in text
+    assert c.patient.identity.name in text
+    assert "sim-case-viewer" in viewer.widget._dom_classes
+    for fact in c.hidden_facts:
+        assert fact.statement not in text
+    for need in c.key.needs:
+        assert need.evidence not in text
+    assert not hasattr(viewer, "case")
+
+
+# ----------------------------------------------------------------------------- assessment form
+
+def test_assessment_form_checks_and_shows_feedback_inline():
+    c = case("ed_ipv_01")
+    form = AssessmentForm(c)
+    assert "sim-assessment-form" in form.widget._dom_classes
+    assert "sim-feedback" in form.output._dom_classes
+    first = next(iter(form.need_boxes))
+    assert form.widget.children[1] .children[0] is form.need_boxes[first]  # first checkbox is a need
+    assert form.need_severity["domestic_violence"].disabled
+    form.need_boxes["domestic_violence"].value = True
+    assert not form.need_severity["domestic_violence"].disabled
+    form.need_severity["domestic_violence"].value = 3
+    form.need_evidence["domestic_violence"].value = "injury story does not fit; partner answers for her"
+    form.risk_level["ipv"].value = "high"
+    form.strengths.value = "loves her children\nworks"
+    form.check_button.click()
+    assert form.result is not None and 0 < form.result.score < 100
+    assert "Score:" in form.feedback_html
+    assert any(i.kind == "praise" and i.category == "needs" for i in form.result.items)
+    assert form.draft.to_dict()["strengths"] == ["loves her children", "works"]
+    # unticking removes the need again
+    form.need_boxes["domestic_violence"].value = False
+    form.check_button.click()
+    assert all(n["domain"] != "domestic_violence" for n in form.draft.to_dict()["needs"])
+
+
+def test_assessment_form_full_key_scores_full_marks():
+    c = case("medsurg_hip_01")
+    form = AssessmentForm(c)
+    for need in c.key.needs:
+        form.need_boxes[need.domain].value = True
+        form.need_severity[need.domain].value = need.severity
+        form.need_evidence[need.domain].value = need.evidence
+    for risk in c.key.risks:
+        form.risk_level[risk.kind].value = risk.level
+        form.risk_evidence[risk.kind].value = risk.evidence
+    form.strengths.value = "\n".join(c.key.strengths)
+    form.formulation.value = " ".join(n.evidence for n in c.key.needs)
+    form.check_button.click()
+    assert form.result is not None
+    assert form.result.score >= 90, form.result.markdown()
+
+
+def test_assessment_draft_refuses_bad_values_with_named_errors():
+    draft = AssessmentDraft(case("ed_ipv_01"))
+    with pytest.raises(UnknownNameError, match="did you mean"):
+        draft.set_need("food_insecurty", True, 2)
+    with pytest.raises(SimValueError, match="severity"):
+        draft.set_need("food_insecurity", True, 5)
+    with pytest.raises(UnknownNameError, match="risk level"):
+        draft.set_risk("ipv", "extreme")
+
+
+def test_assessment_form_shows_an_error_box_not_a_traceback(monkeypatch):
+    form = AssessmentForm(case("ed_ipv_01"))
+
+    def boom() -> None:
+        raise SimValueError("a value the engine refuses")
+    monkeypatch.setattr(form.draft, "check", boom)
+    form.check_button.click()
+    assert "a value the engine refuses" in form.feedback_html
+    assert "role='alert'" in form.feedback_html and "Traceback" not in form.feedback_html
+    assert form.result is None
+
+
+# ----------------------------------------------------------------------------- intervention picker
+
+def test_picker_warns_about_a_contraindication_at_once_and_scores_choices():
+    c = case("ed_ipv_01")
+    picker = InterventionPicker(c)
+    assert len(picker.boxes) == 12
+    picker.boxes["counseling"].value = True
+    picker.formats["counseling"].value = "couples"
+    assert "Contraindicated: Joint, couples or family counselling" in picker.warnings.value
+    assert "couples_counseling_with_abuser" in {c.rule for c in picker.draft.contraindications()[0]}
+    picker.formats["counseling"].value = "individual"
+    assert "couples_counseling_with_abuser" not in {c.rule for c in picker.draft.contraindications()[0]}
+    assert "Joint, couples or family counselling" not in picker.warnings.value
+    picker.boxes["domestic_violence_intervention"].value = True
+    picker.needs["domestic_violence_intervention"].value = "domestic_violence"
+    picker.check_button.click()
+    capped = picker.result
+    assert capped is not None and capped.capped and "Score capped" in picker.feedback_html
+    for action in sim.interventions.triggered_actions(c):
+        picker.action_boxes[action].value = True
+    picker.check_button.click()
+    assert picker.result is not None and not picker.result.capped
+    assert picker.result.score > capped.score
+    assert {i.category for i in picker.result.items} <= {"interventions", "critical actions", "plan input"}
+
+
+def test_intervention_draft_names_bad_choices():
+    draft = InterventionDraft(case("ed_ipv_01"))
+    with pytest.raises(UnknownNameError):
+        draft.choose("counselling", True)
+    with pytest.raises(UnknownNameError, match="format"):
+        draft.choose("counseling", True, variant="online")
+    with pytest.raises(UnknownNameError, match="critical action"):
+        draft.set_action("call_police", True)
+
+
+# ----------------------------------------------------------------------------- care plan builder
+
+def test_care_plan_builder_goals_referrals_feedback_and_outcomes():
+    c = case("medsurg_hip_01")
+    picker = InterventionPicker(c)
+    builder = CarePlanBuilder(c, picker=picker, start=START, replicates=300, seed=1)
+    assert builder.goal_date.value == date(2026, 4, 1)
+    picker.boxes["discharge_planning"].value = True
+    builder.add_goal_button.click()   # no description yet: refused inline
+    assert "describe the goal" in builder.error.value
+    builder.goal_need.value = "disability_equipment"
+    builder.goal_description.value = "Walk safely at home with a walker"
+    builder.goal_measure.value = "no falls in 30 days"
+    builder.add_goal_button.click()
+    assert builder.error.value == "" and len(builder.draft.goals) == 1
+    assert "Walk safely" in builder.goals_html.value
+    builder.referral_need.value = "food_insecurity"
+    builder.find_button.click()
+    m = sim.resources.match(c, "food_insecurity")
+    for rid, reasons in m.ineligible.items():
+        assert reasons[0].split(";")[0].replace("'", "&#x27;") in builder.match_html.value
+    assert [v for _, v in builder.resource_choice.options] == [r.id for r in m.eligible]
+    builder.add_referral_button.click()
+    assert builder.draft.referrals == [{"resource": m.eligible[0].id, "need": "food_insecurity"}]
+    builder.discharge.value = "rehabilitation"
+    builder.check_button.click()
+    assert builder.result is not None and "Score:" in builder.feedback_html
+    assert builder.draft.to_dict()["interventions"] == [{"intervention": "discharge_planning"}]
+    builder.simulate_button.click()
+    assert builder.error.value == ""
+    assert set(builder.outcomes) == {"your plan", "no plan", "reference plan"}
+    assert builder.outcome_plot.figure is not None
+    table = builder.outcome_plot.description.value
+    assert "Readmission by 30 days" in table and "reference plan" in table
+
+
+def test_plan_draft_refuses_incomplete_goals_and_wrong_referrals():
+    draft = PlanDraft(case("medsurg_hip_01"))
+    with pytest.raises(SimValueError, match="target date"):
+        draft.add_goal("food_insecurity", "Enough food", "food bank visit weekly", None)
+    with pytest.raises(SimValueError, match="measure"):
+        draft.add_goal("food_insecurity", "Enough food", "", START)
+    m = sim.resources.match(draft.case, "food_insecurity")
+    some = (m.eligible or [sim.resources.get(next(iter(m.ineligible)))])[0]
+    with pytest.raises(SimValueError, match="does not serve"):
+        draft.add_referral(some.id, "legal_immigration")
+    with pytest.raises(UnknownNameError):
+        draft.set_discharge("home_alone")
+    with pytest.raises(SimValueError, match="no goal 1"):
+        draft.remove_goal(0)
+
+
+def test_plan_simulation_is_seeded():
+    draft = PlanDraft(case("medsurg_hip_01"), start=START)
+    a = draft.simulate(n=200, seed=5)
+    b = draft.simulate(n=200, seed=5)
+    assert {k: v.summary() for k, v in a.items()} == {k: v.summary() for k, v in b.items()}
+
+
+def test_outcome_plot_has_a_text_alternative():
+    c = case("medsurg_hip_01")
+    results = {"no plan": sim.outcomes.simulate(c, None, n=100, seed=0)}
+    plot = OutcomePlot(results)
+    assert plot.figure is not None
+    assert "<caption>" in plot.description.value and "no plan" in plot.description.value
+    assert "sim-outcome-plot" in plot.widget._dom_classes
+
+
+def test_errors_are_simerrors():
+    assert issubclass(UnknownNameError, SimError)
