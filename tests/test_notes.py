@@ -104,7 +104,7 @@ def test_critical_action_outside_the_plan_earns_half():
 def test_judgmental_language_is_flagged_with_an_alternative():
     note = SOAP.replace("She reports feeling down.", "She claims she is non-compliant with insulin.")
     review = check_note(note, "soap")
-    text = " ".join(m.message for m in review.messages)
+    text = " ".join(m.message for m in review.section("subjective").messages)
     assert "'claims'" in text and "'reports'" in text and "'non-compliant'" in text
     assert review.score < check_note(SOAP, "soap").score
 
@@ -113,7 +113,8 @@ def test_identifying_details_are_flagged():
     case = make_case()
     note = SOAP.replace("She reports feeling down.", "Call her at (555) 555-0142 or at 12 Elm St; son Luis Testa.")
     review = check_note(note, "soap", case=case)
-    text = " ".join(m.message for m in review.messages)
+    text = " ".join(m.message for m in review.all_messages())
+    assert all(m.section == "subjective" for m in review.all_messages() if "Identifying" in m.message)
     assert "telephone number" in text and "street address" in text and "'Luis Testa'" in text
     assert review.score < 100
 

@@ -369,26 +369,31 @@ def _identifiers(case: Case | None) -> list[tuple[str, re.Pattern[str]]]:
     return out
 
 
-def _penalties(full: str, case: Case | None) -> tuple[list[NoteMessage], float]:
+def _penalties(texts: dict[str, str], case: Case | None) -> tuple[list[NoteMessage], float]:
+    """Judgmental terms and identifying details, each message naming the section it is in."""
     sc = rules().scoring
     messages: list[NoteMessage] = []
     lost_j = 0.0
     for entry in rules().judgmental:
-        hit = keyword_pattern((entry.term,)).search(full)
-        if hit:
-            lost_j = min(sc.judgmental_max, lost_j + sc.judgmental)
-            messages.append(NoteMessage(kind="missed", message=f"Judgmental language: {hit.group(0)!r}; instead, "
-                                        f"{entry.instead}."))
-    kinds: dict[str, str] = {}
+        pattern = keyword_pattern((entry.term,))
+        for sid, text in texts.items():
+            hit = pattern.search(text)
+            if hit:
+                lost_j = min(sc.judgmental_max, lost_j + sc.judgmental)
+                messages.append(NoteMessage(kind="missed", section=sid,
+                                            message=f"Judgmental language: {hit.group(0)!r}; instead, {entry.instead}."))
+                break
+    kinds: dict[str, tuple[str, str]] = {}
     for kind, pattern in _identifiers(case):
-        hit = pattern.search(full)
-        if hit and kind not in kinds:
-            kinds[kind] = hit.group(0)
-    for kind, value in kinds.items():
+        for sid, text in texts.items():
+            hit = pattern.search(text)
+            if hit and kind not in kinds:
+                kinds[kind] = (sid, hit.group(0))
+    for kind, (sid, value) in kinds.items():
         tail = ("name the relationship instead (e.g. 'her son')" if kind.startswith("full name")
                 else "the chart header identifies the patient")
-        messages.append(NoteMessage(kind="missed", message=f"Identifying detail not needed in the note: {kind} "
-                                    f"({value!r}); {tail}."))
+        messages.append(NoteMessage(kind="missed", section=sid, message=f"Identifying detail not needed in the "
+                                    f"note: {kind} ({value!r}); {tail}."))
     lost_i = min(sc.identifying_max, sc.identifying * len(kinds))
     return messages, lost_j + lost_i
 
@@ -431,7 +436,13 @@ def check_note(note: str | dict[str, Any], fmt: str, case: Case | None = None) -
         case_msgs, case_earned, case_possible = _case_checks(case, texts, full)
         messages += case_msgs
         earned, possible = earned + case_earned, possible + case_possible
-    penalty_msgs, lost = _penalties(full, case)
-    messages += penalty_msgs
+    penalty_msgs, lost = _penalties(texts, case)
+    by_id = {s.id: s for s in sections}
+    for m in penalty_msgs:
+        section = by_id.get(m.section or "")
+        if section is not None:
+            section.messages = [x for x in section.messages if x.kind != "praise"] + [m]
+        else:
+            messages.append(m)
     score = max(0.0, earned - lost) / possible * 100 if possible else 0.0
     return NoteReview(fmt=fmt, score=round(min(100.0, score), 1), sections=sections, messages=messages)
