@@ -33,3 +33,7 @@ bench: install
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache
+
+# A synthetic class through the nbgrader course: outputs in demo_output/.
+demo: install
+	$(BIN)/python -m sim.grading.demo
