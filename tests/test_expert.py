@@ -164,3 +164,12 @@ def test_cli_reference_and_simulate(tmp_path, capsys):
     assert "goals[0]" in captured.err
     assert main(["plan", "simulate", "ed_ipv_01", "--plan", str(tmp_path / "missing.yaml")]) == 2
     assert "cannot read plan file" in capsys.readouterr().err
+
+
+def test_discharge_disposition_rules():
+    rehab = make_case(make_patient(age=60, adl=3, needs={"disability_equipment": 3}, prognosis="good"))
+    assert reference_plan(rehab, start=START).discharge == "rehabilitation"
+    homeless = make_case(make_patient(needs={"housing_instability": 3}))
+    assert reference_plan(homeless, start=START).discharge == "shelter"
+    well = make_case(make_patient(needs={"food_insecurity": 1}))
+    assert reference_plan(well, start=START).discharge == "home"
