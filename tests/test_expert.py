@@ -23,7 +23,7 @@ def crisis_cases():
                                abusive_partner=True), critical=("private_setting", "ipv_safety_planning")),
         make_case(make_patient(needs={"crisis": 3, "substance_use": 2}, latent={"suicide": 3, "alcohol": 2},
                                risks={"suicide": "high"}), critical=("cssrs_today", "safety_plan")),
-        make_case(make_patient(age=82, needs={"disability_equipment": 3, "food_insecurity": 1}, adl=4,
+        make_case(make_patient(age=82, needs={"disability_equipment": 3, "food_insecurity": 1}, adl=4, prognosis="guarded",
                                mobility="wheelchair", insurance="medicare", fpl=120)),
         make_case(make_patient(age=70, needs={"grief_end_of_life": 3, "caregiver_strain": 2}, caregiver=True,
                                prognosis="terminal_months", insurance="medicare", latent={"caregiver_burden": 2})),
