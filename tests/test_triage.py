@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from sim.errors import UnknownNameError
 from sim.model import Patient
 from sim.triage import TriageError, make_shift, reference_order, score_shift, shift_from_patients
 from test_feedback import make_case
@@ -121,3 +122,14 @@ def test_clinic_days_have_no_discharges_and_every_referral_is_synthetic():
 def test_result_renders_markdown_and_html(shift):
     result = score_shift(shift, ["R03", "R04"])
     assert "R03" in result.markdown() and result.html().count("<li") == len(result.items)
+
+
+def test_each_referral_opens_as_a_case_and_crises_carry_critical_actions():
+    s = make_shift(6, seed=11, unit="emergency", hours=8)
+    crises = [r for r in s.referrals if r.level == "crisis"]
+    assert crises
+    for r in crises:
+        case = s.case(r.id)
+        assert case.patient.id == r.patient_id and case.key.critical_actions
+    with pytest.raises(Exception, match="did you mean 'R01'"):
+        s.case("R1")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from sim.errors import SimValueError, UnknownNameError
 from sim.feedback.model import FeedbackItem
@@ -21,6 +21,7 @@ from sim.model.taxonomy import need_domains, risk_kinds, settings
 from sim.tables import load_table
 
 if TYPE_CHECKING:
+    from sim.cases.model import Case
     from sim.model import Patient
 
 Level = Literal["crisis", "discharge_today", "high", "routine"]
@@ -139,6 +140,21 @@ class Shift(_Model):
     seed: int | None
     referrals: list[Referral]
     synthetic: Literal[True] = True
+    _patients: dict[str, Patient] = PrivateAttr(default_factory=dict)
+
+    def patient(self, referral_id: str) -> Patient:
+        """The synthetic patient behind a referral."""
+        self.referral(referral_id)  # unknown id -> UnknownNameError with a suggestion
+        if referral_id not in self._patients:
+            raise SimValueError(f"this shift was loaded without its patients; rebuild it with make_shift "
+                                f"(seed {self.seed}) to open {referral_id!r}")
+        return self._patients[referral_id]
+
+    def case(self, referral_id: str) -> Case:
+        """A full case for one referral (:func:`sim.cases.from_patient`), to assess after triage."""
+        from sim.cases import from_patient  # noqa: PLC0415
+
+        return from_patient(self.patient(referral_id), case_id=f"shift-{self.unit}-{referral_id.lower()}")
 
     @property
     def budget_minutes(self) -> int:
@@ -263,7 +279,9 @@ def shift_from_patients(patients: list[Patient], *, unit: str = "med_surg", hour
     width = max(2, len(str(len(patients))))
     referrals = [referral_for(p, f"R{i + 1:0{width}d}", discharge_today=d)
                  for i, (p, d) in enumerate(zip(patients, flags))]
-    return Shift(unit=unit, hours=hours, seed=seed, referrals=referrals)
+    shift = Shift(unit=unit, hours=hours, seed=seed, referrals=referrals)
+    shift._patients.update({r.id: p for r, p in zip(referrals, patients)})
+    return shift
 
 
 def _patient_for_slot(seed: int, slot: int, unit: str, crisis: bool, kind: str) -> Patient:
