@@ -34,6 +34,7 @@ class RunOutcome:
     success: bool
     seconds: float
     problems: list[str]
+    result: StudentResult | None = None  # re-scored in the worker when nbgrader succeeded
 
 
 def _init_worker(root: str, salt: str, timeout: int | None) -> None:
@@ -51,6 +52,10 @@ def _init_worker(root: str, salt: str, timeout: int | None) -> None:
     if timeout:
         config.Execute.timeout = timeout
     _WORKER["api"] = NbGraderAPI(config=config)
+    from sim.grading.course import load_course
+
+    _WORKER["course"] = load_course(root)
+    _WORKER["keys"] = load_keys(Path(root))
 
 
 def _autograde_one(assignment: str, student: str, attempts: int = 5) -> RunOutcome:
@@ -75,7 +80,10 @@ def _autograde_one(assignment: str, student: str, attempts: int = 5) -> RunOutco
         else:
             last = [line for line in log.strip().splitlines() if line.strip()][-1:] or ["unknown error"]
             problems.append(f"nbgrader failed: {last[0][:160]}")
-    return RunOutcome(student, bool(result.get("success")), time.perf_counter() - started, problems)
+    rescored = None
+    if result.get("success"):  # re-score here too, so that this part also runs in parallel
+        rescored = rescore_submission(_WORKER["course"], assignment, student, _WORKER["keys"])
+    return RunOutcome(student, bool(result.get("success")), time.perf_counter() - started, problems, rescored)
 
 
 def ensure_zero_submission(course: Course, assignment: str, student: str) -> None:
@@ -146,9 +154,12 @@ def autograde(course: Course, assignment: str, jobs: int | None = None, students
     results = []
     for student in students:
         outcome = outcomes[student]
-        if not outcome.success:
-            ensure_zero_submission(course, assignment, student)
-        result = rescore_submission(course, assignment, student, keys)
+        if outcome.result is not None:
+            result = outcome.result
+        else:
+            if not outcome.success:
+                ensure_zero_submission(course, assignment, student)
+            result = rescore_submission(course, assignment, student, keys)
         result.problems = outcome.problems + [p for p in result.problems if not
                                               (("not valid notebook JSON" in p) and outcome.problems)]
         _total(course, assignment, result)

@@ -1,0 +1,65 @@
+"""Autograde throughput: `sim grade autograde --jobs 2` against plain sequential `nbgrader autograde`.
+
+40 simulated submissions of a real assignment (A1 psychosocial assessment: 30 full, 10 partial),
+in two fresh temporary copies of the course, graded in the same run: first plain nbgrader (one
+process, every student in turn), then `sim grade autograde --jobs 2` (which also re-scores every
+submission outside the kernel). Prints both times and the throughput ratio; target >= 1.8 on
+2 cores. The machine should be otherwise idle: other jobs on the cores lower the ratio.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sim.grading.course import load_course
+from sim.grading.simulate import write_submission
+
+ASSIGNMENT = "a1_assessment"
+N = 40
+TARGET = 1.8
+REPO_COURSE = Path(__file__).resolve().parents[1] / "assignments"
+
+
+def make_course(root: Path):
+    shutil.copytree(REPO_COURSE, root, ignore=shutil.ignore_patterns(
+        "release", "submitted", "autograded", "feedback", "gradebook.db", "reports", "__pycache__"))
+    course = load_course(root)
+    course.generate([ASSIGNMENT])
+    for i in range(N):
+        write_submission(course, ASSIGNMENT, f"student{i:02d}", "full" if i % 4 else "partial")
+    return course
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="sim-bench-") as tmp:
+        plain = make_course(Path(tmp) / "plain")
+        ours = make_course(Path(tmp) / "ours")
+        started = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT],
+                              cwd=plain.root, env=plain.env(), capture_output=True, text=True)
+        t_plain = time.perf_counter() - started
+        if proc.returncode != 0:
+            print(proc.stderr[-2000:])
+            return 1
+        started = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "sim", "grade", "--course", str(ours.root), "autograde",
+                               ASSIGNMENT, "--jobs", "2", "--quiet"], capture_output=True, text=True)
+        t_ours = time.perf_counter() - started
+        if proc.returncode != 0:
+            print(proc.stderr[-2000:])
+            return 1
+        graded = sum(1 for line in proc.stdout.splitlines() if line.startswith("student"))
+    ratio = t_plain / t_ours
+    print(f"plain sequential nbgrader autograde, {N} submissions: {t_plain:.1f} s ({N / t_plain:.2f}/s)")
+    print(f"sim grade autograde --jobs 2, {graded} submissions (with re-scoring): {t_ours:.1f} s "
+          f"({N / t_ours:.2f}/s)")
+    print(f"throughput ratio: {ratio:.2f}x (target >= {TARGET}x, baseline: plain sequential nbgrader)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
