@@ -131,5 +131,5 @@ def test_each_referral_opens_as_a_case_and_crises_carry_critical_actions():
     for r in crises:
         case = s.case(r.id)
         assert case.patient.id == r.patient_id and case.key.critical_actions
-    with pytest.raises(Exception, match="did you mean 'R01'"):
+    with pytest.raises(UnknownNameError, match="did you mean 'R01'"):
         s.case("R1")
