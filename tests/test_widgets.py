@@ -231,3 +231,40 @@ def test_outcome_plot_has_a_text_alternative():
 
 def test_errors_are_simerrors():
     assert issubclass(UnknownNameError, SimError)
+
+
+# ----------------------------------------------------------------------------- note editor
+
+def test_note_editor_checks_section_by_section_and_switches_format():
+    from sim.widgets import NoteEditor
+
+    c = case("omh_suicide_01")
+    editor = NoteEditor(c, fmt="dap")
+    assert list(editor.sections) == ["data", "assessment", "plan"]
+    assert editor.sections["data"].placeholder  # the guidance is shown
+    editor.sections["data"].value = 'Client states "I have been saving pills". PHQ-9 score 21; flat affect observed.'
+    editor.sections["assessment"].value = "Claims to be fine."
+    editor.check_button.click()
+    review = editor.result
+    assert review is not None and review.fmt == "dap"
+    assert review.section("data").present and review.section("plan").present is False
+    html = editor.feedback_html
+    assert "Data:" in html and "Plan (missing)" in html and "&#x27;claims&#x27;" in html.lower()
+    assert "sim-feedback" in editor.output._dom_classes
+    editor.format.value = "soap"
+    assert list(editor.sections) == ["subjective", "objective", "assessment", "plan"]
+    assert editor.sections["assessment"].value == "Claims to be fine."   # shared section kept
+    assert editor.draft.fmt == "soap"
+
+
+def test_note_draft_refuses_an_unknown_format():
+    from sim.widgets import NoteEditor
+    from sim.widgets.drafts import NoteDraft
+
+    with pytest.raises(UnknownNameError, match="note format"):
+        NoteEditor(None, fmt="narrative")
+    draft = NoteDraft("birp")
+    draft.sections = {"behavior": "x"}
+    with pytest.raises(UnknownNameError):
+        draft.set_format("pie")
+    assert draft.fmt == "birp" and draft.sections == {"behavior": "x"}
