@@ -168,3 +168,25 @@ def test_goal_dates_count_when_the_plan_date_is_given():
     past = {**soon, "goals": [{**soon["goals"][0], "target_date": "2026-11-01"}]}
     result = simulate(case, past, n=N, seed=1, start=start)
     assert result.summary()["goal_attainment"] == 0.0 and any("not after the plan date" in n for n in result.notes)
+
+
+def test_any_generated_patient_and_any_plan_gives_valid_outcomes():
+    import sim.cases
+    from sim.interventions import catalogue
+    from sim.resources import directory
+
+    rng = np.random.default_rng(99)
+    ids, resources = list(catalogue()), directory()
+    for seed in range(15):
+        case = sim.cases.from_patient(sim.generate_patient(seed))
+        picks = [resources[int(j)] for j in rng.choice(len(resources), 3, replace=False)]
+        plan = CarePlan(interventions=[{"intervention": str(i), "variant": "couples" if i == "counseling" else None}
+                                       for i in rng.choice(ids, 4, replace=False)],
+                        referrals=[{"resource": r.id, "need": r.needs[-1]} for r in picks],
+                        actions=list(rng.choice(["cssrs_today", "interpreter", "private_setting"], 2)),
+                        discharge=str(rng.choice(["home", "hospice", "shelter", "skilled_nursing"])))
+        summary = simulate(case, plan, n=300, seed=seed).summary()
+        for key in ("readmission_30d", "readmission_90d", "safety_event_90d", "caregiver_burnout_90d", "goal_attainment"):
+            assert 0.0 <= summary[key] <= 1.0, (case.id, key)
+        assert summary["ed_visits_90d"] >= 0 and summary["discharge_delay_days"] >= 0
+        assert 0 <= summary["wellbeing_90d"] <= 100
