@@ -432,3 +432,10 @@ def test_caregiver_reported_answers_are_attributed_and_the_most_telling_come_fir
     # PHQ-9 [2, 2, 1, 2, 1, 2, 1, 1, 2]: answers of 2 are quoted before answers of 1
     assert "she answered 'More than half the days' to PHQ-9 question 1" in text
     assert "'Several days'" not in text
+
+
+def test_an_unrealistic_goal_is_not_achievable_as_worded():
+    plan = good_plan()
+    plan["goals"][1]["description"] = "Completely eliminate her depression"
+    goal = next(i for i in review_plan(make_case(), plan).by_category("goals") if "emotional" in i.message)
+    assert "not achievable as worded" in goal.message and goal.earned < goal.possible

@@ -16,9 +16,6 @@ from sim.feedback.rubric import keyword_pattern, rubric
 from sim.model.taxonomy import need_domains, taxonomy
 from sim.plan import CarePlan, PlanProblem
 
-UNREALISTIC = ("never", "always", "completely", "cure", "eliminate", "permanently", "all of")
-
-
 def _iv_label(iv: str) -> str:
     return taxonomy().interventions.get(iv, iv)
 
@@ -180,7 +177,8 @@ def smart_check(goal: dict[str, Any], case: Case) -> dict[str, str | None]:
     out["measurable"] = None if measurable else \
         f"not measurable: {measure!r} gives no number or observable result (e.g. 'PHQ-9 below 10', 'SNAP approved')"
     text = f"{description} {measure}".lower()
-    unrealistic = [w for w in UNREALISTIC if re.search(rf"\b{w}\b", text)]
+    hit = keyword_pattern(tuple(weights.unrealistic_words)).search(text) if weights.unrealistic_words else None
+    unrealistic = [hit.group(0)] if hit else []
     responsible = str(goal.get("responsible", "social worker") or "")
     out["achievable"] = (f"not achievable as worded ({unrealistic[0]!r}): aim for a realistic step"
                          if unrealistic else None if responsible else "no one is named as responsible")

@@ -71,7 +71,7 @@ class PlanWeights(_Model):
     goal_min_severity: int = Field(ge=1, le=3)
     smart: SmartShares
     goal_min_words: int = Field(ge=1)
-    goal_horizon_days: int = Field(ge=1)
+    unrealistic_words: list[str] = Field(default_factory=list)
     measurable_words: list[str]
     discharge: float = Field(ge=0)
     disposition_words: dict[str, list[str]] = Field(default_factory=dict)
