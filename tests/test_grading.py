@@ -288,3 +288,16 @@ def test_missing_course_is_one_line_error(tmp_path, capsys):
     assert "no nbgrader_config.py" in err and "Traceback" not in err
     with pytest.raises(CourseError):
         load_course(tmp_path)
+
+
+def test_key_agrees_with_the_instruments_package():
+    """The grading key's PHQ-9 and GAD-7 rules match sim.instruments (one published rule, two codes)."""
+    import sim
+
+    for seed in range(60):
+        m = material.a1(seed)
+        phq = sim.instruments.score("phq9", m["phq9"])
+        gad = sim.instruments.score("gad7", m["gad7"])
+        assert (phq.total, phq.band) == (sum(m["phq9"]), scoring.phq9_band(sum(m["phq9"])))
+        assert gad.band == scoring.gad7_band(sum(m["gad7"]))
+        assert any("item 9" in f for f in phq.flags) == (m["phq9"][8] > 0)
