@@ -45,6 +45,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser("comments", help="print reusable rubric comments for manual grading")
     p.add_argument("row", nargs="?", default=None, metavar="ROW")
     p.set_defaults(handler=_comments)
+    for command in sub.choices.values():  # --course also after the subcommand
+        command.add_argument("--course", default=argparse.SUPPRESS, metavar="DIR",
+                             help="the nbgrader course folder (default: assignments)")
     parser.set_defaults(handler=lambda args: (parser.print_help(), 0)[1])
 
 
