@@ -190,3 +190,14 @@ def test_any_generated_patient_and_any_plan_gives_valid_outcomes():
             assert 0.0 <= summary[key] <= 1.0, (case.id, key)
         assert summary["ed_visits_90d"] >= 0 and summary["discharge_delay_days"] >= 0
         assert 0 <= summary["wellbeing_90d"] <= 100
+
+
+def test_effect_tables_name_existing_rules_and_actions():
+    from sim.interventions import table
+    from sim.plan import ActionKind
+
+    rules = {r.id for r in table().contraindications}
+    assert set(params().contraindication_effects.rules) == rules
+    assert set(params().missed_action_effects.actions) <= set(ActionKind.__args__)
+    triggered = {t.action for t in table().critical_action_triggers}
+    assert triggered <= set(params().missed_action_effects.actions)
