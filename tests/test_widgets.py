@@ -268,3 +268,47 @@ def test_note_draft_refuses_an_unknown_format():
     with pytest.raises(UnknownNameError):
         draft.set_format("pie")
     assert draft.fmt == "birp" and draft.sections == {"behavior": "x"}
+
+
+# ----------------------------------------------------------------------------- caseload board
+
+@lru_cache(maxsize=None)
+def shift(seed: int = 3):  # noqa: ANN201
+    return sim.triage.make_shift(6, seed=seed)
+
+
+def test_caseload_board_runs_the_shift_and_shows_the_result():
+    from sim.widgets import CaseloadBoard
+
+    s = shift()
+    board = CaseloadBoard(s)
+    assert set(board.positions) == {r.id for r in s.referrals}
+    assert all(board.minutes[r.id].value == r.minutes_needed for r in s.referrals)
+    board.run_button.click()
+    assert "at least one referral" in board.error.value and board.result is None
+    reference = sim.triage.reference_order(s)
+    board.set_order(reference)
+    assert [board.positions[rid].value for rid in reference] == list(range(1, len(reference) + 1))
+    board.run_button.click()
+    assert board.error.value == ""
+    expected = sim.triage.score_shift(s, reference, {r.id: r.minutes_needed for r in s.referrals})
+    assert board.result is not None and board.result.score == expected.score
+    assert "Triage score" in board.feedback_html and "sim-feedback" in board.output._dom_classes
+    # leaving the first crisis for tomorrow is harm, shown as such
+    crisis = [r.id for r in s.referrals if r.level == "crisis"]
+    if crisis:
+        board.set_order([rid for rid in reference if rid not in crisis])
+        board.run_button.click()
+        assert board.result.harm_events >= 1 and "Harm" in board.feedback_html
+
+
+def test_shift_draft_refuses_two_referrals_in_one_position():
+    from sim.widgets.drafts import ShiftDraft
+
+    s = shift()
+    a, b = s.referrals[0].id, s.referrals[1].id
+    draft = ShiftDraft(s, positions={a: 1, b: 1})
+    with pytest.raises(SimValueError, match=f"{a} and {b} are both in position 1"):
+        draft.order()
+    draft.positions = {a: 2, b: 1}
+    assert draft.order() == [b, a]

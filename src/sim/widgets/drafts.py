@@ -343,7 +343,7 @@ class ShiftDraft:
                 continue
             if pos in by_pos:
                 raise SimValueError(f"{by_pos[pos]} and {rid} are both in position {pos}; give each "
-                                    "referral its own position, or 0 to leave it for tomorrow")
+                                    "referral its own position, or 'not this shift' (0) to leave it for tomorrow")
             by_pos[pos] = rid
         return [by_pos[p] for p in sorted(by_pos)]
 
