@@ -151,3 +151,156 @@ def test_chunked_generation_equals_one_pass():
         if isinstance(a, Coded):
             a, b = a.values(), b.values()
         assert np.array_equal(np.asarray(a), np.asarray(b)), k
+
+
+# ---------------------------------------------------------------- distributions and consistency
+
+def _se_tol(p: float, n: int) -> float:
+    return 4.5 * (p * (1 - p) / max(n, 1)) ** 0.5 + 0.005
+
+
+def test_setting_mix_follows_the_data_file(big):
+    weights = {k: s.weight for k, s in params().settings.settings.items()}
+    total = sum(weights.values())
+    observed = big["setting"].value_counts(normalize=True)
+    for name, w in weights.items():
+        assert abs(observed[name] - w / total) < _se_tol(w / total, N_LARGE), name
+
+
+def test_food_insecurity_follows_income_as_the_data_file_says():
+    df = sim.cohort(N_LARGE, 12, setting="med_surg", progress=False)
+    p = params()
+    need = p.needs.needs["food_insecurity"]
+    referral = p.settings.settings["med_surg"].referral
+    r = referral["food_insecurity"] / sum(referral.values())  # age 60+: every referral reason is open
+    old = df[df["age"] >= 60]
+    bands = np.searchsorted(np.array(p.needs.fpl_bands), old["fpl_percent"].to_numpy(), side="right")
+    for band in (0, 4):
+        group = old[bands == band]
+        q = min(p.needs.max_p, need.base * need.modifiers["fpl"][band])
+        expected = r + (1 - r) * q
+        observed = (group["need_food_insecurity"] > 0).mean()
+        assert abs(observed - expected) < _se_tol(expected, len(group)), (band, observed, expected)
+
+
+def test_insurance_follows_age_and_income(big):
+    older = big[big["age"] >= 65]
+    assert older["insurance"].isin(["medicare", "dual", "uninsured"]).all()
+    assert (older["insurance"] == "uninsured").mean() < 0.02
+    poor_older = older[older["fpl_percent"] < 138]
+    rule = params().population.insurance_rules[0].plans
+    expected = rule["dual"] / sum(rule.values())
+    assert abs((poor_older["insurance"] == "dual").mean() - expected) < _se_tol(expected, len(poor_older))
+    adults = big[(big["age"].between(19, 64)) & (big["fpl_percent"] < 138)]
+    assert (adults["insurance"] == "medicaid").mean() > 0.5
+    rich = big[(big["age"].between(19, 64)) & (big["fpl_percent"] >= 400)]
+    assert (rich["insurance"] == "medicaid").mean() < 0.05
+    under65_medicare = big[(big["age"] < 65) & big["insurance"].isin(["medicare", "dual"])]
+    assert (under65_medicare["employment"] == "unable to work (disability)").all()
+
+
+def test_setting_case_mix(big):
+    mat = big[big["setting"] == "maternity"]
+    assert (mat["sex"] == "female").all() and mat["age"].between(15, 45).all()
+    assert mat["diagnosis_code"].str.match(r"^(O|F53|Z34)").all()
+    peds = big[big["setting"] == "pediatrics_nicu"]
+    assert peds["age"].between(0, 17).all()
+    assert peds["caregiver_relation"].isin(["mother", "father"]).all()
+    pall = big[big["setting"] == "palliative_hospice"]
+    assert pall["prognosis"].isin(["poor", "terminal_months", "terminal_weeks"]).all()
+    assert (pall["need_grief_end_of_life"] > 0).mean() > 0.6
+    onc = big[big["setting"] == "oncology"]
+    assert onc["diagnosis_code"].str.startswith("C").all()
+    mh = big[big["setting"] == "outpatient_mh"]
+    assert mh["diagnosis_code"].str.startswith("F").all()
+    assert (mh["need_emotional_distress"] > 0).mean() > (big["need_emotional_distress"] > 0).mean()
+    ed = big[big["setting"] == "emergency"]
+    assert ed["ed_visits_6mo"].mean() > big[big["setting"] == "med_surg"]["ed_visits_6mo"].mean()
+    assert (ed["need_domestic_violence"] > 0).mean() > (big["need_domestic_violence"] > 0).mean()
+    outpatient = big["setting"].isin(["emergency", "outpatient_mh", "home_health", "public_health_clinic"])
+    assert (big.loc[outpatient, "length_of_stay_days"] == 0).all()
+    assert (big.loc[~outpatient, "length_of_stay_days"] >= 1).all()
+
+
+def test_length_of_stay_follows_the_diagnosis():
+    df = sim.cohort(N_LARGE // 2, 13, setting="med_surg", progress=False)
+    los = params().diagnoses.diagnoses
+    hf = df[df["diagnosis_code"] == los["heart_failure"].code]["length_of_stay_days"]
+    sepsis = df[df["diagnosis_code"] == los["sepsis"].code]["length_of_stay_days"]
+    assert abs(hf.median() - los["heart_failure"].los.median) <= 1
+    assert abs(sepsis.median() - los["sepsis"].los.median) <= 1
+    assert sepsis.median() > hf.median()
+
+
+def test_age_drives_function_caregiving_and_medicare(big):
+    adults = big[big["age"] >= 18]
+    old = adults[adults["age"] >= 80]
+    young = adults[adults["age"] < 45]
+    assert (old["adl_dependencies"] > 0).mean() > 3 * (young["adl_dependencies"] > 0).mean()
+    assert (old["need_caregiver_strain"] > 0).mean() > (young["need_caregiver_strain"] > 0).mean()
+    assert (old["lives_alone"]).mean() > (young["lives_alone"]).mean()
+
+
+def test_latent_state_agrees_with_needs_and_risks(big):
+    assert ((big["latent_ipv"] > 0) == (big["need_domestic_violence"] > 0)).all()
+    assert (big["latent_ipv"] == big["need_domestic_violence"]).all()
+    assert ((big["latent_suicide"] > 0) == (big["risk_suicide"] != "none")).all()
+    assert (big.loc[big["latent_caregiver_burden"] > 0, "caregiver_present"]).all()
+    assert (big["latent_caregiver_burden"] == big["need_caregiver_strain"]).all()
+    assert (big["latent_adl_dependencies"] == big["adl_dependencies"]).all()
+    by_sev = big.groupby("need_emotional_distress")["latent_depression"].mean()
+    assert by_sev.is_monotonic_increasing
+    assert ((big["risk_ipv"] != "none") == (big["need_domestic_violence"] > 0)).all()
+    assert ((big["risk_elder_abuse"] != "none") <= (big["age"] >= 60)).all()
+
+
+def test_instrument_answers_agree_with_the_chart(big):
+    adults = big[big["age"] >= 18]
+    assert (adults["katz_adl_total"] == 6 - adults["adl_dependencies"]).all()
+    assert (adults["lawton_iadl_total"] == 8 - adults["iadl_dependencies"]).all()
+    assert big["zbi12_total"].notna().equals(big["caregiver_present"])
+    assert big.loc[big["age"] < 12, "phq9_total"].isna().all()
+    severe = big[big["latent_depression"] == 4]["phq9_total"].mean()
+    minimal = big[big["latent_depression"] == 0]["phq9_total"].mean()
+    assert severe > minimal + 10
+
+
+def test_patients_have_coherent_families():
+    patients = generate_patients([derived_seed(21, i) for i in range(400)])
+    for p in patients:
+        lives = [m for m in p.family if m.lives_with_patient]
+        assert p.economics.household_size == 1 + len(lives)
+        assert all(m.living for m in lives)
+        assert len({m.id for m in p.family}) == len(p.family)
+        cg = p.caregiver
+        if cg is not None:
+            assert cg.id != p.id and cg.living and cg.relationship_quality != "cut_off"
+        if p.identity.age < 18:
+            assert cg is not None and cg.relation in ("mother", "father")
+        if p.latent.adl_dependencies > 0:
+            assert cg is not None
+        if p.profile.need("domestic_violence"):
+            assert any(m.relationship_quality == "abusive" and m.relation in
+                       ("spouse", "partner", "ex-spouse", "separated partner", "former dating partner")
+                       for m in p.family)
+        assert len(p.medical.functional_status.adl_dependent) == p.latent.adl_dependencies
+        assert len(p.medical.functional_status.iadl_dependent) == p.latent.iadl_dependencies
+        for m in p.family:
+            if m.relation in ("mother", "father"):
+                assert m.age >= p.identity.age + 14 or not m.living
+            if m.relation in ("son", "daughter"):
+                assert m.age <= p.identity.age - 14
+
+
+def test_constraint_on_child_welfare_adds_a_child_for_a_childless_adult():
+    p = generate_patient(3, needs=["child_welfare"], age_range=(30, 40))
+    assert any(m.age < 18 and m.living and m.lives_with_patient for m in p.family)
+    assert p.profile.need("child_welfare").severity >= 1
+
+
+def test_medicare_under_65_means_disability():
+    p = generate_patient(4, insurance="medicare", age_range=(30, 50))
+    assert p.economics.insurance == "medicare"
+    assert p.economics.employment == "unable to work (disability)"
+    q = generate_patient(5, insurance="dual")
+    assert q.economics.fpl_percent < 138
