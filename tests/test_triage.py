@@ -133,3 +133,12 @@ def test_each_referral_opens_as_a_case_and_crises_carry_critical_actions():
         assert case.patient.id == r.patient_id and case.key.critical_actions
     with pytest.raises(UnknownNameError, match="did you mean 'R01'"):
         s.case("R1")
+
+
+def test_the_units_mix_sets_how_many_crises_and_discharges():
+    from sim.triage import rules
+
+    s = make_shift(10, seed=4, unit="emergency")
+    mix = rules().units["emergency"]
+    assert sum(r.level == "crisis" for r in s.referrals) == round(10 * mix.crisis)
+    assert sum(r.discharge_today for r in s.referrals) == round(10 * mix.discharge_today)

@@ -196,54 +196,44 @@ def _lace(patient: Patient) -> int:
                 charlson=med.charlson_index, ed_visits=med.ed_visits_6mo).total
 
 
-def _trigger_reasons(trigger: Trigger, patient: Patient, lace: int) -> list[str]:
-    reasons = []
+def _trigger_hits(trigger: Trigger, patient: Patient, lace: int) -> list[tuple[str, str]]:
+    """(what fired: latent name, risk kind or "lace", reason in words) for each part that holds."""
+    hits = []
     for name, level in trigger.latent_at_least.items():
         value = getattr(patient.latent, name, 0)
         if value >= level:
             labels = rules().latent_labels.get(name, [])
-            reasons.append(labels[value] if value < len(labels) else f"{name.replace('_', ' ')} (level {value})")
+            hits.append((name, labels[value] if value < len(labels) else f"{name.replace('_', ' ')} (level {value})"))
     for kind, level in trigger.risk_at_least.items():
         risk = patient.profile.risk(kind)
         if risk is not None and _RISK_ORDER[risk.level] >= _RISK_ORDER[level]:
-            reasons.append(f"{kind.replace('_', ' ')} risk {risk.level}")
+            hits.append((kind, f"{kind.replace('_', ' ')} risk {risk.level}"))
     if trigger.lace_at_least is not None and lace >= trigger.lace_at_least:
-        reasons.append(f"LACE {lace}")
-    return reasons
-
-
-def _crisis_kind(patient: Patient) -> str | None:
-    lat = patient.latent
-    if lat.suicide >= 2 or (patient.profile.risk("suicide") and patient.profile.risk("suicide").level == "high"):
-        return "suicide"
-    if lat.ipv >= 2 or (patient.profile.risk("ipv") and patient.profile.risk("ipv").level == "high"):
-        return "ipv"
-    for kind in ("child_maltreatment", "elder_abuse"):
-        risk = patient.profile.risk(kind)
-        if risk is not None and _RISK_ORDER[risk.level] >= 2:
-            return kind
-    return None
+        hits.append(("lace", f"LACE {lace}"))
+    return hits
 
 
 def referral_for(patient: Patient, referral_id: str, *, discharge_today: bool = False) -> Referral:
     """The referral a patient makes: level (first trigger that holds), reason and tasks."""
     rl = rules()
     lace = _lace(patient)
-    crisis = _trigger_reasons(rl.triggers["crisis"], patient, lace)
-    high = _trigger_reasons(rl.triggers["high"], patient, lace)
+    crisis = _trigger_hits(rl.triggers["crisis"], patient, lace)
+    high = _trigger_hits(rl.triggers["high"], patient, lace)
+    hits: list[tuple[str, str]] = []
     if crisis:
-        level, reasons = "crisis", crisis
+        level, hits = "crisis", crisis
     elif discharge_today:
-        level, reasons = "discharge_today", []
+        level = "discharge_today"
     elif high:
-        level, reasons = "high", high
+        level, hits = "high", high
     else:
-        level, reasons = "routine", []
+        level = "routine"
+    reasons = list(dict.fromkeys(text for _, text in hits))
     subject = patient.identity.pronouns.split("/")[0].strip().lower() or "they"
-    kind = _crisis_kind(patient) if crisis else None
+    kind = next((what for what, _ in hits if what in rl.reasons), None)
     if kind:
         reason = rl.reasons[kind].format(subject=subject)
-    elif level == "discharge_today" or (level == "high" and any(r.startswith("LACE") for r in reasons)):
+    elif level == "discharge_today" or (level == "high" and any(what == "lace" for what, _ in hits)):
         reason = rl.reasons[level].format(lace=lace)
     else:
         top = max(patient.profile.needs, key=lambda n: n.severity)
@@ -295,8 +285,7 @@ def _patient_for_slot(seed: int, slot: int, unit: str, crisis: bool, kind: str) 
     for attempt in range(8):
         derived = int(np.random.SeedSequence([seed, slot, attempt]).generate_state(1)[0] & 0x7FFFFFFF)
         patient = generate_patient(derived, setting=unit, **({"risks": [kind]} if crisis else {}))
-        if (_crisis_kind(patient) is not None or bool(_trigger_reasons(
-                rules().triggers["crisis"], patient, 0))) == crisis:
+        if bool(_trigger_hits(rules().triggers["crisis"], patient, 0)) == crisis:
             return patient
     assert patient is not None
     return patient
@@ -306,8 +295,9 @@ def make_shift(n: int, seed: int, unit: str = "med_surg", hours: float = 8) -> S
     """N referrals on ``unit`` for a shift of ``hours``, all decided by ``seed``.
 
     Each patient comes from :func:`sim.generate_patient` with the unit as its setting. The unit's
-    mix in ``triage.yaml`` decides which slots are crises (a crisis risk is asked of the
-    generator; other slots are redrawn if the patient drawn is in crisis) and who goes home today.
+    mix in ``triage.yaml`` decides how many slots are crises (rounded share of ``n``; a crisis risk
+    is asked of the generator, other slots are redrawn if the patient drawn is in crisis) and how
+    many patients go home today; the seed decides which.
     """
     import numpy as np  # noqa: PLC0415
 
@@ -317,8 +307,10 @@ def make_shift(n: int, seed: int, unit: str = "med_surg", hours: float = 8) -> S
         raise UnknownNameError("unit", unit, settings())
     mix = rules().units.get(unit, rules().units["default"])
     rng = np.random.default_rng(seed)
-    crisis = rng.random(n) < mix.crisis
-    going_home = rng.random(n) < mix.discharge_today
+    crisis = np.zeros(n, dtype=bool)
+    crisis[rng.choice(n, size=int(round(n * mix.crisis)), replace=False)] = True
+    going_home = np.zeros(n, dtype=bool)
+    going_home[rng.choice(n, size=int(round(n * mix.discharge_today)), replace=False)] = True
     kinds = rng.choice(["suicide", "ipv"], size=n)
     patients = [_patient_for_slot(seed, i, unit, bool(crisis[i]), str(kinds[i])) for i in range(n)]
     return shift_from_patients(patients, unit=unit, hours=hours, discharge_today=[bool(x) for x in going_home],
