@@ -439,3 +439,10 @@ def test_an_unrealistic_goal_is_not_achievable_as_worded():
     plan["goals"][1]["description"] = "Completely eliminate her depression"
     goal = next(i for i in review_plan(make_case(), plan).by_category("goals") if "emotional" in i.message)
     assert "not achievable as worded" in goal.message and goal.earned < goal.possible
+
+
+def test_a_clinic_visit_needs_no_disposition_but_one_given_is_checked():
+    case = make_case({"medical": {"setting": "outpatient_mh"}})
+    assert review_plan(case, {**good_plan(), "discharge": None}).score == 100.0
+    assert review_plan(case, {**good_plan(), "discharge": "shelter"}).score < 100.0
+    assert review_plan(make_case(), {**good_plan(), "discharge": None}).score < 100.0

@@ -76,6 +76,7 @@ class PlanWeights(_Model):
     discharge: float = Field(ge=0)
     disposition_words: dict[str, list[str]] = Field(default_factory=dict)
     disposition_also: dict[str, list[str]] = Field(default_factory=dict)
+    optional_discharge_settings: list[str] = Field(default_factory=list)
     follow_up: float = Field(ge=0)
 
     @field_validator("disposition_words", "disposition_also")
