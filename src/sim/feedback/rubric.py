@@ -89,6 +89,16 @@ class PlanWeights(_Model):
             raise ValueError(f"disposition_words names unknown dispositions {unknown}; allowed: {list(DISPOSITIONS)}")
         return value
 
+    @field_validator("optional_discharge_settings")
+    @classmethod
+    def _settings(cls, value: list[str]) -> list[str]:
+        from sim.model.taxonomy import settings  # noqa: PLC0415
+
+        unknown = sorted(set(value) - set(settings()))
+        if unknown:
+            raise ValueError(f"optional_discharge_settings names unknown settings {unknown}; allowed: {settings()}")
+        return value
+
 
 class EvidenceRules(_Model):
     max_answers: int = Field(ge=0)
