@@ -39,7 +39,14 @@ def relation(slot: str, sex: int, pstatus: int, other_rel: int, age_gap: int, li
     return RELATIONS[int(code)]
 
 
-def family_members(b: Batch, i: int, pid: str) -> list[FamilyMember]:
+def relation_matrix(b: Batch) -> np.ndarray:
+    """Kinship codes (index into RELATIONS) of every family slot of every patient, (n, slots)."""
+    n, slots = b["f_exists"].shape
+    return relation_codes(np.broadcast_to(np.arange(slots), (n, slots)), b["f_sex"], b["f_pstatus"],
+                          b["f_other_rel"][:, None], b["age"][:, None] - b["f_age"])
+
+
+def family_members(b: Batch, i: int, pid: str, rel: np.ndarray | None = None) -> list[FamilyMember]:
     pl = pools()
     fam = params().family
     health_names = list(fam.health)
@@ -54,7 +61,8 @@ def family_members(b: Batch, i: int, pid: str) -> list[FamilyMember]:
         name = f"{pl.given[t][sx].values[b['f_given_idx'][i, k]]} {pl.family[t].values[b['f_family_idx'][i, k]]}"
         out.append(FamilyMember(
             id=f"{pid}-{slot}", name=name,
-            relation=relation(slot, sx, ps, int(b["f_other_rel"][i]), int(b["age"][i] - b["f_age"][i, k]), living),
+            relation=(RELATIONS[int(rel[i, k])] if rel is not None else
+                      relation(slot, sx, ps, int(b["f_other_rel"][i]), int(b["age"][i] - b["f_age"][i, k]))),
             sex=SEXES[sx], age=int(b["f_age"][i, k]), living=living,
             lives_with_patient=bool(b["f_lives"][i, k] and living),
             health=health_names[int(b["f_health"][i, k])] if living else FAMILY_HEALTH_DECEASED,
@@ -79,6 +87,7 @@ def to_patients(b: Batch) -> list[Patient]:
     strengths_pool = p.population.strengths["pool"]
     evidence = p.narrative.evidence
     emp, edu = employment_labels(), education_labels()
+    rel = relation_matrix(b)
     out = []
     for i in range(b.n):
         age = int(b["age"][i])
@@ -117,7 +126,7 @@ def to_patients(b: Batch) -> list[Patient]:
             economics=Economics(insurance=PLANS[b["insurance"][i]], household_size=int(b["household_size"][i]),
                                 household_income=int(b["income"][i]), fpl_percent=int(b["fpl"][i]),
                                 employment=emp[b["employment"][i]], education=edu[b["education"][i]]),
-            medical=medical, family=family_members(b, i, pid),
+            medical=medical, family=family_members(b, i, pid, rel),
             profile=PsychosocialProfile(
                 needs=needs, risks=risk_list,
                 strengths=[strengths_pool[k] for k in b["strengths"][i, :b["n_strengths"][i]]],
