@@ -85,6 +85,14 @@ def test_patient_profile_latent_state_and_key_agree(path):
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_each_intervention_has_one_place_in_the_key(path):
+    key = _case(path).key
+    lists = [key.recommended, key.acceptable, key.contraindicated]
+    ids = [k.intervention for items in lists for k in items]
+    assert len(ids) == len(set(ids)), "an id in two of recommended/acceptable/contraindicated is ambiguous"
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 def test_screening_answers_agree_with_the_latent_state_and_the_chart(path):
     from sim.instruments import score
 
@@ -178,7 +186,10 @@ def test_contraindications_teach_the_named_lessons():
 
     assert "couples" in contra("ed_ipv_01")["counseling"].lower()
     assert "group" in contra("ed_veteran_01")["counseling"].lower()
-    assert "home alone" in contra("medsurg_hip_01")["discharge_planning"].lower()
+    hip_recommended = {k.intervention: k.rationale for k in cases["medsurg_hip_01"].key.recommended}
+    assert "home alone" in hip_recommended["discharge_planning"].lower()
+    assert "capacity" in contra("medsurg_hip_01")["counseling"].lower()
+    assert "home where the injury happened" in contra("peds_abuse_01")["discharge_planning"].lower()
     assert "poverty is not neglect" in contra("peds_diabetes_01")["child_welfare"].lower()
     assert sum(bool(c.key.contraindicated) for c in cases.values()) >= 7
     for case in cases.values():
