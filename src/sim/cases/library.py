@@ -118,7 +118,7 @@ def validate_file(path: str | Path) -> list[Problem]:
     compiled = compile_file(path)
     if isinstance(compiled, list):
         return compiled
-    problems = list(compiled.problems)
+    problems = sorted(compiled.problems, key=lambda p: (p.line, p.col))
     if compiled.template and not problems:
         for extra in range(1, TEMPLATE_SEEDS):
             again = compile_file(path, compiled.seed + extra)
