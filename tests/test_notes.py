@@ -136,7 +136,7 @@ def test_text_without_headings_says_how_to_write_them():
     assert review.score == 0 and any("No DAP headings" in m.message for m in review.messages)
 
 
-@pytest.mark.parametrize("fmt", ["soap", "dap", "birp"])
+@pytest.mark.parametrize("fmt", ["soap", "dap", "birp", "psychosocial"])
 def test_template_round_trips_as_empty_sections(fmt):
     blank = template(fmt)
     assert blank.count("## ") == len(check_note("", fmt).sections)
@@ -148,7 +148,7 @@ def test_template_round_trips_as_empty_sections(fmt):
 
 @settings(max_examples=80, deadline=None)
 @given(text=st.text(alphabet=st.sampled_from([*"SOAPDBIR:#* '\"abc123-", "\n"]), max_size=120),
-       fmt=st.sampled_from(["soap", "dap", "birp", "SOAP"]))
+       fmt=st.sampled_from(["soap", "dap", "birp", "SOAP", "psychosocial"]))
 def test_any_text_is_checked_without_a_traceback(text, fmt):
     review = check_note(text, fmt, case=CASE)
     assert 0 <= review.score <= 100
@@ -165,3 +165,30 @@ def test_review_renders_as_escaped_html():
     html = check_note({"S": SOAP, "<script>": "x"}, "soap").html()
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert html.count("<h4>") == 5 and "sim-note-review" in html
+
+
+PSYCHOSOCIAL = """## Identifying information and reason for referral
+58-year-old woman admitted with hyperglycemia, referred by the attending physician for food and money worries.
+## Prior level of functioning
+Independent in ADLs and IADLs before admission; walks without a cane and managed her own medications.
+## Support systems
+Lives with her son, who is close and supportive; attends church weekly and knows her neighbours.
+## Financial status and entitlements
+Income 70% FPL; Medicaid; no SNAP benefits yet; unemployed since spring.
+## Relevant history
+Type 2 diabetes diagnosed ten years ago; history of depression treated in the past.
+## Assessment
+Alert, tearful, oriented. Moderate depression in the context of severe food insecurity, which likely contributes
+to poor glycemic control; strengths include her son and her faith community.
+## Plan
+C-SSRS completed today. Will refer to SNAP and the food pantry; follow-up call within 7 days.
+"""
+
+
+def test_hospital_psychosocial_assessment_is_checked_section_by_section():
+    review = check_note(PSYCHOSOCIAL, "psychosocial", case=make_case())
+    assert review.score == 100.0, review.markdown()
+    assert len(review.sections) == 7
+    thin = check_note(PSYCHOSOCIAL.replace("Income 70% FPL; Medicaid; no SNAP benefits yet; unemployed since spring.",
+                                           "She did not want to talk about this today, she said."), "psychosocial")
+    assert any("income, insurance" in m.message for m in thin.section("financial").messages)

@@ -1,4 +1,5 @@
-"""Documentation practice: DAP, SOAP and BIRP notes, checked section by section.
+"""Documentation practice: DAP, SOAP and BIRP notes (and the hospital psychosocial
+assessment), checked section by section.
 
 ``check_note(text_or_dict, fmt, case=None)`` finds the sections by their headings ("D:",
 "Data:", "## Data", "**Plan**"), checks each one (present, long enough, content that fits the
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from sim.cases.model import Case
 
 MessageKind = Literal["praise", "missed", "warning", "error"]
-FORMATS = ("soap", "dap", "birp")
+FORMATS = ("soap", "dap", "birp", "psychosocial")
 
 
 class _Model(BaseModel):
@@ -198,7 +199,7 @@ def _format(fmt: str) -> FormatRule:
 
 
 def template(fmt: str) -> str:
-    """A blank note skeleton in format ``fmt`` ("soap", "dap", "birp"), one guidance line per section."""
+    """A blank note skeleton in format ``fmt`` ("soap", "dap", "birp", "psychosocial"), with guidance."""
     spec = _format(fmt)
     parts = [f"# {spec.label} note (synthetic patient)", ""]
     for section in spec.sections:
@@ -207,7 +208,7 @@ def template(fmt: str) -> str:
 
 
 _MARKUP = re.compile(r"^\s*(?:#{1,6}\s*)?(?:[*_]{1,2})?\s*")
-_HEADING = re.compile(r"^(?P<h>[A-Za-z][A-Za-z /]{0,40}?)\s*(?:[*_]{1,2})?\s*(?:[:\-–—.)]\s*(?:[*_]{1,2})?\s*(?P<rest>.*)|$)")
+_HEADING = re.compile(r"^(?P<h>[A-Za-z][A-Za-z /]{0,70}?)\s*(?:[*_]{1,2})?\s*(?:[:\-–—.)]\s*(?:[*_]{1,2})?\s*(?P<rest>.*)|$)")
 
 
 def _heading_index(spec: FormatRule) -> dict[str, str]:
@@ -404,7 +405,7 @@ def check_note(note: str | dict[str, Any], fmt: str, case: Case | None = None) -
     Args:
         note: the note's text (sections under headings such as "S:", "Data:", "## Plan") or a
             mapping of section id or heading to text.
-        fmt: "soap", "dap" or "birp".
+        fmt: "soap", "dap", "birp" or "psychosocial".
         case: when given, the note is also checked for the case's key needs and critical
             actions, and for the patient's identifying details.
 
