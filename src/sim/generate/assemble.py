@@ -74,6 +74,12 @@ def family_members(b: Batch, i: int, pid: str, rel: np.ndarray | None = None) ->
 
 def to_patients(b: Batch) -> list[Patient]:
     """One :class:`Patient` per row of ``b`` (pydantic-validated)."""
+    from sim.generate.contact import draw_family_names, draw_strengths
+    from sim.generate.household import draw_family_health
+    from sim.generate.psychosocial import draw_disclosure
+
+    for stage in (draw_family_names, draw_strengths, draw_family_health, draw_disclosure):
+        stage(b)
     p = params()
     text = text_columns(b)
     ids = patient_ids(b.seeds)

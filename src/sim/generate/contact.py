@@ -12,8 +12,9 @@ TWO_DIGITS = np.array([f"{i:02d}" for i in range(100)], dtype=object)
 
 
 def draw_names(b: Batch) -> None:
+    """The patient's given and family names (index into the pools) and name tradition."""
     pl = pools()
-    n, S = b.n, b["f_exists"].shape[1]
+    n = b.n
     tradition = (b["hispanic"] & (b.rs.u("name_tradition") < 0.85)).astype(np.int64)
     female_name = np.isin(b["gender"], (0, 2, 5)) | ((b["gender"] == 4) & (b.rs.u("nb_name") < 0.5))
     u_given, u_family = b.rs.u("given_name"), b.rs.u("family_name")
@@ -27,7 +28,14 @@ def draw_names(b: Batch) -> None:
         family[m] = pl.family[t].draw(u_family[m])
     b["name_tradition"], b["given_idx"], b["family_idx"] = tradition, given, family
     b["given_is_female"] = female_name
-    # family members: given names by their sex; family names shared with the patient or their own
+
+
+def draw_family_names(b: Batch) -> None:
+    """Names of family members: given names by their sex, family names shared with the patient
+    or their own (only for Patient objects; cohorts do not show them)."""
+    pl = pools()
+    n, S = b.n, b["f_exists"].shape[1]
+    tradition, family = b["name_tradition"], b["family_idx"]
     fu = b.rs.u("family_given", S)
     f_given = np.zeros((n, S), dtype=np.int64)
     for t in (0, 1):
@@ -60,6 +68,11 @@ def draw_address_contact(b: Batch) -> None:
     b["area_idx"] = (rs.u("area_code") * n_area).astype(np.int64)
     b["phone_last"] = rs.index("phone", 100)
     b["email_num"] = rs.index("email_number", 100)
+
+
+def draw_strengths(b: Batch) -> None:
+    """Two or three distinct strengths (only for Patient objects)."""
+    rs = b.rs
     m = len(params().population.strengths["pool"])
     u = rs.u("strengths", 3)
     first = (u[:, 0] * m).astype(np.int64)

@@ -120,8 +120,12 @@ def draw_family(b: Batch) -> None:
     b["f_pstatus"], b["f_other_rel"] = pstatus, other_rel
     q = params().family
     b["f_quality"] = _quality(rs.u("quality", S), list(q.quality.values()))
-    b["f_health"] = _categorical_matrix(rs.u("health", S), list(q.health.values()))
     b["f_role"] = np.full((n, S), ROLES.index("none"), dtype=np.int64)
+
+
+def draw_family_health(b: Batch) -> None:
+    """Health of each family member (only for Patient objects; cohorts do not show it)."""
+    b["f_health"] = _categorical_matrix(b.rs.u("health", S), list(params().family.health.values()))
 
 
 def _quality(u: np.ndarray, weights: list[float]) -> np.ndarray:

@@ -146,8 +146,14 @@ def draw_needs(b: Batch) -> None:
     floor = np.maximum(floor, plan_min[None, :])
     sev = np.where(floor > 0, np.maximum(sev, np.maximum(floor, sev_draw)), sev)
     b["need_sev"], b["referral"] = sev, ref
+
+
+def draw_disclosure(b: Batch) -> None:
+    """How hard each need is to disclose (only for Patient objects; cohorts do not show it)."""
+    nt = params().needs
     base = np.array([nt.disclosure[d] for d in domains()])
-    b["disclosure"] = np.round(np.clip(base[None, :] + (b.rs.u("disclosure", D) - 0.5) * 0.2, 0.0, 1.0), 2)
+    u = b.rs.u("disclosure", len(base))
+    b["disclosure"] = np.round(np.clip(base[None, :] + (u - 0.5) * 0.2, 0.0, 1.0), 2)
 
 
 def draw_risks(b: Batch) -> None:
