@@ -142,3 +142,13 @@ def test_the_units_mix_sets_how_many_crises_and_discharges():
     mix = rules().units["emergency"]
     assert sum(r.level == "crisis" for r in s.referrals) == round(10 * mix.crisis)
     assert sum(r.discharge_today for r in s.referrals) == round(10 * mix.discharge_today)
+
+
+def test_minutes_can_be_a_list_in_the_orders_order(shift):
+    as_list = score_shift(shift, ["R03", "R01"], minutes=[130, 30])
+    as_dict = score_shift(shift, ["R03", "R01"], minutes={"R03": 130, "R01": 30})
+    assert as_list == as_dict
+    with pytest.raises(TriageError, match="2 entries for 1 referrals"):
+        score_shift(shift, ["R03"], minutes=[130, 30])
+    with pytest.raises(TriageError, match="mapping of referral id"):
+        score_shift(shift, ["R03"], minutes="lots")

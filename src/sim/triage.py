@@ -504,13 +504,14 @@ def _messages(shift: Shift, outcomes: list[ReferralOutcome], backlog: int) -> li
     return items
 
 
-def score_shift(shift: Shift, order: list[str], minutes: dict[str, int] | None = None) -> TriageResult:
+def score_shift(shift: Shift, order: list[str], minutes: dict[str, int] | list[int] | None = None) -> TriageResult:
     """Simulate the shift with the student's order and time allocation, and score it.
 
     Args:
         shift: from :func:`make_shift` or :func:`shift_from_patients`.
         order: referral ids in the order they are seen; ids left out are not seen this shift.
-        minutes: minutes given to each referral (default: the minutes its tasks need). Tasks are
+        minutes: minutes given to each referral, as a mapping of id to minutes or a list in the
+            order's order (default: the minutes its tasks need). Tasks are
             done in order (crisis response first, documentation last) while the minutes last; the
             shift ends at its budget, whatever was planned.
 
@@ -520,6 +521,14 @@ def score_shift(shift: Shift, order: list[str], minutes: dict[str, int] | None =
     Raises:
         TriageError: an unknown or repeated id, or bad minutes (all problems in one message).
     """
+    if isinstance(minutes, list | tuple):
+        if isinstance(order, list | tuple) and len(minutes) != len(order):
+            raise TriageError(f"minutes has {len(minutes)} entries for {len(order)} referrals in the order; "
+                              f"give one number per referral, or a mapping of id to minutes")
+        minutes = dict(zip(order, minutes)) if isinstance(order, list | tuple) else {}
+    if minutes is not None and not isinstance(minutes, dict):
+        raise TriageError(f"minutes must be a mapping of referral id to minutes (or a list in order), "
+                          f"got {type(minutes).__name__}")
     minutes = dict(minutes or {})
     _check_order(shift, list(order) if isinstance(order, tuple) else order, minutes)
     outcomes, used, backlog = _simulate(shift, list(order), minutes)
