@@ -446,3 +446,13 @@ def test_a_clinic_visit_needs_no_disposition_but_one_given_is_checked():
     assert review_plan(case, {**good_plan(), "discharge": None}).score == 100.0
     assert review_plan(case, {**good_plan(), "discharge": "shelter"}).score < 100.0
     assert review_plan(make_case(), {**good_plan(), "discharge": None}).score < 100.0
+
+
+def test_a_format_rule_still_counts_when_the_key_recommends_the_intervention():
+    case = make_case({"latent": {"ipv": 2}})
+    plan = good_plan()
+    plan["interventions"] = ["social_systems_management",
+                             {"intervention": "counseling", "variant": "couples", "rationale": "with her husband"}]
+    fb = review_plan(case, plan)
+    item = next(i for i in fb.items if "(couples)" in i.message)
+    assert item.kind == "missed" and item.earned < 0 and "safety planning instead" in item.message

@@ -16,6 +16,7 @@ from sim.feedback.rubric import keyword_pattern, rubric
 from sim.model.taxonomy import need_domains, taxonomy
 from sim.plan import CarePlan, PlanProblem
 
+
 def _iv_label(iv: str) -> str:
     return taxonomy().interventions.get(iv, iv)
 
@@ -89,12 +90,14 @@ def score_interventions(case: Case, plan: CarePlan) -> list[FeedbackItem]:
         elif concern.intervention in contra:
             continue  # the key's own rationale was given above
         else:
-            what = (_iv_label(concern.intervention) + " as planned" if concern.intervention
+            what = (_iv_label(concern.intervention) + (f" ({concern.variant})" if concern.variant else " as planned")
+                    if concern.intervention
                     else f"Discharge to {str(concern.discharge).replace('_', ' ')}")
             cite = f" ({concern.source})" if concern.source else ""
             # The case key is the instructor's word: what it recommends (or names as the
             # disposition) is not penalised by a general rule; the rule still warns.
-            endorsed = (concern.intervention in recommended if concern.intervention
+            # A rule about one format (couples counselling where there is violence) always counts.
+            endorsed = (concern.intervention in recommended and concern.variant is None if concern.intervention
                         else concern.discharge in supported_dispositions(key.discharge_disposition or ""))
             if endorsed:
                 items.append(FeedbackItem(category="interventions", kind="warning",

@@ -79,6 +79,7 @@ class Concern:
     reason: str
     source: str = ""
     prerequisite: str | None = None
+    variant: str | None = None
 
 
 def catalogue_concerns(case: Case, plan: CarePlan) -> list[Concern]:
@@ -90,7 +91,7 @@ def catalogue_concerns(case: Case, plan: CarePlan) -> list[Concern]:
         for c in interventions.contraindications(case, plan):
             if c.rule != "case_key":
                 out.append(Concern(intervention=c.intervention, discharge=c.discharge,
-                                   reason=c.reason, source=c.source))
+                                   reason=c.reason, source=c.source, variant=c.variant))
         for u in interventions.unmet_prerequisites(case, plan):
             out.append(Concern(intervention=u.intervention, discharge=None, reason=u.text, prerequisite=u.action))
     except SimError as exc:
