@@ -24,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--seed", default="0", metavar="S", help="seed (whole number, default 0)")
     parser.add_argument("--setting", metavar="NAME", help="only patients of this practice setting")
     parser.add_argument("--out", required=True, metavar="FILE", help="output file: .csv, .parquet or .jsonl")
+    parser.add_argument("--workers", default="1", metavar="W", help="processes to generate with (default 1)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(handler=run)
 
@@ -94,6 +95,7 @@ def write_frame(df: object, path: Path) -> None:
 def run(args: argparse.Namespace) -> int:
     n = _whole("--n", args.n, 1, "a patient count of 1 or more, e.g. --n 1000")
     seed = _whole("--seed", args.seed, 0, "a whole number 0 or more, e.g. --seed 42")
+    workers = _whole("--workers", args.workers, 1, "a number of processes of 1 or more, e.g. --workers 2")
     path = check_output(args.out)
     from sim.generate import cohort
     from sim.generate.constraints import check, resolve
@@ -102,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     check_seed(seed)
     resolve(check(**({"setting": args.setting} if args.setting else {})))
     progress = (not args.no_progress) and sys.stderr.isatty()
-    df = cohort(n, seed, setting=args.setting, progress=progress)
+    df = cohort(n, seed, setting=args.setting, progress=progress, workers=workers)
     write_frame(df, path)
     print(f"sim: wrote {n} synthetic patients to {path}", file=sys.stderr)
     return 0

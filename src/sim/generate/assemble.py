@@ -105,7 +105,10 @@ def to_patients(b: Batch) -> list[Patient]:
         needs = [Need(domain=domains()[j], severity=int(sev[j]), evidence=evidence[domains()[j]][int(sev[j]) - 1],
                       disclosure_difficulty=float(b["disclosure"][i, j])) for j in order if sev[j] > 0]
         rl = b["risk_level"][i]
-        risk_list = [Risk(kind=k, level=LEVELS[int(rl[j])]) for j, k in enumerate(risks()) if rl[j] > 0]
+        facts = {"age": age, "adl": adl_n, "lace": int(b["lace"][i]), "ed_visits": int(b["ed_visits"][i])}
+        risk_list = [Risk(kind=k, level=LEVELS[int(rl[j])],
+                          evidence=p.narrative.risk_evidence.get(k, "").format(level=LEVELS[int(rl[j])], **facts))
+                     for j, k in enumerate(risks()) if rl[j] > 0]
         identity = Identity(
             given_name=str(text["given_name"][i]), family_name=str(text["family_name"][i]),
             pronouns=PRONOUNS[b["gender"][i]], sex=SEXES[b["sex"][i]], gender_identity=GENDERS[b["gender"][i]],

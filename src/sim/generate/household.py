@@ -226,7 +226,7 @@ def assign_roles(b: Batch, caregiver_strain: np.ndarray, dv: np.ndarray, elder: 
     role[:] = np.where(ex & liv & bad, ROLES.index("stressor"), role)
     minors = np.zeros_like(ex)
     minors[:, 4:7] = ex[:, 4:7] & liv[:, 4:7] & (fage[:, 4:7] < 18)
-    role[:] = np.where(minors & ~child[:, None], ROLES.index("dependent"), role)
+    role[:] = np.where(minors, ROLES.index("dependent"), role)  # the patient's own children (a teen mother's too)
     has = cg >= 0
     role[rows[has], cg[has]] = ROLES.index("caregiver")
     bad_cg = has & (quality[rows, np.maximum(cg, 0)] == QUALITIES.index("cut_off"))

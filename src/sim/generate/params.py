@@ -198,6 +198,7 @@ class PlacesTable(_M):
 class NarrativeTable(_M):
     source: str
     evidence: dict[str, tuple[str, str, str]]
+    risk_evidence: dict[str, str]
 
 
 class Params(_M):
