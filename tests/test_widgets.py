@@ -312,3 +312,45 @@ def test_shift_draft_refuses_two_referrals_in_one_position():
         draft.order()
     draft.positions = {a: 2, b: 1}
     assert draft.order() == [b, a]
+
+
+# ----------------------------------------------------------------------------- case picker and lesson helpers
+
+def test_case_picker_loads_library_and_generated_cases():
+    from sim.widgets import CasePicker
+
+    loaded = []
+    picker = CasePicker("ed_ipv_01", seed=4, on_load=loaded.append)
+    assert picker.case is not None and picker.case.id == "ed_ipv_01"
+    picker.choice.value = None
+    picker.load_button.click()
+    assert picker.case.id.startswith("gen-") and picker.case.synthetic
+    assert [c.id for c in loaded] == ["ed_ipv_01", picker.case.id]
+    again = CasePicker(None, seed=4)
+    assert again.case.model_dump() == picker.case.model_dump()   # same seed, same case
+    assert "sim-case-picker" in picker.widget._dom_classes
+
+
+def test_pick_case_and_menu():
+    from sim import lesson
+
+    menu = lesson.case_menu()
+    assert menu[0][1] is None and ("ed_ipv_01" in [cid for _, cid in menu])
+    assert lesson.pick_case(None, seed=11).model_dump() == lesson.pick_case(None, seed=11).model_dump()
+    assert lesson.pick_case(None, seed=11).id != lesson.pick_case(None, seed=12).id
+    with pytest.raises(UnknownNameError):
+        lesson.pick_case("ed_ipv_1")
+    with pytest.raises(SimValueError, match="seed"):
+        lesson.pick_case(None, seed=-1)
+
+
+def test_interview_panel_carries_the_classes_the_browser_test_uses():
+    from sim import lesson
+
+    panel = lesson.interview_panel(case("medsurg_hip_01"), seed=0)
+    assert "sim-interview-panel" in panel.widget._dom_classes
+    assert "sim-conversation" in panel.conversation._dom_classes
+    assert panel.ask_button.description == "Ask"
+    before = panel.conversation.value
+    panel.ask_button.click()
+    assert panel.conversation.value != before

@@ -1,0 +1,68 @@
+"""The case picker: a library case by title, or a patient generated from the student's seed
+(:func:`sim.lesson.pick_case`). The chosen case is ``picker.case``; other widgets are built from it."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from sim.errors import SimError
+from sim.widgets.common import error_html, esc
+
+if TYPE_CHECKING:
+    from sim.cases.model import Case
+
+
+class CasePicker:
+    """Choose a case: a drop-down of the library and "a generated patient from my seed".
+
+    Args:
+        case_id: the case chosen at first (None: generated from ``seed``).
+        seed: the seed at first.
+        on_load: called with the new case after each successful load.
+
+    Attributes:
+        widget: the container (class ``sim-case-picker``).
+        choice: Dropdown of (title, case id); seed: IntText; load_button: "Load case".
+        status: HTML line naming the case loaded, or an error.
+        case: the case loaded (None until a load succeeds).
+    """
+
+    def __init__(self, case_id: str | None = None, seed: int = 0,
+                 on_load: Callable[[Case], Any] | None = None) -> None:
+        import ipywidgets as w
+
+        from sim.lesson import case_menu
+
+        menu = case_menu()
+        self.on_load = on_load
+        self.case: Case | None = None
+        ids = [cid for _, cid in menu]
+        self.choice = w.Dropdown(options=menu, value=case_id if case_id in ids else None, description="Case",
+                                 layout=w.Layout(width="640px"))
+        self.seed = w.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="Seed")
+        self.load_button = w.Button(description="Load case", button_style="primary", icon="folder-open",
+                                    tooltip="Load the chosen case (or generate a patient from the seed)")
+        self.load_button.on_click(lambda _b: self.load())
+        self.status = w.HTML("")
+        self.widget = w.VBox([w.HBox([self.choice, self.seed, self.load_button]), self.status])
+        self.widget.add_class("sim-case-picker")
+        self.load()
+
+    def load(self) -> None:
+        """Load the chosen case (the button); errors are shown inline."""
+        from sim.lesson import pick_case
+
+        try:
+            case = pick_case(self.choice.value, seed=self.seed.value)
+        except SimError as exc:
+            self.status.value = error_html(str(exc))
+            return
+        self.case = case
+        self.status.value = f"<p>Loaded <b>{esc(case.title)}</b> (<code>{esc(case.id)}</code>), a synthetic case.</p>"
+        if self.on_load is not None:
+            self.on_load(case)
+
+    def _ipython_display_(self) -> None:  # pragma: no cover - needs a front end
+        from IPython.display import display
+
+        display(self.widget)
