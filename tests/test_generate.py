@@ -304,3 +304,60 @@ def test_medicare_under_65_means_disability():
     assert p.economics.employment == "unable to work (disability)"
     q = generate_patient(5, insurance="dual")
     assert q.economics.fpl_percent < 138
+
+
+# ---------------------------------------------------------------- any constraints: a valid patient or a clear error
+
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st  # noqa: E402
+
+from sim.generate.constraints import PLANS, SEXES, languages  # noqa: E402
+from sim.model.taxonomy import need_domains, risk_kinds, settings as setting_names  # noqa: E402
+
+
+@st.composite
+def constraint_sets(draw):  # noqa: ANN001, ANN201
+    c: dict[str, object] = {}
+    if draw(st.booleans()):
+        c["setting"] = draw(st.sampled_from(setting_names()))
+    if draw(st.booleans()):
+        lo = draw(st.integers(0, 110))
+        c["age_range"] = (lo, draw(st.integers(lo, min(110, lo + draw(st.integers(0, 40))))))
+    if draw(st.booleans()):
+        c["sex"] = draw(st.sampled_from(SEXES))
+    if draw(st.booleans()):
+        c["insurance"] = draw(st.sampled_from(PLANS))
+    if draw(st.integers(0, 3)) == 0:
+        c["language"] = draw(st.sampled_from(languages()))
+    if draw(st.booleans()):
+        c["needs"] = {d: draw(st.integers(1, 3)) for d in draw(st.lists(st.sampled_from(need_domains()), max_size=3))}
+    if draw(st.integers(0, 2)) == 0:
+        c["risks"] = draw(st.lists(st.sampled_from(risk_kinds()), max_size=2, unique=True))
+    return c
+
+
+@hsettings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**63 - 1), c=constraint_sets())
+def test_any_constraints_give_a_matching_patient_or_a_constraint_error(seed, c):
+    try:
+        p = generate_patient(seed, **c)
+    except ConstraintError as exc:
+        assert "\n" not in str(exc) and len(str(exc)) < 400
+        return
+    assert p.synthetic and p.seed == seed
+    if "setting" in c:
+        assert p.medical.setting == c["setting"]
+    if "age_range" in c:
+        assert c["age_range"][0] <= p.identity.age <= c["age_range"][1]
+    if "sex" in c:
+        assert p.identity.sex == c["sex"]
+    if "insurance" in c:
+        assert p.economics.insurance == c["insurance"]
+    if "language" in c:
+        assert p.identity.language == c["language"]
+    for domain, minimum in c.get("needs", {}).items():
+        assert p.profile.need(domain) is not None and p.profile.need(domain).severity >= minimum
+    for kind in c.get("risks", []):
+        assert p.profile.risk(kind) is not None, kind
+    assert any(n.severity > 0 for n in p.profile.needs)
+    assert (p.latent.ipv > 0) == (p.profile.need("domestic_violence") is not None)
+    assert (p.latent.suicide > 0) == (p.profile.risk("suicide") is not None)
