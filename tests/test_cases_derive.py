@@ -80,6 +80,17 @@ def test_from_patient_works_for_200_generated_patients(tmp_path):
     assert crises >= 10
 
 
+def test_a_young_childs_parent_speaks_for_them():
+    child = next(p for p in (sim.generate_patient(s) for s in range(300)) if p.identity.age < 5 and p.family)
+    case = from_patient(child)
+    parent = next(m for m in child.family if m.role == "caregiver" and m.age >= 18)
+    assert case.opening_statement.startswith(f"({parent.name}, {parent.relation}) ")
+    assert all(h.statement.startswith(f"({parent.name}, ") for h in case.hidden_facts)
+    assert all(c.name != parent.name for c in case.collateral)
+    adult = from_patient(BASE)
+    assert not adult.opening_statement.startswith("(")
+
+
 def test_from_patient_is_deterministic():
     assert from_patient(PATIENTS[3]) == from_patient(PATIENTS[3])
 

@@ -26,8 +26,17 @@ def _sorted_needs(patient: Patient) -> list[Need]:
                   key=lambda n: (-n.severity, order[n.domain]))
 
 
-def _collateral_member(patient: Patient) -> FamilyMember | None:
-    living = [m for m in patient.family if m.living and m.relationship_quality != "cut_off" and m.age >= 12]
+def _proxy(patient: Patient, rules: CaseRules) -> FamilyMember | None:
+    """The parent or guardian who speaks for a young child, or None when the patient speaks."""
+    if patient.identity.age >= rules.proxy_below_age:
+        return None
+    adults = [m for m in patient.family if m.living and m.age >= 18]
+    return next((m for m in adults if m.role == "caregiver"), adults[0] if adults else None)
+
+
+def _collateral_member(patient: Patient, exclude: FamilyMember | None = None) -> FamilyMember | None:
+    living = [m for m in patient.family if m.living and m.relationship_quality != "cut_off" and m.age >= 12
+              and m is not exclude]
     for role in ("caregiver", "support"):
         found = next((m for m in living if m.role == role), None)
         if found is not None:
@@ -53,8 +62,9 @@ def _chart(patient: Patient, rules: CaseRules, values: dict[str, Any]) -> ChartE
     visit = "visit" if med.admission_type in _OUTPATIENT else "admission"
     comorbid = "; ".join(f"{d.label} ({d.code})" for d in med.comorbidities) or "none"
     stay = f" Day {med.length_of_stay_days} of stay." if med.admission_type not in _OUTPATIENT else ""
+    who = f"{ident.age}-year-old {ident.sex} patient" if ident.age >= 1 else f"{ident.sex} infant"
     physician = (
-        f"{ident.age}-year-old {ident.sex} patient, {med.admission_type} {visit} to {place} for "
+        f"{who}, {med.admission_type} {visit} to {place} for "
         f"{med.primary_diagnosis.label} ({med.primary_diagnosis.code}). Comorbidities: {comorbid}. "
         f"Charlson comorbidity index {med.charlson_index}; {med.ed_visits_6mo} ED visits in the past "
         f"6 months.{stay} Prognosis {med.prognosis.replace('_', ' ')}. Social work consulted.")
@@ -68,19 +78,21 @@ def _chart(patient: Patient, rules: CaseRules, values: dict[str, Any]) -> ChartE
     return ChartExcerpt(physician_note=physician, nursing_note=nursing, medications=_medications(patient, rules))
 
 
-def _hidden_facts(patient: Patient, rules: CaseRules, needs: list[Need]) -> list[HiddenFact]:
+def _hidden_facts(patient: Patient, rules: CaseRules, needs: list[Need],
+                  proxy: FamilyMember | None) -> list[HiddenFact]:
     facts: list[HiddenFact] = []
+    said = (lambda text: f"({proxy.name}, {proxy.relation}) {text}") if proxy else (lambda text: text)
     for need in needs:
         if need.disclosure_difficulty >= rules.hidden_difficulty:
             rapport = round(rules.rapport_base + rules.rapport_span * need.disclosure_difficulty)
             facts.append(HiddenFact(id=need.domain, domain=need.domain, min_rapport=min(100, rapport),
-                                    statement=rules.domains[need.domain].hidden, reveals_need=need.domain))
+                                    statement=said(rules.domains[need.domain].hidden), reveals_need=need.domain))
     for kind, rule, level in active_crises(patient):
         need = patient.profile.need(rule.domain)
         has_need = need is not None and need.severity > 0
         facts.append(HiddenFact(
             id=f"crisis_{kind}", domain=rule.domain, min_rapport=rule.min_rapport,
-            statement=rule.statement_low if level == "low" else rule.statement,
+            statement=said(rule.statement_low if level == "low" else rule.statement),
             reveals_need=rule.domain if has_need else None, reveals_risk=kind, crisis=rule.crisis))
     return facts
 
@@ -132,7 +144,8 @@ def from_patient(patient: Patient, case_id: str | None = None) -> Case:
     ident, med = patient.identity, patient.medical
     needs = _sorted_needs(patient)
     visible = [n for n in needs if n.disclosure_difficulty < rules.hidden_difficulty]
-    member = _collateral_member(patient)
+    proxy = _proxy(patient, rules)
+    member = _collateral_member(patient, exclude=proxy)
     caregiver = patient.caregiver
     values: dict[str, Any] = {
         "given_name": ident.given_name, "name": ident.name, "age": ident.age,
@@ -147,7 +160,12 @@ def from_patient(patient: Patient, case_id: str | None = None) -> Case:
     urgent = med.setting in rules.same_day_settings or any(n.severity == 3 for n in visible)
     referral = Referral(reason=f"Please assess: {reason}.", source=setting.source,
                         urgency="same_day" if urgent else "routine")
-    opening = rules.domains[visible[0].domain].opening if visible else rules.generic_opening
+    if proxy is None:
+        opening = rules.domains[visible[0].domain].opening if visible else rules.generic_opening
+    else:  # a young child: the parent or guardian speaks, about the child
+        text = rules.domains[visible[0].domain] if visible else None
+        words = fill(text.proxy_opening or text.opening, values) if text else rules.generic_opening
+        opening = f"({proxy.name}, {proxy.relation}) {words}"
 
     collateral: list[CollateralContact] = []
     if member is not None:
@@ -155,7 +173,7 @@ def from_patient(patient: Patient, case_id: str | None = None) -> Case:
             says = rules.domains["caregiver_strain"].collateral
         elif member.relationship_quality in rules.collateral_by_quality:
             says = rules.collateral_by_quality[member.relationship_quality]
-        elif visible:
+        elif visible and proxy is None:
             says = rules.domains[visible[0].domain].collateral
         else:
             says = rules.collateral_by_quality["default"]
@@ -207,6 +225,6 @@ def from_patient(patient: Patient, case_id: str | None = None) -> Case:
         title=f"{tx.settings[med.setting]}: {ident.name}, {ident.age}",
         summary=f"Generated case: a {ident.age}-year-old seen in {setting.place}; {shown}.",
         patient=patient, referral=referral, chart=_chart(patient, rules, values), collateral=collateral,
-        opening_statement=opening, hidden_facts=_hidden_facts(patient, rules, needs),
+        opening_statement=opening, hidden_facts=_hidden_facts(patient, rules, needs, proxy),
         barriers=[fill(b.text, values) for b in rules.barriers if b.when.matches(patient)], key=key,
     )

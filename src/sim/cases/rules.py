@@ -136,6 +136,7 @@ class DomainText(_M):
     opening: str
     hidden: str
     collateral: str
+    proxy_opening: str | None = None
 
 
 class CaseRules(_M):
@@ -145,6 +146,7 @@ class CaseRules(_M):
     referral_needs: int = Field(ge=1)
     recommend_min_severity: int = Field(ge=1, le=3)
     same_day_settings: list[str]
+    proxy_below_age: int = Field(ge=0, le=18)
     crises: dict[str, CrisisRule]
     critical_rules: list[CriticalRule]
     contraindications: list[Contraindication]
