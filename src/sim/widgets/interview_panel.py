@@ -75,6 +75,10 @@ class InterviewPanel:
             w.HTML("<b>Disclosed</b>"), self.disclosed,
             self.feedback,
         ])
+        # Stable hooks for the browser test and for course stylesheets.
+        self.widget.add_class("sim-interview-panel")
+        self.conversation.add_class("sim-conversation")
+        self.feedback.add_class("sim-feedback")
         self._refresh_questions()
         self._refresh()
 
