@@ -39,3 +39,12 @@ def test_assessment_keeps_valid_needs_and_names_unknown_ones():
 def test_non_mapping_plan_gives_a_message_not_an_exception():
     plan, problems = parse_plan(["not", "a", "plan"])  # type: ignore[arg-type]
     assert plan == CarePlan() and "expected a mapping" in problems[0].message
+
+
+def test_wrong_shapes_become_messages_not_exceptions():
+    assessment, problems = parse_assessment({"strengths": 7, "needs": "food"})
+    assert assessment.strengths == [] and assessment.needs == []
+    assert {p.where for p in problems} == {"strengths", "needs"}
+    plan, problems = parse_plan({"interventions": "housing_advocacy", "goals": 3})
+    assert plan.intervention_ids() == {"housing_advocacy"}
+    assert [p.where for p in problems] == ["goals"]

@@ -155,6 +155,16 @@ def _lenient_list(items: Any, model: type[BaseModel], where: str) -> tuple[list[
     return kept, problems
 
 
+def _string_list(items: Any, where: str) -> tuple[list[str], list[PlanProblem]]:
+    if items is None:
+        return [], []
+    if isinstance(items, str):
+        return [items], []
+    if not isinstance(items, list):
+        return [], [PlanProblem(where=where, message=f"expected a list of short texts, got {items!r}")]
+    return [str(x) for x in items], []
+
+
 def parse_assessment(data: dict[str, Any] | Assessment) -> tuple[Assessment, list[PlanProblem]]:
     """Accept what is valid in a student's assessment; a problem message for each invalid part."""
     if isinstance(data, Assessment):
@@ -163,12 +173,12 @@ def parse_assessment(data: dict[str, Any] | Assessment) -> tuple[Assessment, lis
         return Assessment(), [PlanProblem(where="assessment", message=f"expected a mapping, got {type(data).__name__}")]
     needs, p1 = _lenient_list(data.get("needs"), AssessedNeed, "needs")
     risks, p2 = _lenient_list(data.get("risks"), AssessedRisk, "risks")
-    strengths = [str(s) for s in data.get("strengths") or []]
+    strengths, p4 = _string_list(data.get("strengths"), "strengths")
     unknown = sorted(set(data) - {"needs", "risks", "strengths", "formulation"})
     p3 = [PlanProblem(where=k, message=f"unknown section {k!r}; allowed: needs, risks, strengths, formulation")
           for k in unknown]
     return (Assessment(needs=needs, risks=risks, strengths=strengths,
-                       formulation=str(data.get("formulation") or "")), p1 + p2 + p3)
+                       formulation=str(data.get("formulation") or "")), p1 + p2 + p4 + p3)
 
 
 def parse_plan(data: dict[str, Any] | CarePlan) -> tuple[CarePlan, list[PlanProblem]]:
@@ -180,9 +190,12 @@ def parse_plan(data: dict[str, Any] | CarePlan) -> tuple[CarePlan, list[PlanProb
     problems: list[PlanProblem] = []
     goals, p = _lenient_list(data.get("goals"), Goal, "goals")
     problems += p
-    interventions, p = _lenient_list(
-        [x if isinstance(x, dict) else {"intervention": x} for x in data.get("interventions") or []],
-        PlannedIntervention, "interventions")
+    raw_interventions = data.get("interventions")
+    if isinstance(raw_interventions, str):  # one id given alone, not a list of letters
+        raw_interventions = [raw_interventions]
+    if isinstance(raw_interventions, list):
+        raw_interventions = [x if isinstance(x, dict) else {"intervention": x} for x in raw_interventions]
+    interventions, p = _lenient_list(raw_interventions, PlannedIntervention, "interventions")
     problems += p
     referrals, p = _lenient_list(data.get("referrals"), PlannedReferral, "referrals")
     problems += p
