@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from sim.generate.batch import FAMILY_SLOTS, SEXES, SLOT, Batch
+from sim.generate.batch import FAMILY_SLOTS, SEXES, Batch
 from sim.generate.contact import patient_ids, text_columns
 from sim.generate.demographics import GENDERS, PRONOUNS, language_names
 from sim.generate.economics import PLANS, education_labels, employment_labels
@@ -169,4 +169,4 @@ def dependencies(b: Batch, i: int, items: list[str], count: int, key: str) -> li
     return list(items[:count])
 
 
-__all__ = ["to_patients", "date_of_birth", "relation", "dependencies", "SLOT"]
+__all__ = ["dependencies", "date_of_birth", "relation", "relation_matrix", "to_patients"]

@@ -266,22 +266,22 @@ def batch_columns(b: Batch) -> dict[str, object]:
     mobility = np.where(age >= 18, b["adl"], 7)
     sev = b["need_sev"]
     cols: dict[str, object] = {
-        "id": _ids(b.seeds), "seed": b.seeds.copy(), "synthetic": np.ones(n, dtype=bool),
+        "id": _ids(b.seeds), "seed": b.seeds, "synthetic": np.ones(n, dtype=bool),
         "given_name": Coded(gcode, pl.given_categories), "family_name": Coded(fcode, pl.family_categories),
         "sex": _coded(b["sex"], SEXES), "gender_identity": _coded(b["gender"], GENDERS),
         "pronouns": _coded(b["gender"], PRONOUNS), "date_of_birth": Coded(dob_code, day_names),
         "age": age.copy(), "language": _coded(b["language"], language_names()),
-        "interpreter_needed": b["interpreter"].copy(),
+        "interpreter_needed": b["interpreter"],
         "race": _coded(b["race"], list(p.population.race["weights"])),
         "ethnicity": _coded(np.where(b["hispanic"], 0, 1), ["Hispanic or Latino", "Not Hispanic or Latino"]),
-        "veteran": b["veteran"].copy(),
+        "veteran": b["veteran"],
         "phone": Coded(phone, pc.phone_categories),
         "email": e_given + e_family + _EMAIL_TAIL[b["email_num"]],
         "street": street, "city": Coded(town, pc.town_categories), "county": Coded(county, pc.county),
         "state": _coded(county, pc.state), "zip_code": Coded(b["zip"] - pc.zip_min, pc.zip_categories),
         "insurance": _coded(b["insurance"], PLANS),
-        "household_size": b["household_size"].astype(np.int64), "household_income": b["income"].copy(),
-        "fpl_percent": b["fpl"].copy(),
+        "household_size": b["household_size"].astype(np.int64), "household_income": b["income"],
+        "fpl_percent": b["fpl"],
         "employment": _coded(b["employment"], employment_labels()),
         "education": _coded(b["education"], education_labels()),
         "setting": _coded(b["setting"], list(p.settings.settings)),
@@ -289,20 +289,20 @@ def batch_columns(b: Batch) -> dict[str, object]:
         "diagnosis_code": _coded(b["dx"], [d.code for d in dxs]),
         "diagnosis_label": _coded(b["dx"], [d.label for d in dxs]),
         "comorbidity_codes": Coded(inverse.reshape(-1).astype(np.int64), np.array(combos, dtype=object)),
-        "charlson_index": b["charlson"].copy(), "length_of_stay_days": b["los"].copy(),
-        "ed_visits_6mo": b["ed_visits"].copy(), "prognosis": _coded(b["prognosis"], PROGNOSES),
-        "lace_index": b["lace"].copy(), "adl_dependencies": b["adl"].copy(), "iadl_dependencies": b["iadl"].copy(),
+        "charlson_index": b["charlson"], "length_of_stay_days": b["los"],
+        "ed_visits_6mo": b["ed_visits"], "prognosis": _coded(b["prognosis"], PROGNOSES),
+        "lace_index": b["lace"], "adl_dependencies": b["adl"], "iadl_dependencies": b["iadl"],
         "mobility": _coded(mobility, mob),
         "referral_domain": _coded(b["referral"], domains()),
         "needs_count": (sev > 0).sum(axis=1).astype(np.int64),
     }
     for j, d in enumerate(domains()):
-        cols[f"need_{d}"] = sev[:, j].copy()
+        cols[f"need_{d}"] = sev[:, j]
     for j, r in enumerate(risks()):
         cols[f"risk_{r}"] = _coded(b["risk_level"][:, j], LEVELS)
     for k in _LATENT:
-        cols[f"latent_{k}"] = b["adl"].copy() if k == "adl_dependencies" else (
-            b["iadl"].copy() if k == "iadl_dependencies" else b[f"lat_{k}"].copy())
+        cols[f"latent_{k}"] = b["adl"] if k == "adl_dependencies" else (
+            b["iadl"] if k == "iadl_dependencies" else b[f"lat_{k}"])
     # the main caregiver is the first living caregiver in family order (Patient.caregiver)
     is_cg = (b["f_role"] == ROLES.index("caregiver")) & b["f_exists"] & b["f_living"]
     has_cg = is_cg.any(axis=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.generate.batch import SLOT, Batch
+from sim.generate.batch import Batch
 from sim.generate.names import places, pools
 from sim.generate.params import params
 

@@ -70,26 +70,36 @@ def draw_diagnosis(b: Batch) -> None:
     b["dx"], b["prognosis"], b["admission"] = dx, prognosis, admission
 
 
-def draw_comorbidities_charlson(b: Batch) -> None:
+@lru_cache(maxsize=1)
+def _comorbidity_tables() -> dict[str, np.ndarray]:
     p = params().diagnoses
     cms = [p.comorbidities[c] for c in comorbidity_names()]
-    bands = band_index(b["age"], p.comorbidity_age_bands)
-    prob = np.array([c.p for c in cms]).T[bands]  # (n, C)
-    present = b.rs.u("comorbidity", len(cms)) < prob
     primary = [p.diagnoses[d] for d in dx_names()]
-    dx_codes = np.array([d.code for d in primary], dtype=object)[b["dx"]]
-    for j, c in enumerate(cms):
-        present[:, j] &= dx_codes != c.code
-    cats = _category_matrix(primary)[b["dx"]] | (present.astype(np.int64) @ _category_matrix(cms).astype(np.int64) > 0)
+    names = charlson_categories()
+    return {
+        "p": np.array([c.p for c in cms]).T,  # (age bands, C)
+        "same_code": np.array([[d.code == c.code for c in cms] for d in primary]),  # (X, C)
+        "dx_cats": _category_matrix(primary),
+        "cm_cats": _category_matrix(cms).astype(np.int64),
+        "metastatic_prog": np.array([g in p.metastatic_prognoses for g in PROGNOSES]),
+        "weights": np.array([p.charlson_weights[c] for c in names]),
+    }
+
+
+def draw_comorbidities_charlson(b: Batch) -> None:
+    p = params().diagnoses
+    t = _comorbidity_tables()
+    bands = band_index(b["age"], p.comorbidity_age_bands)
+    present = b.rs.u("comorbidity", t["p"].shape[1]) < t["p"][bands]
+    present &= ~t["same_code"][b["dx"]]  # a comorbidity is never the primary diagnosis again
+    cats = t["dx_cats"][b["dx"]] | (present.astype(np.int64) @ t["cm_cats"] > 0)
     names = charlson_categories()
     malignant = cats[:, names.index("malignancy")]
-    metastatic_prog = np.isin(np.array(PROGNOSES)[b["prognosis"]], p.metastatic_prognoses)
-    cats[:, names.index("metastatic")] |= malignant & metastatic_prog
+    cats[:, names.index("metastatic")] |= malignant & t["metastatic_prog"][b["prognosis"]]
     for high, low in p.charlson_hierarchy:
         cats[:, names.index(low)] &= ~cats[:, names.index(high)]
-    weights = np.array([p.charlson_weights[c] for c in names])
     b["comorbid"] = present
-    b["charlson"] = np.minimum(cats.astype(np.int64) @ weights, 30)
+    b["charlson"] = np.minimum(cats.astype(np.int64) @ t["weights"], 30)
     b["metastatic"] = cats[:, names.index("metastatic")]
 
 

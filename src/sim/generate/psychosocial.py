@@ -105,7 +105,8 @@ def need_probabilities(b: Batch) -> np.ndarray:
     for key, flag in flags.items():
         prob *= np.where(flag[:, None], t[key][None, :], 1.0)
     np.minimum(prob, nt.max_p, out=prob)
-    return prob * _eligible(b)
+    b["eligible"] = _eligible(b)
+    return prob * b["eligible"]
 
 
 @lru_cache(maxsize=1)
@@ -115,11 +116,16 @@ def _languages() -> list[str]:
     return language_names()
 
 
+@lru_cache(maxsize=1)
+def _referral_table() -> np.ndarray:
+    p = params()
+    return np.array([[s.referral.get(d, 0.0) for d in domains()] for s in p.settings.settings.values()])
+
+
 def draw_needs(b: Batch) -> None:
     p = params()
     nt = p.needs
     D = len(domains())
-    settings = list(p.settings.settings)
     prob = need_probabilities(b)
     present = b.rs.u("need", D) < prob
     u_sev = b.rs.u("need_severity", D)
@@ -128,8 +134,8 @@ def draw_needs(b: Batch) -> None:
     sev_draw = 1 + (u_sev >= cum[None, :, 0]).astype(np.int64) + (u_sev >= cum[None, :, 1])
     sev = np.where(present, sev_draw, 0)
     # the referral reason: the setting's mix among needs this patient can have
-    eligible = _eligible(b)
-    ref_w = np.array([[p.settings.settings[s].referral.get(d, 0.0) for d in domains()] for s in settings])[b["setting"]]
+    eligible = b["eligible"]
+    ref_w = _referral_table()[b["setting"]]
     ref_w = ref_w * eligible
     fallback = np.where(eligible.any(axis=1), 0, 1)[:, None] * (np.arange(D) == domains().index("emotional_distress"))
     ref = categorical(b.rs.u("referral"), ref_w + fallback * (ref_w.sum(axis=1) == 0)[:, None])

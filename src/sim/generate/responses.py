@@ -90,8 +90,9 @@ def response_columns(b: Batch) -> dict[str, object]:
             for k, options in enumerate(_ahc_options()):
                 cols[f"ahc_hrsn_q{k + 1}"] = _coded(np.where(has, resp[:, k], -1), options)
             continue
+        masked = np.where(has[:, None], resp, MISSING).T.copy()  # one contiguous row per item
         for k, item in enumerate(item_ids(inst)):
-            cols[f"{inst}_{item}"] = np.where(has, resp[:, k], MISSING)
+            cols[f"{inst}_{item}"] = masked[k]
         cols[f"{inst}_total"] = np.where(has, resp.sum(axis=1), MISSING)
     return cols
 
