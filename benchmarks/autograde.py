@@ -8,6 +8,7 @@ submission outside the kernel). Prints both times and the throughput ratio; targ
 """
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -52,7 +53,7 @@ def main() -> int:
         if proc.returncode != 0:
             print(proc.stderr[-2000:])
             return 1
-        graded = sum(1 for line in proc.stdout.splitlines() if line.startswith("student"))
+        graded = sum(1 for line in proc.stdout.splitlines() if re.match(r"student\d+ ", line))
     ratio = t_plain / t_ours
     print(f"plain sequential nbgrader autograde, {N} submissions: {t_plain:.1f} s ({N / t_plain:.2f}/s)")
     print(f"sim grade autograde --jobs 2, {graded} submissions (with re-scoring): {t_ours:.1f} s "
