@@ -78,3 +78,14 @@ def test_every_shipped_case_validates_and_renders(path):
     for secret in secrets:
         assert secret in shown or secret not in student, secret
     assert render_key(case, "md")
+
+
+def test_library_and_coverage_stay_functions_after_their_modules_are_imported():
+    import importlib
+
+    import sim.cases
+
+    importlib.import_module("sim.cases.library")
+    importlib.import_module("sim.cases.coverage")
+    assert callable(sim.cases.library) and callable(sim.cases.coverage)
+    assert sim.load_case is sim.cases.load_case
