@@ -111,15 +111,8 @@ def test_command_line_entry_point(tmp_path):
 
 def test_workers_give_the_same_file(tmp_path, capsys):
     one, two = tmp_path / "one.csv", tmp_path / "two.csv"
-    import sim.generate.api as api
-
-    old = api.CHUNK
-    api.CHUNK = 60
-    try:
-        assert _run(capsys, "cohort", "--n", "150", "--seed", "3", "--out", str(one))[0] == 0
-        assert _run(capsys, "cohort", "--n", "150", "--seed", "3", "--workers", "2", "--out", str(two))[0] == 0
-    finally:
-        api.CHUNK = old
+    assert _run(capsys, "cohort", "--n", "2500", "--seed", "3", "--out", str(one))[0] == 0
+    assert _run(capsys, "cohort", "--n", "2500", "--seed", "3", "--workers", "2", "--out", str(two))[0] == 0
     assert one.read_bytes() == two.read_bytes()
     code, _, err = _run(capsys, "cohort", "--n", "5", "--workers", "0", "--out", str(tmp_path / "x.csv"))
     assert code == 2 and "--workers 0" in err

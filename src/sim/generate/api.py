@@ -69,6 +69,26 @@ def _chunk(args: tuple[int, int, int, dict[str, object]]) -> dict[str, object]:
     return batch_columns(_batch(derived_seeds(seed, start, stop), constraints))
 
 
+def _packed_chunk(args: tuple[int, int, int, dict[str, object]]) -> dict[str, object]:
+    """A chunk for another process: small integers travel as int16, codes as int32."""
+    out: dict[str, object] = {}
+    for k, v in _chunk(args).items():
+        if isinstance(v, Coded):
+            out[k] = Coded(v.codes.astype(np.int32), v.categories)
+        elif isinstance(v, np.ndarray) and v.dtype == np.int64 and k != "seed" and len(v) \
+                and -32768 <= v.min() and v.max() <= 32767:
+            out[k] = v.astype(np.int16)
+        else:
+            out[k] = v
+    return out
+
+
+def _unpack(part: dict[str, object]) -> dict[str, object]:
+    return {k: (Coded(v.codes.astype(np.int64), v.categories) if isinstance(v, Coded) else
+                v.astype(np.int64) if isinstance(v, np.ndarray) and v.dtype == np.int16 else v)
+            for k, v in part.items()}
+
+
 def cohort_columns(n: int, seed: int, setting: str | None = None,
                    progress: bool | None = None, workers: int = 1) -> dict[str, object]:
     """The columns of :func:`cohort`: numpy arrays, or :class:`~sim.generate.columns.Coded` codes
@@ -86,7 +106,8 @@ def cohort_columns(n: int, seed: int, setting: str | None = None,
         bar = tqdm(total=n, unit="patients", desc="cohort", file=sys.stderr)
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise SimValueError(f"workers {workers!r} is not allowed; use a whole number 1 or more")
-    jobs = [(seed, start, min(n, start + CHUNK), constraints) for start in range(0, n, CHUNK)]
+    size = CHUNK if workers == 1 else max(1000, min(CHUNK, -(-n // (4 * workers))))  # balanced rounds
+    jobs = [(seed, start, min(n, start + size), constraints) for start in range(0, n, size)]
     parts: list[dict[str, object]] = []
     try:
         if workers == 1 or len(jobs) == 1:
@@ -101,8 +122,8 @@ def cohort_columns(n: int, seed: int, setting: str | None = None,
             _chunk((seed, 0, 1, constraints))  # load the tables once, before the workers fork
             context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
             with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
-                for job, part in zip(jobs, pool.map(_chunk, jobs)):
-                    parts.append(part)
+                for job, part in zip(jobs, pool.map(_packed_chunk, jobs)):
+                    parts.append(_unpack(part))
                     if bar is not None:
                         bar.update(job[2] - job[1])
     finally:
