@@ -109,6 +109,18 @@ def test_judgmental_language_is_flagged_with_an_alternative():
     assert review.score < check_note(SOAP, "soap").score
 
 
+def test_substance_abuse_is_flagged_but_abuse_of_a_person_is_not():
+    # NIDA "Words Matter": "substance abuse" -> "substance use". Abuse of a person (an abusive
+    # partner, elder or child abuse) is the right word and must not be "corrected" to substances.
+    note = SOAP.replace("She reports feeling down.", "She reports a history of substance abuse.")
+    text = " ".join(m.message for m in check_note(note, "soap").all_messages())
+    assert "'substance abuse'" in text and "'substance use'" in text
+    note = SOAP.replace("She reports feeling down.", "She reports her abuser hit her; elder abuse was ruled out.")
+    review = check_note(note, "soap")
+    assert not [m for m in review.all_messages() if "Judgmental" in m.message]
+    assert "person who uses substances" not in " ".join(m.message for m in review.all_messages())
+
+
 def test_identifying_details_are_flagged():
     case = make_case()
     note = SOAP.replace("She reports feeling down.", "Call her at (555) 555-0142 or at 12 Elm St; son Luis Testa.")
