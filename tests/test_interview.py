@@ -278,6 +278,9 @@ def test_stated_need_with_high_risk_starts_a_crisis_path():
     assert "high risk" in result.message
     actions = {s.action: s.status for s in iv.crisis_status()}
     assert actions == {"cssrs_screener": "met", "safety_plan": "pending", "urgent_mh_referral": "pending"}
+    # High risk: immediate safety measures (not left alone) and an urgent evaluation today.
+    assert "not left alone" in iv.actions()["urgent_mh_referral"]
+    assert "do not leave the patient alone" in result.message
 
 
 def test_cssrs_screener_finds_ideation_the_patient_did_not_disclose():
