@@ -354,3 +354,12 @@ def test_interview_panel_carries_the_classes_the_browser_test_uses():
     before = panel.conversation.value
     panel.ask_button.click()
     assert panel.conversation.value != before
+
+
+def test_lesson_page_has_one_sim_feedback_before_the_assessment_result():
+    """On lesson 01 the first ``.sim-feedback`` must be the assessment form's, not the interview's."""
+    from sim import lesson
+
+    panel = lesson.interview_panel(case("medsurg_hip_01"))
+    assert "sim-feedback" not in panel.feedback._dom_classes
+    assert "sim-interview-feedback" in panel.feedback._dom_classes

@@ -66,13 +66,20 @@ def pick_case(case_id: str | None = None, seed: int = 0) -> Case:
 
 def interview_panel(case: Case, seed: int = 0, budget_minutes: int | None = None) -> Any:
     """The interview panel (:class:`sim.widgets.interview_panel.InterviewPanel`) for ``case``,
-    its container marked ``sim-interview-panel`` and its conversation ``sim-conversation``."""
+    its container marked ``sim-interview-panel`` and its conversation ``sim-conversation``.
+
+    Its engagement feedback is marked ``sim-interview-feedback`` instead of ``sim-feedback``, so
+    that on a lesson page the first ``.sim-feedback`` is the exercise's (the assessment form's
+    "Check my assessment" result), not the interview's, which stays empty until the interview ends.
+    """
     from sim.widgets.interview_panel import InterviewPanel
 
     panel = InterviewPanel(case, seed=seed, budget_minutes=budget_minutes)
     panel.widget.add_class("sim-interview-panel")
     panel.conversation.add_class("sim-conversation")
     panel.error.add_class("sim-error-area")
+    panel.feedback.remove_class("sim-feedback")
+    panel.feedback.add_class("sim-interview-feedback")
     return panel
 
 

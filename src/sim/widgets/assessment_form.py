@@ -66,7 +66,7 @@ class AssessmentForm:
         self.formulation = w.Textarea(placeholder="how the person, the illness and the situation fit together",
                                       description="Formulation", style=STYLE,
                                       layout=w.Layout(width="90%", height="110px"))
-        self.check_button = w.Button(description="Check my assessment", button_style="primary", icon="check",
+        self.check_button = w.Button(layout=w.Layout(width="auto"), description="Check my assessment", button_style="primary", icon="check",
                                      tooltip="Compare your assessment with the case and explain each point")
         self.check_button.on_click(lambda _b: self.check())
         self.output = feedback_box(w)

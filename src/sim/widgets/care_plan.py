@@ -76,19 +76,19 @@ class CarePlanBuilder:
                                    style=STYLE, layout=wide)
         self.goal_date = w.DatePicker(description="Target date", value=self.start + timedelta(days=30), style=STYLE)
         self.goal_responsible = w.Text(description="Responsible", value="social worker", style=STYLE)
-        self.add_goal_button = w.Button(description="Add goal", icon="plus", tooltip="Add this SMART goal")
-        self.remove_goal_button = w.Button(description="Remove last goal", icon="minus")
+        self.add_goal_button = w.Button(layout=w.Layout(width="auto"), description="Add goal", icon="plus", tooltip="Add this SMART goal")
+        self.remove_goal_button = w.Button(layout=w.Layout(width="auto"), description="Remove last goal", icon="minus")
         self.goals_html = w.HTML("<i>No goals yet.</i>")
         self.add_goal_button.on_click(lambda _b: self.add_goal())
         self.remove_goal_button.on_click(lambda _b: self._run(lambda: self.draft.remove_goal(len(self.draft.goals) - 1)))
 
         self.referral_need = w.Dropdown(options=needs, description="Referral for", style=STYLE, layout=wide)
-        self.find_button = w.Button(description="Find resources", icon="search",
+        self.find_button = w.Button(layout=w.Layout(width="auto"), description="Find resources", icon="search",
                                     tooltip="List the community resources for this need, with eligibility")
         self.resource_choice = w.Dropdown(options=[], description="Resource", style=STYLE,
                                           layout=w.Layout(width="620px"))
-        self.add_referral_button = w.Button(description="Add referral", icon="plus", disabled=True)
-        self.clear_referrals_button = w.Button(description="Clear referrals", icon="trash")
+        self.add_referral_button = w.Button(layout=w.Layout(width="auto"), description="Add referral", icon="plus", disabled=True)
+        self.clear_referrals_button = w.Button(layout=w.Layout(width="auto"), description="Clear referrals", icon="trash")
         self.match_html = w.HTML("")
         self.referrals_html = w.HTML("<i>No referrals yet.</i>")
         self.find_button.on_click(lambda _b: self.find_resources())
@@ -100,8 +100,8 @@ class CarePlanBuilder:
                                     layout=wide)
         self.follow_up = w.BoundedIntText(value=0, min=0, max=365, description="Follow-up within (days, 0 = none)",
                                           style=STYLE)
-        self.check_button = w.Button(description="Check my plan", button_style="primary", icon="check")
-        self.simulate_button = w.Button(description="Simulate outcomes", button_style="info", icon="line-chart",
+        self.check_button = w.Button(layout=w.Layout(width="auto"), description="Check my plan", button_style="primary", icon="check")
+        self.simulate_button = w.Button(layout=w.Layout(width="auto"), description="Simulate outcomes", button_style="info", icon="line-chart",
                                         tooltip="Simulate 30- and 90-day follow-up: your plan, no plan, the reference plan")
         self.check_button.on_click(lambda _b: self.check())
         self.simulate_button.on_click(lambda _b: self.simulate())

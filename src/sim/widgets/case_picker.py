@@ -40,7 +40,7 @@ class CasePicker:
         self.choice = w.Dropdown(options=menu, value=case_id if case_id in ids else None, description="Case",
                                  layout=w.Layout(width="640px"))
         self.seed = w.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="Seed")
-        self.load_button = w.Button(description="Load case", button_style="primary", icon="folder-open",
+        self.load_button = w.Button(layout=w.Layout(width="auto"), description="Load case", button_style="primary", icon="folder-open",
                                     tooltip="Load the chosen case (or generate a patient from the seed)")
         self.load_button.on_click(lambda _b: self.load())
         self.status = w.HTML("")

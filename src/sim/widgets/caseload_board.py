@@ -60,7 +60,7 @@ class CaseloadBoard:
                           f"<br><span style='font-size:85%'>Tasks: {esc(tasks)}</span>",
                           layout=w.Layout(width="560px"))
             rows.append(w.HBox([pos, mins, info], layout=w.Layout(border_bottom="1px solid #ddd")))
-        self.run_button = w.Button(description="Run shift", button_style="primary", icon="play",
+        self.run_button = w.Button(layout=w.Layout(width="auto"), description="Run shift", button_style="primary", icon="play",
                                    tooltip="Simulate the shift with your order and minutes")
         self.run_button.on_click(lambda _b: self.run())
         self.error = w.HTML("")

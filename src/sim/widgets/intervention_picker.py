@@ -69,7 +69,7 @@ class InterventionPicker:
             action_rows.append(w.HBox([box, w.HTML(f"<span style='font-size:90%'>{esc(spec.why)}</span>")]))
         self.warnings = w.HTML("")
         self.warnings.add_class("sim-warnings")
-        self.check_button = w.Button(description="Check my choices", button_style="primary", icon="check",
+        self.check_button = w.Button(layout=w.Layout(width="auto"), description="Check my choices", button_style="primary", icon="check",
                                      tooltip="Compare your interventions and actions with the case")
         self.check_button.on_click(lambda _b: self.check())
         self.output = feedback_box(w)

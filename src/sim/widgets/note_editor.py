@@ -66,7 +66,7 @@ class NoteEditor:
         self.format.observe(self._format_changed, names="value")
         self.sections: dict[str, Any] = {}
         self.section_box = w.VBox([])
-        self.check_button = w.Button(description="Check note", button_style="primary", icon="check",
+        self.check_button = w.Button(layout=w.Layout(width="auto"), description="Check note", button_style="primary", icon="check",
                                      tooltip="Check each section of the note")
         self.check_button.on_click(lambda _b: self.check())
         self.error = w.HTML("")
