@@ -301,3 +301,13 @@ def test_key_agrees_with_the_instruments_package():
         assert (phq.total, phq.band) == (sum(m["phq9"]), scoring.phq9_band(sum(m["phq9"])))
         assert gad.band == scoring.gad7_band(sum(m["gad7"]))
         assert any("item 9" in f for f in phq.flags) == (m["phq9"][8] > 0)
+
+
+def test_keys_file_is_validated(tmp_path):
+    text = (COURSE / "keys.yaml").read_text()
+    (tmp_path / "keys.yaml").write_text(text.replace("action: ipv_safety_plan", "action: call_police"))
+    with pytest.raises(scoring.KeysError, match="call_police"):
+        scoring.load_keys(tmp_path)
+    (tmp_path / "keys.yaml").write_text(text.replace("lace_high: 10 ", "lace_high: 40 "))
+    with pytest.raises(scoring.KeysError, match="a5.lace_high"):
+        scoring.load_keys(tmp_path)

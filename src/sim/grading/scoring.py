@@ -11,9 +11,10 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.errors import SimValueError, UnknownNameError
 from sim.grading import material as mat
@@ -31,8 +32,73 @@ class KeysError(SimValueError):
     """The course's ``keys.yaml`` is missing or malformed."""
 
 
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CrisisRule(_Strict):
+    action: str
+    intervention: str | None
+    mandated_report: bool
+
+
+class InterventionRule(_Strict):
+    required_min_severity: int = Field(ge=1, le=3)
+    unrelated_penalty: float = Field(ge=0, le=1)
+
+
+class A3Rule(_Strict):
+    gas_rho: float = Field(ge=0, lt=1)
+    gas_tolerance: float = Field(gt=0)
+    rate_tolerance: float = Field(gt=0)
+    eligible_not_best: float = Field(ge=0, le=1)
+
+
+class A4Rule(_Strict):
+    min_words_per_section: int = Field(ge=1)
+    stigmatizing_terms: list[str]
+
+
+class A5Rule(_Strict):
+    weights: dict[Literal["cssrs_high", "ipv_disclosed", "cssrs_moderate", "discharge_today", "lace_high",
+                          "alone_75_plus", "cssrs_low"], int]
+    lace_high: int = Field(ge=0, le=19)
+
+
+class A6Rule(_Strict):
+    rate_tolerance: float = Field(gt=0)
+    ratio_tolerance: float = Field(gt=0)
+
+
+class Keys(_Strict):
+    """The judgment tables of a course's ``keys.yaml``."""
+
+    crisis: dict[str, CrisisRule]
+    interventions: InterventionRule
+    a3: A3Rule
+    a4: A4Rule
+    a5: A5Rule
+    a6: A6Rule
+
+    @model_validator(mode="after")
+    def _complete(self) -> "Keys":
+        from sim.grading.forms import form_of
+        from sim.model.taxonomy import intervention_ids
+
+        actions = form_of("a2_crisis_action").choices or []
+        missing = set(mat.DISCLOSURES) - set(self.crisis)
+        if missing:
+            raise ValueError(f"crisis: no rule for {sorted(missing)}")
+        for kind, rule in self.crisis.items():
+            if rule.action not in actions:
+                raise ValueError(f"crisis.{kind}.action {rule.action!r} is not one of {actions}")
+            if rule.intervention is not None and rule.intervention not in intervention_ids():
+                raise ValueError(f"crisis.{kind}.intervention {rule.intervention!r} is not an intervention id")
+        return self
+
+
 def load_keys(course_dir: Path) -> dict[str, Any]:
-    """The judgment tables of ``course_dir/keys.yaml``."""
+    """The judgment tables of ``course_dir/keys.yaml``, validated (as plain dicts for the scorers)."""
     path = Path(course_dir) / "keys.yaml"
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -40,10 +106,11 @@ def load_keys(course_dir: Path) -> dict[str, Any]:
         raise KeysError(f"{path}: missing; the answer key tables must be in the course folder") from None
     except yaml.YAMLError as exc:
         raise KeysError(f"{path}: not valid YAML: {exc}") from None
-    for section in ("crisis", "interventions", "a3", "a4", "a5", "a6"):
-        if not isinstance(data, dict) or section not in data:
-            raise KeysError(f"{path}: section {section!r} is missing")
-    return data
+    try:
+        return Keys.model_validate(data).model_dump()
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'top'}: {e['msg']}" for e in exc.errors())
+        raise KeysError(f"{path} is invalid: {problems}") from None
 
 
 # ---- published scoring rules (reference/instruments.md) -------------------------------------
