@@ -150,6 +150,18 @@ def test_stated_need_carries_its_evidence_and_no_need_gets_denial():
     assert denial.facts == [("denies", "housing_instability")]
 
 
+def test_asking_directly_about_suicide_can_earn_a_disclosure():
+    # Asking "Are you thinking about killing yourself?" is recommended practice (it does not raise
+    # risk); a closed question elsewhere still gets a deflection.
+    fact = HiddenFact(id="si", domain="crisis", min_rapport=0, crisis="suicidal_ideation",
+                      reveals_risk="suicide", statement="Yes. I've thought about taking all my pills.")
+    case = make_case([("food_insecurity", 1, "Skips meals")], [fact], latent={"suicide": 2})
+    iv = start(case, seed=0)
+    assert [f.id for f in iv.ask("crisis.closed.1").disclosed] == ["si"]
+    assert "suicidal_ideation" in {s.path for s in iv.crisis_status()}
+    assert start(ipv_case(), seed=0).ask("domestic_violence.closed.1").disclosed == []
+
+
 def test_latent_state_blocks_a_denial_without_a_listed_need():
     case = make_case([("food_insecurity", 2, "Skips meals")], latent={"suicide": 2})
     iv = start(case, seed=0)

@@ -63,7 +63,6 @@ def _true_state_contradicts(case: Case, domain: str) -> bool:
 def check_interview(case: Case, seed: int, steps: int = 14) -> None:
     rng = np.random.default_rng(seed + 1)
     bank = list(question_bank().values())
-    styles = style_table().styles
     iv = start(case, seed=seed, budget_minutes=600)
     hidden = {f.id: f for f in case.hidden_facts}
     disclosed: set[str] = set()
@@ -83,7 +82,7 @@ def check_interview(case: Case, seed: int, steps: int = 14) -> None:
                 fact = hidden[ref]
                 assert fact.statement in reply.text
                 assert q.domain in {fact.domain, fact.reveals_need}
-                assert styles[q.style].discloses and iv.rapport >= fact.min_rapport
+                assert q.allows_disclosure() and iv.rapport >= fact.min_rapport
                 disclosed.add(ref)
             elif kind == "denies":
                 assert ref == q.domain and not _has_need(case, ref) and not _hides(case, ref), (q.id, reply)

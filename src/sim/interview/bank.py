@@ -31,6 +31,15 @@ class Question(_Model):
     text: str
     topic: Literal["opening", "diagnosis", "strength", "need"] | None = Field(
         default=None, description="for general questions: what kind of answer the question invites")
+    discloses: bool | None = Field(
+        default=None, description="overrides the style's `discloses` for this question (the direct "
+                                  "suicide question is closed, yet it is how disclosure is invited)")
+
+    def allows_disclosure(self) -> bool:
+        """True when a hidden fact may be disclosed in answer to this question."""
+        if self.discloses is not None:
+            return self.discloses
+        return style_table().styles[self.style].discloses
 
     def __str__(self) -> str:
         return f"[{self.id}] {self.text}"
@@ -39,6 +48,7 @@ class Question(_Model):
 class QuestionEntry(_Model):
     text: str
     topic: Literal["opening", "diagnosis", "strength", "need"] | None = None
+    discloses: bool | None = None
 
 
 class QuestionBankFile(_Model):
@@ -128,5 +138,6 @@ def question_bank() -> dict[str, Question]:
                 qid = f"{domain}.{style}.{n}"
                 if isinstance(entry, str):
                     entry = QuestionEntry(text=entry)
-                bank[qid] = Question(id=qid, domain=domain, style=style, text=entry.text, topic=entry.topic)
+                bank[qid] = Question(id=qid, domain=domain, style=style, text=entry.text, topic=entry.topic,
+                                     discloses=entry.discloses)
     return bank

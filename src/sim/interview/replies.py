@@ -6,7 +6,8 @@ the interview state. The disclosure rule:
    to say it in plain words.
 2. In a domain with a hidden fact not yet disclosed: the easiest such fact is disclosed when the
    question's style allows disclosure (not closed, leading, judgmental, jargon or
-   double-barrelled) and rapport after the question is at least the fact's ``min_rapport``.
+   double-barrelled; a question of the bank may override its style, as the direct suicide
+   question does) and rapport after the question is at least the fact's ``min_rapport``.
    A fact of a ``private_first`` crisis (crisis.yaml) waits for a private setting when the
    case key requires one. Otherwise the patient deflects (never denies; "that's all I can say
    for now" once a fact of the domain is out). The need's evidence is not stated while a fact
@@ -88,7 +89,7 @@ def _domain(know: PatientKnowledge, q: Question, ctx: ReplyContext, rng: np.rand
 
 
 def _disclosable(know: PatientKnowledge, pending: list[HiddenFact], q: Question, ctx: ReplyContext) -> HiddenFact | None:
-    if not style_table().styles[q.style].discloses:
+    if not q.allows_disclosure():
         return None
     for fact in pending:
         if ctx.rapport < fact.min_rapport:
@@ -144,7 +145,7 @@ def _deflect(q: Question, rng: np.random.Generator) -> Reply:
     if q.style == "judgmental":
         lines = t.judged
     else:
-        generic = t.low_rapport if style_table().styles[q.style].discloses else t.closed
+        generic = t.low_rapport if q.allows_disclosure() else t.closed
         own = t.by_domain.get(q.domain, [])
         lines = own if own and rng.random() < 0.5 else generic
     return _from(_pick(rng, lines), [("deflects", q.domain)])
