@@ -115,6 +115,13 @@ def test_reference_plan_beats_no_plan_and_a_contraindicated_plan_on_each_curated
         assert h_ref < simulate(case, bad, n=N, seed=11).harm_index(), case.id
 
 
+def test_reference_plan_includes_every_intervention_a_curated_key_recommends():
+    for case in library_cases():
+        plan = reference_plan(case, start=START)
+        missing = {k.intervention for k in case.key.recommended} - plan.intervention_ids()
+        assert not missing, (case.id, missing)
+
+
 def generated_cases(count: int = 20):
     """Cases from the patient generator (``sim.generate_patient`` + ``sim.cases.from_patient``)."""
     return [sim.cases.from_patient(sim.generate_patient(seed)) for seed in range(count)]

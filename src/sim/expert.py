@@ -65,6 +65,7 @@ def _add_interventions(s: Subject, plan: CarePlan) -> None:
                                        rationale=f"called for by the critical action {action}")
             if iv not in plan.intervention_ids() and _allowed(s, plan, item):
                 plan.interventions.append(item)
+    _add_key_recommendations(s, plan)
     for need, severity in _ordered_needs(s):
         chosen = 0
         for iv in indicated(need, severity):
@@ -79,6 +80,23 @@ def _add_interventions(s: Subject, plan: CarePlan) -> None:
             if _allowed(s, plan, item):
                 plan.interventions.append(item)
                 chosen += 1
+
+
+def _add_key_recommendations(s: Subject, plan: CarePlan) -> None:
+    """A curated case's key names the interventions its author recommends: the plan includes each
+    one the catalogue's rules allow for this patient."""
+    if s.case is None:
+        return
+    for rec in s.case.key.recommended:
+        if rec.intervention in plan.intervention_ids():
+            continue
+        need = next((n for n, _ in _ordered_needs(s)
+                     if rec.intervention in taxonomy().domains[n].interventions), None)
+        variant = "individual" if get_intervention(rec.intervention).variants else None
+        item = PlannedIntervention(intervention=rec.intervention, need=need, variant=variant,
+                                   rationale=rec.rationale)
+        if _allowed(s, plan, item):
+            plan.interventions.append(item)
 
 
 def _add_referrals(s: Subject, plan: CarePlan) -> None:
