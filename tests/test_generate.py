@@ -361,3 +361,28 @@ def test_any_constraints_give_a_matching_patient_or_a_constraint_error(seed, c):
     assert any(n.severity > 0 for n in p.profile.needs)
     assert (p.latent.ipv > 0) == (p.profile.need("domestic_violence") is not None)
     assert (p.latent.suicide > 0) == (p.profile.risk("suicide") is not None)
+
+
+def test_tables_that_disagree_are_reported_with_the_bad_name():
+    from pydantic import ValidationError
+
+    from sim.generate.params import Params, SettingParams
+
+    p = params()
+    icu = p.settings.settings["icu"]
+    broken = SettingParams.model_validate({**icu.model_dump(), "diagnoses": {"sepsiss": 3}})
+    table = p.settings.model_copy(update={"settings": {**p.settings.settings, "icu": broken}})
+    with pytest.raises(ValidationError) as info:
+        Params.model_validate({**{k: getattr(p, k) for k in Params.model_fields}, "settings": table})
+    assert "'sepsiss'" in str(info.value) and "icu" in str(info.value)
+
+
+def test_every_setting_has_a_diagnosis_for_every_age_and_sex_it_serves():
+    p = params()
+    for name, s in p.settings.settings.items():
+        sexes = ["female"] if s.female_share >= 1 else ["female", "male"]
+        for age in range(s.age_min, s.age_max + 1):
+            for sex in sexes:
+                ok = [d for d in s.diagnoses if p.diagnoses.diagnoses[d].age[0] <= age <= p.diagnoses.diagnoses[d].age[1]
+                      and p.diagnoses.diagnoses[d].sex in (None, sex)]
+                assert ok, (name, age, sex)

@@ -15,7 +15,8 @@ def draw_names(b: Batch) -> None:
     """The patient's given and family names (index into the pools) and name tradition."""
     pl = pools()
     n = b.n
-    tradition = (b["hispanic"] & (b.rs.u("name_tradition") < 0.85)).astype(np.int64)
+    spanish = params().population.names["p_spanish_names_if_hispanic"]
+    tradition = (b["hispanic"] & (b.rs.u("name_tradition") < spanish)).astype(np.int64)
     female_name = np.isin(b["gender"], (0, 2, 5)) | ((b["gender"] == 4) & (b.rs.u("nb_name") < 0.5))
     u_given, u_family = b.rs.u("given_name"), b.rs.u("family_name")
     given = np.zeros(n, dtype=np.int64)
@@ -43,7 +44,7 @@ def draw_family_names(b: Batch) -> None:
             m = (tradition[:, None] == t) & (b["f_sex"] == sx)
             f_given[m] = pl.given[t][sx].draw(fu[m])
     own = b.rs.u("family_own_name", S)
-    share_p = np.array([0.6, 0.0, 0.7, 1.0, 0.95, 0.95, 0.95, 0.9, 0.9, 0.2])
+    share_p = np.array(params().family.same_family_name)
     same = own < share_p[None, :]
     f_family = np.where(same, family[:, None], 0)
     fam_u = b.rs.u("family_other_name", S)

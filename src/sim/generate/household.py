@@ -45,14 +45,14 @@ def draw_family(b: Batch) -> None:
         female_like, _p(fam.p_widowed_female_by_age, band), _p(fam.p_widowed_male_by_age, band)))
     exists[:, P] = has_partner | widowed
     living[:, P] = has_partner
-    lives[:, P] = has_partner & (u[:, next(col)] < 0.95)
+    lives[:, P] = has_partner & (u[:, next(col)] < fam.p_partner_lives_with)
     pstatus[:, P] = np.where(widowed, 4, np.where(u[:, next(col)] < fam.p_married_given_partner, 0, 1))
-    same_sex = u[:, next(col)] < 0.03
+    same_sex = u[:, next(col)] < fam.p_same_sex_partner
     fsex[:, P] = np.where(same_sex, np.where(sex == 1, 1, 0), np.where(sex == 1, 0, 1))
     fage[:, P] = np.maximum(age + (u[:, next(col)] * 13).astype(np.int64) - 6, 16)
     fage[:, P] = np.where(widowed, np.maximum(fage[:, P] - (u[:, next(col)] * 15).astype(np.int64), 20), fage[:, P])
     exists[:, X] = adult & (u[:, next(col)] < _p(fam.p_ex_partner_by_age, band))
-    pstatus[:, X] = np.where(u[:, next(col)] < 0.6, 3, 2)
+    pstatus[:, X] = np.where(u[:, next(col)] < fam.p_divorced_given_ex, 3, 2)
     fsex[:, X] = fsex[:, P]
     fage[:, X] = np.maximum(age + (u[:, next(col)] * 11).astype(np.int64) - 5, 16)
 
@@ -97,7 +97,7 @@ def draw_family(b: Batch) -> None:
         cage = np.where(maternity, newborn_sibs[k], ages[k])
         exists[:, slot] = (adult | maternity) & (n_children > k) & (cage >= 0) & (cage <= age - 14)
         fage[:, slot] = np.maximum(cage, 0)
-        fsex[:, slot] = (u[:, next(col)] < 0.49).astype(np.int64)
+        fsex[:, slot] = (u[:, next(col)] >= fam.p_female_child).astype(np.int64)
         lives[:, slot] = exists[:, slot] & ((fage[:, slot] < 18) | (u[:, next(col)] < fam.p_adult_child_lives_with))
     # siblings
     n_sib = np.array(list(fam.siblings))[categorical(u[:, next(col)], list(fam.siblings.values()))]
@@ -106,9 +106,10 @@ def draw_family(b: Batch) -> None:
         exists[:, slot] = n_sib > k
         fage[:, slot] = np.maximum(age + (u[:, next(col)] * 17).astype(np.int64) - 8, 0)
         fsex[:, slot] = (u[:, next(col)] < 0.5).astype(np.int64)
-        living[:, slot] = (fage[:, slot] < 75) | (u[:, next(col)] < 0.7)
+        living[:, slot] = (fage[:, slot] < 75) | (u[:, next(col)] < fam.p_sibling_alive_75_plus)
         lives[:, slot] = exists[:, slot] & living[:, slot] & np.where(
-            child, (fage[:, slot] < 18) | (u[:, next(col)] < 0.3), u[:, next(col)] < fam.p_sibling_lives_with_adult)
+            child, (fage[:, slot] < 18) | (u[:, next(col)] < fam.p_sibling_lives_with_child),
+            u[:, next(col)] < fam.p_sibling_lives_with_adult)
     # other person: a grandmother raising a child in kin care; otherwise empty until a caregiver is needed
     O = SLOT["other"]
     exists[:, O] = kin
@@ -213,7 +214,7 @@ def assign_roles(b: Batch, caregiver_strain: np.ndarray, dv: np.ndarray, elder: 
     liv[:, O] |= make_other
     b["f_other_rel"] = np.where(make_other, rel, b["f_other_rel"])
     fage[:, O] = np.where(make_other, 30 + (u[:, 2] * 40).astype(np.int64), fage[:, O])
-    b["f_sex"][:, O] = np.where(make_other, (u[:, 3] < 0.4).astype(np.int64), b["f_sex"][:, O])
+    b["f_sex"][:, O] = np.where(make_other, (u[:, 3] < fam.p_other_caregiver_male).astype(np.int64), b["f_sex"][:, O])
     b["f_sex"][:, O] = np.where(b["f_other_rel"] == OTHER_RELATIONS.index("grandmother"), 0, b["f_sex"][:, O])
     b["f_sex"][:, O] = np.where(b["f_other_rel"] == OTHER_RELATIONS.index("niece"), 0,
                                 np.where(b["f_other_rel"] == OTHER_RELATIONS.index("nephew"), 1, b["f_sex"][:, O]))

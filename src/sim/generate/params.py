@@ -8,8 +8,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from sim.errors import DataTableError
 from sim.model.taxonomy import taxonomy
 from sim.tables import load_table
 
@@ -152,6 +153,7 @@ class PopulationTable(_M):
     employment: dict
     education: dict
     strengths: dict
+    names: dict
 
     @property
     def insurance_rules(self) -> list[InsuranceRule]:
@@ -178,6 +180,14 @@ class FamilyTable(_M):
     health: Weights
     caregiver_order: list[str]
     other_caregiver: dict
+    p_partner_lives_with: float
+    p_same_sex_partner: float
+    p_divorced_given_ex: float
+    p_female_child: float
+    p_sibling_alive_75_plus: float
+    p_sibling_lives_with_child: float
+    p_other_caregiver_male: float
+    same_family_name: list[float] = Field(min_length=10, max_length=10)
 
 
 class County(_M):
@@ -248,6 +258,14 @@ class Params(_M):
 def params() -> Params:
     """Load and validate every generation table (cached)."""
     g = "generation/"
+    try:
+        return _assemble(g)
+    except ValidationError as exc:
+        problems = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+        raise DataTableError(f"sim/data/{g}: the tables disagree: {problems}") from exc
+
+
+def _assemble(g: str) -> Params:
     return Params(
         settings=load_table(g + "settings.yaml", SettingsTable),
         diagnoses=load_table(g + "diagnoses.yaml", DiagnosesTable),
