@@ -1,0 +1,116 @@
+"""A real browser: JupyterLab in headless Chromium, driven by Playwright.
+
+Opens lesson 01, runs every cell, asks the simulated patient a question and ticks a need in the
+widgets, checks that the reply and the feedback appear, and saves a screenshot. Needs Debian's
+``chromium`` (``.ci/run`` installs it). In CI the test must run: a missing browser fails it there.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSON = "01_psychosocial_assessment.ipynb"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is not installed: .ci/run must apt-get install it")
+        pytest.skip("chromium is not installed on this machine (apt-get install chromium)")
+    workdir = tmp_path_factory.mktemp("lab")
+    shutil.copytree(ROOT / "notebooks", workdir / "notebooks")
+    settings = workdir / "settings"
+    settings.mkdir()
+    (settings / "overrides.json").write_text(json.dumps(
+        {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}))
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(workdir / "user-settings"),
+           "JUPYTER_CONFIG_DIR": str(workdir / "config"), "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+    (workdir / "user-settings" / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
+    (workdir / "user-settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+     ).write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    log = open(workdir / "lab.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={workdir / 'notebooks'}",
+         "--allow-root", "--ServerApp.open_browser=False"],
+        stdout=log, stderr=subprocess.STDOUT, env=env, cwd=workdir)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
+                break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"JupyterLab exited: {(workdir / 'lab.log').read_text()[-2000:]}")
+            time.sleep(0.5)
+    else:
+        proc.terminate()
+        pytest.fail("JupyterLab did not answer within 60 s")
+    yield base, token
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+def test_lesson_01_in_a_real_browser(lab):
+    from playwright.sync_api import expect, sync_playwright
+
+    base, token = lab
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(60_000)
+        page.goto(f"{base}/lab/tree/{LESSON}?token={token}")
+        page.wait_for_selector(".jp-Notebook")
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+        page.click(".jp-Notebook")
+        page.keyboard.press("Escape")
+        # Run > Run All Cells, through the command palette-free menu path.
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        panel = page.locator(".sim-interview-panel")
+        expect(panel).to_be_visible(timeout=90_000)
+        expect(page.locator("text=Loading widget")).to_have_count(0)
+        conversation = panel.locator(".sim-conversation")
+        before = conversation.inner_text()
+        panel.locator("button.jupyter-button", has_text="Ask").first.click()
+        expect(conversation).not_to_have_text(before, timeout=30_000)
+        form = page.locator(".sim-assessment-form")
+        form.scroll_into_view_if_needed()
+        form.locator("input[type='checkbox']").first.check()
+        form.locator("button.jupyter-button", has_text="Check my assessment").click()
+        feedback = page.locator(".sim-feedback")
+        expect(feedback.first).to_contain_text("score", ignore_case=True, timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "lesson01.png"), full_page=False)
+        browser.close()
+    assert (ARTIFACTS / "lesson01.png").stat().st_size > 10_000
