@@ -456,3 +456,13 @@ def test_a_format_rule_still_counts_when_the_key_recommends_the_intervention():
     fb = review_plan(case, plan)
     item = next(i for i in fb.items if "(couples)" in i.message)
     assert item.kind == "missed" and item.earned < 0 and "safety planning instead" in item.message
+
+
+def test_caregiver_burden_is_not_quoted_as_evidence_of_elder_abuse():
+    from sim.cases.model import KeyRisk
+    from sim.feedback.evidence import cite_risk
+
+    case = make_case({"responses": {"zbi4": [1, 3, 4, 2]}},
+                     risks=[KeyRisk(kind="elder_abuse", level="moderate", evidence="Bruises on both upper arms")])
+    why = cite_risk(case, "elder_abuse", "Bruises on both upper arms")
+    assert "ZBI" not in why and "Bruises on both upper arms" in why
