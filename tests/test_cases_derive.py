@@ -41,8 +41,13 @@ def varied_patient(seed: int) -> Patient:
     data["medical"]["prognosis"] = str(rng.choice(["guarded", "poor", "terminal_months", "terminal_weeks"]))
     data["medical"]["functional_status"]["adl_dependent"] = ADL[: int(rng.integers(0, 7))]
     data["identity"]["interpreter_needed"] = bool(rng.random() < 0.3)
-    data["identity"]["age"] = int(rng.integers(18, 100))
+    if data["identity"]["interpreter_needed"]:
+        data["identity"]["language"] = "Spanish"
+    young = data["medical"]["setting"] == "pediatrics_nicu"
+    data["identity"]["age"] = int(rng.integers(0, 18) if young else rng.integers(18, 100))
     data["identity"]["date_of_birth"] = date(2025 - data["identity"]["age"], 6, 1)
+    if young:
+        data["economics"]["insurance"] = "medicaid"
     if rng.random() < 0.5:
         data["family"][0]["role"] = "support"
     if rng.random() < 0.2:

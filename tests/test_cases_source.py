@@ -127,6 +127,25 @@ def test_caregiver_who_is_the_patient_is_flagged(tmp_path):
     assert "caregiver is the patient" in message
 
 
+@pytest.mark.parametrize("old,new,path,fragment", [
+    ("setting: med_surg", "setting: maternity\n    # x", "patient.identity.sex", "'maternity' with sex 'male'"),
+    ("interpreter_needed: false", "interpreter_needed: true", "patient.identity.interpreter_needed", "'English'"),
+    ("      lives_with_patient: true", "      living: false\n      lives_with_patient: true",
+     "patient.family.0.living", "not living but lives with the patient"),
+])
+def test_other_contradictions(tmp_path, old, new, path, fragment):
+    text = VALID.replace(old, new).replace("    sex: female\n    gender_identity", "    sex: male\n    gender_identity") \
+        if "maternity" in new else VALID.replace(old, new)
+    message = only(validate_file(write(tmp_path, text)))
+    assert f": {path}: " in message and fragment in message
+
+
+def test_adult_in_pediatrics(tmp_path):
+    text = VALID.replace("setting: med_surg", "setting: pediatrics_nicu")
+    message = only(validate_file(write(tmp_path, text)))
+    assert "patient.identity.age: setting 'pediatrics_nicu' with a 78-year-old" in message
+
+
 def test_family_member_with_the_patients_id_is_flagged(tmp_path):
     text = VALID.replace("    - id: f1", "    - id: P-000007")
     message = only(validate_file(write(tmp_path, text)))

@@ -11,6 +11,8 @@ from sim.cases.source import Source
 from sim.errors import did_you_mean
 from sim.model.taxonomy import need_domains, risk_kinds
 
+PEDIATRIC_MAX_AGE = 21
+"""Pediatric services see patients up to 21 (AAP policy on the age limit of pediatrics)."""
 ESRD_CODES = ("N18.6", "N186")
 """End-stage renal disease: the one way a child qualifies for Medicare (42 U.S.C. 426-1)."""
 
@@ -49,6 +51,22 @@ def check_case(case: Case, source: Source) -> list[Problem]:
             "setting 'palliative_hospice' with prognosis 'good' contradicts itself "
             "(allowed here: 'guarded', 'poor', 'terminal_months', 'terminal_weeks')"))
 
+    if p.medical.setting == "maternity" and p.identity.sex == "male":
+        problems.append(source.problem(
+            ("patient", "identity", "sex"),
+            "setting 'maternity' with sex 'male' contradicts itself (allowed here: 'female', 'intersex'; "
+            "a trans man who gave birth has sex 'female' and gender_identity 'man')"))
+    if p.medical.setting == "pediatrics_nicu" and age > PEDIATRIC_MAX_AGE:
+        problems.append(source.problem(
+            ("patient", "identity", "age"),
+            f"setting 'pediatrics_nicu' with a {age}-year-old patient (allowed: ages 0 to {PEDIATRIC_MAX_AGE}; "
+            "a parent of a NICU baby is not the patient)"))
+    if p.identity.interpreter_needed and p.identity.language.strip().lower() == "english":
+        problems.append(source.problem(
+            ("patient", "identity", "interpreter_needed"),
+            "interpreter_needed is true but language is 'English' (name the language interpreted, "
+            "e.g. 'Spanish' or 'American Sign Language')"))
+
     reference = _reference_date()
     if reference is not None:
         dob = p.identity.date_of_birth
@@ -65,6 +83,12 @@ def check_case(case: Case, source: Source) -> list[Problem]:
             problems.append(source.problem(
                 ("patient", "family", i, "id"),
                 f"family member has the patient's own id {member.id!r}; the patient is not their own relative"))
+        elif not member.living and (member.lives_with_patient or member.role == "caregiver"):
+            what = "lives with the patient" if member.lives_with_patient else "is the caregiver"
+            problems.append(source.problem(
+                ("patient", "family", i, "living"),
+                f"{member.name} is not living but {what} (allowed for a deceased relative: "
+                "lives_with_patient false and a role other than caregiver)"))
         elif member.role == "caregiver" and member.name.strip().lower() == p.identity.name.lower():
             problems.append(source.problem(
                 ("patient", "family", i, "name"),
