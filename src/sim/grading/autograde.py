@@ -83,6 +83,7 @@ def _autograde_one(assignment: str, student: str, attempts: int = 5) -> RunOutco
     rescored = None
     if result.get("success"):  # re-score here too, so that this part also runs in parallel
         rescored = rescore_submission(_WORKER["course"], assignment, student, _WORKER["keys"])
+        _total(_WORKER["course"], assignment, rescored)
     return RunOutcome(student, bool(result.get("success")), time.perf_counter() - started, problems, rescored)
 
 
@@ -160,9 +161,9 @@ def autograde(course: Course, assignment: str, jobs: int | None = None, students
             if not outcome.success:
                 ensure_zero_submission(course, assignment, student)
             result = rescore_submission(course, assignment, student, keys)
+            _total(course, assignment, result)
         result.problems = outcome.problems + [p for p in result.problems if not
                                               (("not valid notebook JSON" in p) and outcome.problems)]
-        _total(course, assignment, result)
         results.append(result)
     report = course.root / "reports" / f"autograde_{assignment}.json"
     report.parent.mkdir(parents=True, exist_ok=True)
