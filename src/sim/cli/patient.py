@@ -21,6 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
+    """Handle ``sim patient``: generate one patient and print it."""
     from sim.cli.cohort import _whole
     from sim.generate import generate_patient
 

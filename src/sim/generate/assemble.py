@@ -23,6 +23,7 @@ FAMILY_HEALTH_DECEASED = "deceased"
 
 
 def reference_date() -> date:
+    """The fixed date on which ages hold (population.yaml)."""
     return date.fromisoformat(params().population.reference_date)
 
 
@@ -47,6 +48,7 @@ def relation_matrix(b: Batch) -> np.ndarray:
 
 
 def family_members(b: Batch, i: int, pid: str, rel: np.ndarray | None = None) -> list[FamilyMember]:
+    """The family list (genogram order) of row ``i``."""
     pl = pools()
     fam = params().family
     health_names = list(fam.health)

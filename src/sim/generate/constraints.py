@@ -55,6 +55,7 @@ class Plan:
 
 
 def languages() -> list[str]:
+    """Languages a patient may speak at home (population.yaml)."""
     lang = params().population.language
     return sorted({k for table in ("hispanic", "asian", "other") for k in lang[table]})
 

@@ -55,6 +55,7 @@ def draw_family_names(b: Batch) -> None:
 
 
 def draw_address_contact(b: Batch) -> None:
+    """Fictional county, town, street, ZIP, phone (555-01xx) and e-mail parts."""
     pc = places()
     rs = b.rs
     county = rs.index("county", len(pc.county))
@@ -93,6 +94,7 @@ def _town_vectorized(county: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 
 def patient_ids(seeds: np.ndarray) -> list[str]:
+    """Patient ids: 'P-' and the seed in 16 hex digits."""
     return [f"P-{int(s):016x}" for s in seeds]
 
 

@@ -14,6 +14,7 @@ AGE_BANDS = [(0, 17), (18, 44), (45, 64), (65, 79), (80, 120)]
 
 
 def setting_names() -> list[str]:
+    """Setting ids in data-file order (codes index this list)."""
     return list(params().settings.settings)
 
 
@@ -32,6 +33,7 @@ def _age_bins(setting: str, lo: int, hi: int, under_65_weight: float) -> list[tu
 
 
 def draw_setting_age_sex(b: Batch) -> None:
+    """Setting (weighted by how many patients it has in the allowed ages and sex), then age and sex."""
     p = params()
     plan = b.plan
     names = setting_names()
@@ -72,6 +74,7 @@ def draw_setting_age_sex(b: Batch) -> None:
 
 
 def draw_identity(b: Batch) -> None:
+    """Language group, language, interpreter, race, ethnicity, veteran status, gender identity, religion."""
     pop = params().population
     age, sex = b["age"], b["sex"]
     lang_tables = [pop.language[g] for g in LANG_GROUPS]
@@ -119,5 +122,6 @@ def draw_identity(b: Batch) -> None:
 
 
 def language_names() -> list[str]:
+    """Every language of population.yaml, sorted (codes index this list)."""
     lang = params().population.language
     return sorted({k for g in LANG_GROUPS for k in lang[g]})

@@ -15,11 +15,13 @@ PLANS = ("medicare", "medicaid", "dual", "private", "marketplace", "va", "uninsu
 
 
 def poverty_guideline(household_size: np.ndarray) -> np.ndarray:
+    """HHS poverty guideline in dollars for a household of the given size."""
     g = params().population.poverty_guideline
     return g["first_person"] + g["each_additional"] * (np.asarray(household_size) - 1)
 
 
 def draw_income(b: Batch) -> None:
+    """Household income as a lognormal percent of FPL by setting, household and age; then dollars."""
     p = params()
     pop = p.population
     settings = list(p.settings.settings)
@@ -41,6 +43,7 @@ def draw_income(b: Batch) -> None:
 
 
 def draw_insurance(b: Batch) -> None:
+    """Insurance by the first matching rule of population.yaml (age, income, disability, veteran, setting)."""
     p = params()
     fixed = b.plan.constraints.insurance
     if fixed is not None:
@@ -80,6 +83,7 @@ GROUPS = ("child", "school_age", "adult_low_income", "adult", "older")
 
 @lru_cache(maxsize=1)
 def employment_labels() -> list[str]:
+    """Employment statuses (codes index this list)."""
     emp = params().population.employment
     labels: list[str] = []
     for g in GROUPS:
@@ -93,11 +97,13 @@ def employment_labels() -> list[str]:
 
 @lru_cache(maxsize=1)
 def education_labels() -> list[str]:
+    """Education levels (codes index this list)."""
     ed = params().population.education
     return [ed["child"], ed["in_school"], *ed["levels"]]
 
 
 def draw_work_education(b: Batch) -> None:
+    """Employment by age and income (SSDI disability overrides) and education by income."""
     pop = params().population
     age, fpl = b["age"], b["fpl"]
     emp = pop.employment

@@ -23,6 +23,7 @@ def _p(table: list[float], band: np.ndarray) -> np.ndarray:
 
 
 def draw_family(b: Batch) -> None:
+    """Partner, ex-partner, parents, children, siblings: who exists, lives, lives with the patient."""
     fam = params().family
     n, rs = b.n, b.rs
     age, sex, band = b["age"], b["sex"], b["age_band"]
@@ -119,8 +120,7 @@ def draw_family(b: Batch) -> None:
     lives &= exists & living
     b["f_exists"], b["f_living"], b["f_lives"], b["f_age"], b["f_sex"] = exists, living, lives, np.minimum(fage, 110), fsex
     b["f_pstatus"], b["f_other_rel"] = pstatus, other_rel
-    q = params().family
-    b["f_quality"] = _quality(rs.u("quality", S), list(q.quality.values()))
+    b["f_quality"] = _quality(rs.u("quality", S), list(fam.quality.values()))
     b["f_role"] = np.full((n, S), ROLES.index("none"), dtype=np.int64)
 
 
@@ -141,6 +141,7 @@ def _categorical_matrix(u: np.ndarray, weights: list[float]) -> np.ndarray:
 
 
 def household_counts(b: Batch) -> None:
+    """Household size (patient included) and whether the patient lives alone."""
     lives = b["f_lives"] & b["f_exists"] & b["f_living"]
     b["household_size"] = np.minimum(1 + lives.sum(axis=1), 12)
     b["lives_alone"] = ~lives.any(axis=1)

@@ -13,16 +13,19 @@ from sim.generate.sampling import categorical, truncated_lognormal, weights_of
 
 @lru_cache(maxsize=1)
 def dx_names() -> list[str]:
+    """Diagnosis ids in data-file order (codes index this list)."""
     return list(params().diagnoses.diagnoses)
 
 
 @lru_cache(maxsize=1)
 def comorbidity_names() -> list[str]:
+    """Comorbidity ids in data-file order."""
     return list(params().diagnoses.comorbidities)
 
 
 @lru_cache(maxsize=1)
 def charlson_categories() -> list[str]:
+    """Charlson categories in data-file order."""
     return list(params().diagnoses.charlson_weights)
 
 
@@ -36,6 +39,7 @@ def _category_matrix(entries: list) -> np.ndarray:
 
 
 def draw_diagnosis(b: Batch) -> None:
+    """Primary diagnosis from the setting mix (within its age and sex limits), prognosis, admission type."""
     p = params()
     names = dx_names()
     settings = list(p.settings.settings)
@@ -87,6 +91,7 @@ def _comorbidity_tables() -> dict[str, np.ndarray]:
 
 
 def draw_comorbidities_charlson(b: Batch) -> None:
+    """Comorbidities by age band and the Charlson index of all conditions."""
     p = params().diagnoses
     t = _comorbidity_tables()
     bands = band_index(b["age"], p.comorbidity_age_bands)
@@ -104,6 +109,7 @@ def draw_comorbidities_charlson(b: Batch) -> None:
 
 
 def draw_length_of_stay(b: Batch) -> None:
+    """Length of stay: lognormal by diagnosis for inpatient settings, 0 otherwise."""
     p = params()
     settings = list(p.settings.settings)
     primary = [p.diagnoses.diagnoses[d] for d in dx_names()]
@@ -126,6 +132,7 @@ def draw_length_of_stay(b: Batch) -> None:
 
 
 def draw_functional(b: Batch) -> None:
+    """Katz ADL and Lawton IADL dependency counts (adults), and SSDI disability at 18-64."""
     p = params()
     f = p.latent.functional
     settings = list(p.settings.settings)

@@ -25,11 +25,15 @@ class _M(BaseModel):
 
 
 class LOS(_M):
+    """Lognormal length of stay in days."""
+
     median: float = Field(ge=0)
     sigma: float = Field(ge=0)
 
 
 class SettingParams(_M):
+    """Case mix of one practice setting (settings.yaml)."""
+
     weight: float = Field(gt=0)
     inpatient: bool
     age_bands: list[tuple[int, int, float]]
@@ -55,11 +59,15 @@ class SettingParams(_M):
 
 
 class SettingsTable(_M):
+    """settings.yaml: the case mix of every setting."""
+
     source: str
     settings: dict[str, SettingParams]
 
 
 class DiagnosisParams(_M):
+    """One diagnosis or comorbidity (diagnoses.yaml)."""
+
     code: str = Field(pattern=r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
     label: str
     charlson: list[str]
@@ -74,6 +82,8 @@ class DiagnosisParams(_M):
 
 
 class DiagnosesTable(_M):
+    """diagnoses.yaml: diagnoses, comorbidities and Charlson weights."""
+
     source: str
     charlson_weights: dict[str, int]
     charlson_hierarchy: list[tuple[str, str]]
@@ -84,6 +94,8 @@ class DiagnosesTable(_M):
 
 
 class NeedParams(_M):
+    """Prevalence, severity and modifiers of one need (needs.yaml)."""
+
     base: float = Field(ge=0, le=1)
     source: str
     severity: dict[int, float]
@@ -92,6 +104,8 @@ class NeedParams(_M):
 
 
 class NeedsTable(_M):
+    """generation/needs.yaml: need prevalences and modifiers."""
+
     max_p: float
     referral_severity: dict[int, float]
     fpl_bands: list[int]
@@ -101,6 +115,8 @@ class NeedsTable(_M):
 
 
 class RisksTable(_M):
+    """risks.yaml: how risks follow needs, age, function and the chart."""
+
     source: str
     levels: list[str]
     suicide: dict[str, list[float] | float | Weights]
@@ -112,6 +128,8 @@ class RisksTable(_M):
 
 
 class LatentTable(_M):
+    """latent.yaml: latent state and functional status tables."""
+
     source: str
     depression: dict[int, dict[int, float]]
     anxiety: dict[int, dict[int, float]]
@@ -121,11 +139,15 @@ class LatentTable(_M):
 
 
 class InsuranceRule(_M):
+    """One insurance rule: conditions and plan weights."""
+
     when: dict[str, int | bool | str]
     plans: Weights
 
 
 class InsuranceConstraint(_M):
+    """What an insurance= constraint implies."""
+
     explain: str
     age_min: int = 0
     age_max: int = 120
@@ -137,6 +159,8 @@ class InsuranceConstraint(_M):
 
 
 class PopulationTable(_M):
+    """population.yaml: identity, income, insurance, work and education."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
     reference_date: str
     race: dict
@@ -161,6 +185,8 @@ class PopulationTable(_M):
 
 
 class FamilyTable(_M):
+    """family.yaml: household and family structure."""
+
     source: str
     age_bands: list[tuple[int, int]]
     p_partner_by_age: list[float]
@@ -191,6 +217,8 @@ class FamilyTable(_M):
 
 
 class County(_M):
+    """A fictional county."""
+
     name: str
     state: str = Field(pattern=r"^[A-Z]{2}$")
     area_codes: list[str]
@@ -199,6 +227,8 @@ class County(_M):
 
 
 class PlacesTable(_M):
+    """places.yaml: fictional counties, towns and streets."""
+
     source: str
     counties: list[County]
     street_names: list[str]
@@ -206,6 +236,8 @@ class PlacesTable(_M):
 
 
 class NarrativeTable(_M):
+    """narrative.yaml: evidence phrases for needs and risks."""
+
     source: str
     evidence: dict[str, tuple[str, str, str]]
     risk_evidence: dict[str, str]

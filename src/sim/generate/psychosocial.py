@@ -18,11 +18,13 @@ LEVELS = ("none", "low", "moderate", "high")
 
 @lru_cache(maxsize=1)
 def domains() -> list[str]:
+    """Need domains in taxonomy order (columns of the need arrays)."""
     return need_domains()
 
 
 @lru_cache(maxsize=1)
 def risks() -> list[str]:
+    """Risk kinds in taxonomy order (columns of the risk array)."""
     return risk_kinds()
 
 
@@ -123,6 +125,7 @@ def _referral_table() -> np.ndarray:
 
 
 def draw_needs(b: Batch) -> None:
+    """The referral need, the other needs by their probabilities, severities and minimums."""
     p = params()
     nt = p.needs
     D = len(domains())
@@ -163,6 +166,7 @@ def draw_disclosure(b: Batch) -> None:
 
 
 def draw_risks(b: Batch) -> None:
+    """Risk levels, ED visits and the LACE index."""
     p = params()
     rt = p.risks
     D = {d: j for j, d in enumerate(domains())}
@@ -214,6 +218,7 @@ def lace(los: np.ndarray, emergent: np.ndarray, charlson: np.ndarray, ed: np.nda
 
 
 def draw_latent(b: Batch) -> None:
+    """The latent state (LatentState scales) from the needs and risks."""
     lt = params().latent
     D = {d: j for j, d in enumerate(domains())}
     R = {r: j for j, r in enumerate(risks())}

@@ -35,6 +35,7 @@ def available() -> bool:
 
 @lru_cache(maxsize=None)
 def item_ids(instrument_id: str) -> tuple[str, ...]:
+    """Item ids of an instrument, in its data file's order."""
     import sim.instruments as instruments
 
     return tuple(i.id for i in instruments.get(instrument_id).items)
