@@ -322,7 +322,7 @@ def test_case_picker_loads_library_and_generated_cases():
     loaded = []
     picker = CasePicker("ed_ipv_01", seed=4, on_load=loaded.append)
     assert picker.case is not None and picker.case.id == "ed_ipv_01"
-    picker.choice.value = None
+    picker.choice.value = ""
     picker.load_button.click()
     assert picker.case.id.startswith("gen-") and picker.case.synthetic
     assert [c.id for c in loaded] == ["ed_ipv_01", picker.case.id]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
-from sim.widgets.common import STYLE, error_html, feedback_box
+from sim.widgets.common import STYLE, button, error_html, feedback_box
 from sim.widgets.drafts import RISK_LEVELS, AssessmentDraft
 
 if TYPE_CHECKING:
@@ -66,8 +66,8 @@ class AssessmentForm:
         self.formulation = w.Textarea(placeholder="how the person, the illness and the situation fit together",
                                       description="Formulation", style=STYLE,
                                       layout=w.Layout(width="90%", height="110px"))
-        self.check_button = w.Button(layout=w.Layout(width="auto"), description="Check my assessment", button_style="primary", icon="check",
-                                     tooltip="Compare your assessment with the case and explain each point")
+        self.check_button = button(w, "Check my assessment", button_style="primary", icon="check",
+                                   tooltip="Compare your assessment with the case and explain each point")
         self.check_button.on_click(lambda _b: self.check())
         self.output = feedback_box(w)
         self.widget = w.VBox([

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
-from sim.widgets.common import STYLE, error_html, esc, feedback_box, message_html
+from sim.widgets.common import STYLE, button, error_html, esc, feedback_box, message_html
 from sim.widgets.drafts import PlanDraft, labels
 from sim.widgets.outcome_plot import OutcomePlot
 
@@ -76,33 +76,34 @@ class CarePlanBuilder:
                                    style=STYLE, layout=wide)
         self.goal_date = w.DatePicker(description="Target date", value=self.start + timedelta(days=30), style=STYLE)
         self.goal_responsible = w.Text(description="Responsible", value="social worker", style=STYLE)
-        self.add_goal_button = w.Button(layout=w.Layout(width="auto"), description="Add goal", icon="plus", tooltip="Add this SMART goal")
-        self.remove_goal_button = w.Button(layout=w.Layout(width="auto"), description="Remove last goal", icon="minus")
+        self.add_goal_button = button(w, "Add goal", icon="plus", tooltip="Add this SMART goal")
+        self.remove_goal_button = button(w, "Remove last goal", icon="minus")
         self.goals_html = w.HTML("<i>No goals yet.</i>")
         self.add_goal_button.on_click(lambda _b: self.add_goal())
-        self.remove_goal_button.on_click(lambda _b: self._run(lambda: self.draft.remove_goal(len(self.draft.goals) - 1)))
+        self.remove_goal_button.on_click(lambda _b: self.remove_last_goal())
 
         self.referral_need = w.Dropdown(options=needs, description="Referral for", style=STYLE, layout=wide)
-        self.find_button = w.Button(layout=w.Layout(width="auto"), description="Find resources", icon="search",
-                                    tooltip="List the community resources for this need, with eligibility")
+        self.find_button = button(w, "Find resources", icon="search",
+                                  tooltip="List the community resources for this need, with eligibility")
         self.resource_choice = w.Dropdown(options=[], description="Resource", style=STYLE,
                                           layout=w.Layout(width="620px"))
-        self.add_referral_button = w.Button(layout=w.Layout(width="auto"), description="Add referral", icon="plus", disabled=True)
-        self.clear_referrals_button = w.Button(layout=w.Layout(width="auto"), description="Clear referrals", icon="trash")
+        self.add_referral_button = button(w, "Add referral", icon="plus", disabled=True)
+        self.clear_referrals_button = button(w, "Clear referrals", icon="trash")
         self.match_html = w.HTML("")
         self.referrals_html = w.HTML("<i>No referrals yet.</i>")
         self.find_button.on_click(lambda _b: self.find_resources())
         self.add_referral_button.on_click(lambda _b: self.add_referral())
         self.clear_referrals_button.on_click(lambda _b: self._run(self._clear_referrals))
 
-        dispositions = [(_NO_DISCHARGE, None)] + [(label, key) for key, label in labels().dispositions.items()]
-        self.discharge = w.Dropdown(options=dispositions, value=None, description="Discharge to", style=STYLE,
+        dispositions = [(_NO_DISCHARGE, "")] + [(label, key) for key, label in labels().dispositions.items()]
+        self.discharge = w.Dropdown(options=dispositions, value="", description="Discharge to", style=STYLE,
                                     layout=wide)
         self.follow_up = w.BoundedIntText(value=0, min=0, max=365, description="Follow-up within (days, 0 = none)",
                                           style=STYLE)
-        self.check_button = w.Button(layout=w.Layout(width="auto"), description="Check my plan", button_style="primary", icon="check")
-        self.simulate_button = w.Button(layout=w.Layout(width="auto"), description="Simulate outcomes", button_style="info", icon="line-chart",
-                                        tooltip="Simulate 30- and 90-day follow-up: your plan, no plan, the reference plan")
+        self.check_button = button(w, "Check my plan", button_style="primary", icon="check")
+        self.simulate_button = button(w, "Simulate outcomes", button_style="info", icon="line-chart",
+                                      tooltip="Simulate 30- and 90-day follow-up: your plan, no plan, "
+                                      "the reference plan")
         self.check_button.on_click(lambda _b: self.check())
         self.simulate_button.on_click(lambda _b: self.simulate())
         self.error = w.HTML("")
@@ -135,6 +136,10 @@ class CarePlanBuilder:
                                 self.goal_date.value, self.goal_responsible.value)
             self.goal_description.value, self.goal_measure.value = "", ""
         self._run(action)
+
+    def remove_last_goal(self) -> None:
+        """Remove the last goal added (the Remove last goal button)."""
+        self._run(lambda: self.draft.remove_goal(len(self.draft.goals) - 1))
 
     def find_resources(self) -> None:
         """List the resources for the chosen need: eligible ones to pick, the others with reasons."""
@@ -172,7 +177,7 @@ class CarePlanBuilder:
     def _sync(self) -> None:
         if self.picker is not None:
             self.picker.sync()
-        self.draft.set_discharge(self.discharge.value)
+        self.draft.set_discharge(self.discharge.value or None)
         self.draft.follow_up_days = self.follow_up.value or None
 
     def check(self) -> None:

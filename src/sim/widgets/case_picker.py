@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
-from sim.widgets.common import error_html, esc
+from sim.widgets.common import button, error_html, esc
 
 if TYPE_CHECKING:
     from sim.cases.model import Case
@@ -33,15 +33,15 @@ class CasePicker:
 
         from sim.lesson import case_menu
 
-        menu = case_menu()
+        menu = [(label, cid or "") for label, cid in case_menu()]   # "" = generated (None shows no label)
         self.on_load = on_load
         self.case: Case | None = None
         ids = [cid for _, cid in menu]
-        self.choice = w.Dropdown(options=menu, value=case_id if case_id in ids else None, description="Case",
+        self.choice = w.Dropdown(options=menu, value=case_id if case_id in ids else "", description="Case",
                                  layout=w.Layout(width="640px"))
         self.seed = w.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="Seed")
-        self.load_button = w.Button(layout=w.Layout(width="auto"), description="Load case", button_style="primary", icon="folder-open",
-                                    tooltip="Load the chosen case (or generate a patient from the seed)")
+        self.load_button = button(w, "Load case", button_style="primary", icon="folder-open",
+                                  tooltip="Load the chosen case (or generate a patient from the seed)")
         self.load_button.on_click(lambda _b: self.load())
         self.status = w.HTML("")
         self.widget = w.VBox([w.HBox([self.choice, self.seed, self.load_button]), self.status])
@@ -53,7 +53,7 @@ class CasePicker:
         from sim.lesson import pick_case
 
         try:
-            case = pick_case(self.choice.value, seed=self.seed.value)
+            case = pick_case(self.choice.value or None, seed=self.seed.value)
         except SimError as exc:
             self.status.value = error_html(str(exc))
             return

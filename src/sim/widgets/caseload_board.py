@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
-from sim.widgets.common import error_html, esc, feedback_box, message_html
+from sim.widgets.common import button, error_html, esc, feedback_box, message_html
 from sim.widgets.drafts import ShiftDraft
 
 if TYPE_CHECKING:
@@ -60,8 +60,8 @@ class CaseloadBoard:
                           f"<br><span style='font-size:85%'>Tasks: {esc(tasks)}</span>",
                           layout=w.Layout(width="560px"))
             rows.append(w.HBox([pos, mins, info], layout=w.Layout(border_bottom="1px solid #ddd")))
-        self.run_button = w.Button(layout=w.Layout(width="auto"), description="Run shift", button_style="primary", icon="play",
-                                   tooltip="Simulate the shift with your order and minutes")
+        self.run_button = button(w, "Run shift", button_style="primary", icon="play",
+                                 tooltip="Simulate the shift with your order and minutes")
         self.run_button.on_click(lambda _b: self.run())
         self.error = w.HTML("")
         self.output = feedback_box(w)

@@ -43,3 +43,8 @@ def display_widget(widget: Any) -> None:  # pragma: no cover - needs a front end
     from IPython.display import display
 
     display(widget)
+
+
+def button(w: Any, description: str, **kwargs: Any) -> Any:
+    """A Button as wide as its label (its text is what a screen reader announces)."""
+    return w.Button(description=description, layout=w.Layout(width="auto"), **kwargs)

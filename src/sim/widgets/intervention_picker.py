@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
-from sim.widgets.common import STYLE, error_html, esc, feedback_box, message_html
+from sim.widgets.common import STYLE, button, error_html, esc, feedback_box, message_html
 from sim.widgets.drafts import InterventionDraft, labels
 
 if TYPE_CHECKING:
@@ -22,7 +22,8 @@ class InterventionPicker:
     Attributes:
         widget: the container (class ``sim-intervention-picker``).
         draft: the widget-free :class:`InterventionDraft`.
-        boxes, needs, formats: intervention id -> Checkbox, need Dropdown, format Dropdown (or None).
+        boxes, needs, formats: intervention id -> Checkbox, need Dropdown, format Dropdown (or None);
+            in the drop-downs "" means "not stated" (ipywidgets shows no label for a None value).
         action_boxes: action id -> Checkbox.
         warnings: HTML widget with contraindications and missing prerequisites (updated on every change).
         check_button: "Check my choices".
@@ -39,20 +40,20 @@ class InterventionPicker:
         tx = taxonomy()
         self.draft = InterventionDraft(case)
         self.result: Feedback | None = None
-        need_options = [(_ANY_NEED, None)] + [(d.label, k) for k, d in tx.domains.items()]
+        need_options = [(_ANY_NEED, "")] + [(d.label, k) for k, d in tx.domains.items()]
         self.boxes: dict[str, Any] = {}
         self.needs: dict[str, Any] = {}
         self.formats: dict[str, Any] = {}
         rows: list[Any] = []
         for iv_id, iv in catalogue().items():
             box = w.Checkbox(value=False, description=iv.label, indent=False, layout=w.Layout(width="330px"))
-            need = w.Dropdown(options=need_options, value=None, description="for", style=STYLE,
+            need = w.Dropdown(options=need_options, value="", description="for", style=STYLE,
                               layout=w.Layout(width="330px"))
             parts = [box, need]
             fmt = None
             if iv.variants:
-                fmt = w.Dropdown(options=[("format: not stated", None)] + [(v, v) for v in iv.variants],
-                                 value=None, description="Format", style=STYLE, layout=w.Layout(width="220px"))
+                fmt = w.Dropdown(options=[("format: not stated", "")] + [(v, v) for v in iv.variants],
+                                 value="", description="Format", style=STYLE, layout=w.Layout(width="220px"))
                 parts.append(fmt)
             for control in parts:
                 control.observe(self._changed, names="value")
@@ -69,8 +70,8 @@ class InterventionPicker:
             action_rows.append(w.HBox([box, w.HTML(f"<span style='font-size:90%'>{esc(spec.why)}</span>")]))
         self.warnings = w.HTML("")
         self.warnings.add_class("sim-warnings")
-        self.check_button = w.Button(layout=w.Layout(width="auto"), description="Check my choices", button_style="primary", icon="check",
-                                     tooltip="Compare your interventions and actions with the case")
+        self.check_button = button(w, "Check my choices", button_style="primary", icon="check",
+                                   tooltip="Compare your interventions and actions with the case")
         self.check_button.on_click(lambda _b: self.check())
         self.output = feedback_box(w)
         self.widget = w.VBox([
@@ -91,7 +92,8 @@ class InterventionPicker:
         """Copy every control into the draft (raises SimError for a value the engine refuses)."""
         for iv_id, box in self.boxes.items():
             fmt = self.formats[iv_id]
-            self.draft.choose(iv_id, box.value, self.needs[iv_id].value, fmt.value if fmt is not None else None)
+            self.draft.choose(iv_id, box.value, self.needs[iv_id].value or None,
+                              (fmt.value or None) if fmt is not None else None)
         for action, box in self.action_boxes.items():
             self.draft.set_action(action, box.value)
 

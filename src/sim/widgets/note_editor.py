@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
-from sim.widgets.common import error_html, esc, feedback_box, message_html
+from sim.widgets.common import button, error_html, esc, feedback_box, message_html
 from sim.widgets.drafts import NoteDraft
 
 if TYPE_CHECKING:
@@ -66,8 +66,8 @@ class NoteEditor:
         self.format.observe(self._format_changed, names="value")
         self.sections: dict[str, Any] = {}
         self.section_box = w.VBox([])
-        self.check_button = w.Button(layout=w.Layout(width="auto"), description="Check note", button_style="primary", icon="check",
-                                     tooltip="Check each section of the note")
+        self.check_button = button(w, "Check note", button_style="primary", icon="check",
+                                   tooltip="Check each section of the note")
         self.check_button.on_click(lambda _b: self.check())
         self.error = w.HTML("")
         self.output = feedback_box(w)
