@@ -386,3 +386,11 @@ def test_every_setting_has_a_diagnosis_for_every_age_and_sex_it_serves():
                 ok = [d for d in s.diagnoses if p.diagnoses.diagnoses[d].age[0] <= age <= p.diagnoses.diagnoses[d].age[1]
                       and p.diagnoses.diagnoses[d].sex in (None, sex)]
                 assert ok, (name, age, sex)
+
+
+def test_newborns_have_no_prior_ed_visits():
+    df = sim.cohort(3000, 14, setting="pediatrics_nicu", progress=False)
+    newborn = df["diagnosis_code"].isin(["P07.30", "P22.0", "P96.1"])
+    assert newborn.sum() > 100
+    assert (df.loc[newborn, "ed_visits_6mo"] == 0).all()
+    assert (df.loc[newborn, "age"] == 0).all()

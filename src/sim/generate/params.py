@@ -78,6 +78,7 @@ class DiagnosisParams(_M):
     need_multipliers: Weights = Field(default_factory=dict)
     need_min: dict[str, int] = Field(default_factory=dict)
     risk_min: dict[str, Literal["low", "moderate", "high"]] = Field(default_factory=dict)
+    ed_visits_factor: float = Field(default=1.0, ge=0)
     p: list[float] | None = None
 
 

@@ -194,6 +194,7 @@ def draw_risks(b: Batch) -> None:
     mean = np.array([p.settings.settings[s].ed_visits_mean for s in p.settings.settings])[b["setting"]]
     for d, f in rt.ed_visit_multipliers.items():
         mean = mean * np.where(sev[:, D[d]] > 0, f, 1.0)
+    mean = mean * np.array([p.diagnoses.diagnoses[x].ed_visits_factor for x in dx_names()])[b["dx"]]
     b["ed_visits"] = poisson(b.rs.u("ed_visits"), mean, cap=50)
     b["lace"] = lace(b["los"], b["admission"] == 0, b["charlson"], b["ed_visits"])
     rd = rt.readmission
