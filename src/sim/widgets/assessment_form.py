@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
-from sim.widgets.common import STYLE, button, error_html, feedback_box
+from sim.widgets.common import STYLE, button, error_html, feedback_box, status_html
 from sim.widgets.drafts import RISK_LEVELS, AssessmentDraft
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ class AssessmentForm:
             self.result = None
             self.output.value = error_html(str(exc))
             return
-        self.output.value = self.result.html()
+        self.output.value = status_html(self.result.html())
 
     def _ipython_display_(self) -> None:  # pragma: no cover - needs a front end
         from IPython.display import display

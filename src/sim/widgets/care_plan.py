@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
-from sim.widgets.common import STYLE, button, error_html, esc, feedback_box, message_html
+from sim.widgets.common import STYLE, button, error_html, esc, feedback_box, message_html, status_html
 from sim.widgets.drafts import PlanDraft, labels
 from sim.widgets.outcome_plot import OutcomePlot
 
@@ -185,7 +185,7 @@ class CarePlanBuilder:
         def action() -> None:
             self._sync()
             self.result = self.draft.check()
-            self.output.value = self.result.html()
+            self.output.value = status_html(self.result.html())
         self._run(action)
 
     def simulate(self) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
-from sim.widgets.common import button, error_html, esc, feedback_box, message_html
+from sim.widgets.common import button, error_html, esc, feedback_box, message_html, status_html
 from sim.widgets.drafts import ShiftDraft
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ class CaseloadBoard:
             self.error.value = error_html(str(exc))
             return
         self.error.value = ""
-        self.output.value = result_html(self.result)
+        self.output.value = status_html(result_html(self.result))
 
     def _ipython_display_(self) -> None:  # pragma: no cover - needs a front end
         from IPython.display import display

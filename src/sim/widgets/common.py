@@ -31,6 +31,11 @@ def message_html(kind: str, text: str) -> str:
             f"{ICONS.get(kind, '•')} <span style='color:#000'>{esc(text)}</span></li>")
 
 
+def status_html(inner: str) -> str:
+    """Wrap feedback in a polite live region, so that screen readers read it when it appears."""
+    return f"<div role='status' aria-live='polite'>{inner}</div>"
+
+
 def feedback_box(w: Any) -> Any:
     """An HTML widget with the ``sim-feedback`` class, announced politely to screen readers."""
     box = w.HTML(value="")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
-from sim.widgets.common import STYLE, button, error_html, esc, feedback_box, message_html
+from sim.widgets.common import STYLE, button, error_html, esc, feedback_box, message_html, status_html
 from sim.widgets.drafts import InterventionDraft, labels
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ class InterventionPicker:
             self.result = None
             self.output.value = error_html(str(exc))
             return
-        self.output.value = self.result.html()
+        self.output.value = status_html(self.result.html())
 
     def _ipython_display_(self) -> None:  # pragma: no cover - needs a front end
         from IPython.display import display

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
-from sim.widgets.common import button, error_html, esc, feedback_box, message_html
+from sim.widgets.common import button, error_html, esc, feedback_box, message_html, status_html
 from sim.widgets.drafts import NoteDraft
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ class NoteEditor:
             self.result = None
             self.output.value = error_html(str(exc))
             return
-        self.output.value = review_html(self.result)
+        self.output.value = status_html(review_html(self.result))
 
     def _ipython_display_(self) -> None:  # pragma: no cover - needs a front end
         from IPython.display import display
