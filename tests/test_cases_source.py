@@ -220,6 +220,19 @@ def test_billion_laughs_is_refused_quickly(tmp_path, loader):
     assert "YAML aliases are not allowed" in only(validate_file(write(tmp_path, lol)))
 
 
+@pytest.mark.parametrize("depth", [70, 120_000])  # 100,000 once crashed libyaml
+def test_deep_flow_nesting_is_refused_without_crashing(tmp_path, depth):
+    text = "id: x\nchart: " + "[" * depth + "]" * depth + "\n"
+    message = only(validate_file(write(tmp_path, text)))
+    assert ":2:" in message and "nesting is too deep" in message
+
+
+def test_deep_block_nesting_is_refused(tmp_path):
+    text = "id: x\n" + "".join(" " * i + f"k{i}:\n" for i in range(300))
+    message = only(validate_file(write(tmp_path, text)))
+    assert "nesting is too deep" in message
+
+
 def test_non_utf8_file(tmp_path):
     raw = VALID.replace("Ruth", "R\u00fcth").encode("latin-1")
     message = only(validate_file(write(tmp_path, raw)))

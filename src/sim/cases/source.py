@@ -18,6 +18,9 @@ from sim.cases.problems import Problem
 MAX_BYTES = 256 * 1024
 """Largest case file accepted (256 KiB); a real case is a few KiB."""
 
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and lists accepted; a case needs about eight."""
+
 FieldPath = tuple[str | int, ...]
 
 
@@ -94,6 +97,42 @@ def _line_col_of_byte(raw: bytes, offset: int) -> tuple[int, int]:
     return line, col
 
 
+def _naive_depth(text: str) -> int:
+    """Deepest nesting of ``[``/``{`` counted blindly (quotes ignored): an upper bound, cheap."""
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def _nesting_too_deep(text: str) -> Any:
+    """The mark where nesting passes MAX_DEPTH, from the parser's events (not recursive), or None.
+
+    libyaml's composer recurses in C: a file of a hundred thousand ``[`` would overflow the stack,
+    so depth is checked on the event stream first, whenever the cheap bound says it might be high.
+    """
+    loader = _LOADER(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # the syntax error is reported by the normal parse
+    finally:
+        loader.dispose()
+    return None
+
+
 def _line_col_of_text(text: str, index: int) -> tuple[int, int]:
     before = text[:index]
     return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
@@ -145,6 +184,11 @@ def parse_text(raw: bytes, name: str) -> tuple[Source | None, list[Problem]]:
         offset = text.index("\x00")
         return fail("file contains a NUL character; is it a binary file?",
                     *_line_col_of_byte(text.encode("utf-8"), len(text[:offset].encode("utf-8"))))
+    if _naive_depth(text) > MAX_DEPTH:
+        deep = _nesting_too_deep(text)
+        if deep is not None:
+            return fail(f"YAML nesting is too deep (more than {MAX_DEPTH} levels); a case needs far fewer",
+                        *_mark(deep))
     try:
         loader = _LOADER(text)
     except yaml.reader.ReaderError as exc:
@@ -191,6 +235,9 @@ def _build(loader: Any, node: Any, path: FieldPath, source: Source,
                        f"line {node.start_mark.line + 1}); write the value out in full",
                        _FakeMark(line - 1, col - 1))
     seen.add(id(node))
+    if len(path) > MAX_DEPTH:
+        raise _Refused(f"YAML nesting is too deep (more than {MAX_DEPTH} levels); a case needs far fewer",
+                       node.start_mark)
     source.values[path] = _mark(node.start_mark)
     standard = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
     if type(node) in standard and node.tag != standard[type(node)]:
