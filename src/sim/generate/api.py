@@ -151,7 +151,8 @@ def cohort(n: int, seed: int, setting: str | None = None, progress: bool | None 
     The columns, described in :data:`sim.generate.COLUMNS` and listed below, are: identity,
     contact, address, economics, medical context, ``need_<domain>`` severities, ``risk_<kind>``
     levels, ``latent_*``, household counts, and instrument item/total columns when
-    :mod:`sim.instruments` is available.
+    :mod:`sim.instruments` is available. Text with few distinct values (setting, insurance,
+    names, ...) is a pandas categorical; instrument columns a patient was not asked are <NA>.
     """
     import pandas as pd
 

@@ -24,7 +24,7 @@ from sim.model import Patient
 
 _BASE: dict[str, str] = {
     "id": "patient id, 'P-' and the seed in hex",
-    "seed": "the patient's own seed: generate_patient(seed) regenerates this row",
+    "seed": "the patient's own seed: generate_patient(seed, setting=<the cohort's setting>) regenerates this row",
     "synthetic": "always True: every record is synthetic",
     "given_name": "given name (Faker word lists)",
     "family_name": "family name (Faker word lists)",

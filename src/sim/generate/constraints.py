@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from sim.errors import ConstraintError, SimValueError, UnknownNameError
 from sim.generate.params import params
 from sim.model.taxonomy import need_domains, risk_kinds, settings
@@ -93,7 +95,7 @@ def _name(kind: str, value: object, allowed: list[str] | tuple[str, ...]) -> str
 
 def _age_range(value: object) -> tuple[int, int]:
     ok = (isinstance(value, (tuple, list)) and len(value) == 2
-          and all(isinstance(v, int) and not isinstance(v, bool) for v in value))
+          and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value))
     if not ok or not 0 <= value[0] <= value[1] <= AGE_MAX:  # type: ignore[index]
         raise SimValueError(f"age_range {value!r} is not allowed; give (lowest, highest) whole ages "
                             f"with 0 <= lowest <= highest <= {AGE_MAX}")
