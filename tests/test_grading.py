@@ -311,3 +311,11 @@ def test_keys_file_is_validated(tmp_path):
     (tmp_path / "keys.yaml").write_text(text.replace("lace_high: 10 ", "lace_high: 40 "))
     with pytest.raises(scoring.KeysError, match="a5.lace_high"):
         scoring.load_keys(tmp_path)
+
+
+def test_demo_class_is_seeded_and_varied():
+    from sim.grading.demo import class_kinds
+
+    a = class_kinds(30, 7)
+    assert a == class_kinds(30, 7) and len(a) == 30
+    assert {"full", "partial", "blank", "wrong"} <= set(a.values()) | set(class_kinds(30, 8).values())
