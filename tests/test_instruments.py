@@ -178,6 +178,14 @@ def test_ahc_no_needs():
     assert I.get("ahc_hrsn").loinc.panel == "96777-8"
 
 
+def test_ahc_interpersonal_safety_next_step_covers_children_and_older_adults():
+    # The AHC safety items ask about anyone (family, caregivers), not only a partner: the next
+    # step must name the mandated report for a child or a dependent adult, and safety planning.
+    result = I.score("ahc_hrsn", {**AHC_NONE, "q7": "frequently", "q8": "frequently", "q9": "rarely"})
+    step = next(s for s in result.next_steps if s.startswith("Interpersonal safety"))
+    assert "safety plan" in step and "child or adult protective services" in step
+
+
 @pytest.mark.parametrize("changes, domain, positive", [
     ({"q1": "worried"}, "housing_instability", True),
     ({"q1": "no_steady_place"}, "housing_instability", True),
