@@ -94,6 +94,19 @@ def test_case_needs_and_critical_actions_are_looked_for():
     assert review.score < 100
 
 
+def test_a_report_to_adult_protective_services_does_not_document_a_child_report():
+    from sim.cases.model import CriticalAction
+
+    case = make_case(critical_actions=[CriticalAction(kind="mandated_report_child",
+                                                      description="Report to child protective services today")])
+    aps = SOAP.replace("SW completed the C-SSRS today.", "SW filed a mandated report with APS today.")
+    text = " ".join(m.message for m in check_note(aps, "soap", case=case).messages)
+    assert "Critical action not documented: Report to child protective services today" in text
+    cps = SOAP.replace("SW completed the C-SSRS today.", "SW filed a report with CPS today.")
+    text = " ".join(m.message for m in check_note(cps, "soap", case=case).messages)
+    assert "Critical action documented: Report to child protective services today" in text
+
+
 def test_critical_action_outside_the_plan_earns_half():
     note = SOAP.replace("SW completed the C-SSRS today. ", "").replace("She reports feeling down.",
                                                                           "She reports feeling down; C-SSRS done.")
