@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sim.cases import Problem
 from sim.cases.compile import compile_source
 from sim.cases.source import parse_text
+from sim.cases.template import resolve
 from sim.cases.writing import to_yaml
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cases"
@@ -94,3 +95,23 @@ def test_arbitrary_bytes_never_raise(raw):
 @given(st.integers(0, len(TEXT) - 1), st.integers(1, 40))
 def test_text_with_a_slice_removed_never_raises(start, length):
     check((TEXT[:start] + TEXT[start + length:]).encode("utf-8"))
+
+
+spec_arg = st.one_of(
+    st.lists(st.one_of(st.integers(-10**30, 10**30), st.floats(), st.dates(), st.text(max_size=5), st.none()),
+             max_size=3),
+    st.dictionaries(st.one_of(st.text(max_size=4), st.integers()), st.one_of(st.floats(), st.integers(-10**30, 10**30),
+                    st.text(max_size=3)), max_size=3),
+    garbage,
+)
+
+
+@SETTINGS
+@given(st.sampled_from(["between", "choice", "weights"]), spec_arg, st.integers(0, 2**32))
+def test_any_spec_resolves_or_gives_a_problem(kind, arg, seed):
+    source, _ = parse_text(b"x: 1\n", "s.yaml")
+    assert source is not None
+    data, problems = resolve({"x": {kind: arg}}, seed, source)
+    assert all(isinstance(p, Problem) for p in problems)
+    if not problems:
+        assert set(data) == {"x"}

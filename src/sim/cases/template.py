@@ -21,6 +21,7 @@ read as a mapping).
 """
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
 from typing import Any
@@ -110,6 +111,19 @@ def _is_number(x: Any) -> bool:
 
 def _draw(kind: str, arg: Any, path: FieldPath, rng: Any, source: Source,
           problems: list[Problem]) -> tuple[Any, bool]:
+    try:
+        return _draw_checked(kind, arg, path, rng, source, problems)
+    except (ValueError, OverflowError) as exc:  # e.g. bounds beyond 64-bit integers
+        problems.append(source.problem(path, f"{kind} cannot draw from {short_repr(arg)}: {exc}"))
+        return None, False
+
+
+def _finite(*values: Any) -> bool:
+    return all(math.isfinite(v) for v in values)
+
+
+def _draw_checked(kind: str, arg: Any, path: FieldPath, rng: Any, source: Source,
+                  problems: list[Problem]) -> tuple[Any, bool]:
     def bad(message: str) -> tuple[Any, bool]:
         problems.append(source.problem(path, message))
         return None, False
@@ -123,6 +137,8 @@ def _draw(kind: str, arg: Any, path: FieldPath, rng: Any, source: Source,
                 return bad(f"between needs low <= high (got [{low}, {high}])")
             return int(rng.integers(low, high, endpoint=True)), True
         if _is_number(low) and _is_number(high):
+            if not _finite(low, high):
+                return bad(f"between needs finite numbers (got {short_repr(arg)})")
             if low > high:
                 return bad(f"between needs low <= high (got [{low}, {high}])")
             places = max(2, _decimals(low), _decimals(high))
@@ -144,7 +160,7 @@ def _draw(kind: str, arg: Any, path: FieldPath, rng: Any, source: Source,
     options = list(arg)
     weights = [arg[o] for o in options]
     for option, weight in zip(options, weights):
-        if not _is_number(weight) or weight < 0:
+        if not _is_number(weight) or not _finite(weight) or weight < 0:
             return bad(f"weight of {option!r} must be a number >= 0 (got {short_repr(weight)})")
     total = float(sum(weights))
     if total <= 0:
