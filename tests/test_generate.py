@@ -394,3 +394,16 @@ def test_newborns_have_no_prior_ed_visits():
     assert newborn.sum() > 100
     assert (df.loc[newborn, "ed_visits_6mo"] == 0).all()
     assert (df.loc[newborn, "age"] == 0).all()
+
+
+def test_no_one_dying_or_dependent_holds_a_job(big):
+    stopped = (big["age"] >= 18) & (big["prognosis"].isin(["terminal_months", "terminal_weeks"])
+                                     | (big["adl_dependencies"] > 0))
+    assert stopped.sum() > 500
+    assert big.loc[stopped, "employment"].isin(["retired", "unable to work (disability)"]).all()
+
+
+def test_a_newborns_siblings_are_older():
+    for p in generate_patients([derived_seed(31, i) for i in range(200)], setting="pediatrics_nicu"):
+        if p.identity.age == 0:
+            assert all(m.age >= 1 for m in p.family if m.relation in ("brother", "sister"))

@@ -104,8 +104,10 @@ def draw_family(b: Batch) -> None:
     n_sib = np.array(list(fam.siblings))[categorical(u[:, next(col)], list(fam.siblings.values()))]
     for k in range(2):
         slot = SLOT[f"sibling{k + 1}"]
-        exists[:, slot] = n_sib > k
-        fage[:, slot] = np.maximum(age + (u[:, next(col)] * 17).astype(np.int64) - 8, 0)
+        offset = (u[:, next(col)] * 16).astype(np.int64) - 8
+        offset = np.where(offset >= 0, offset + 1, offset)  # -8..-1 younger, 1..8 older
+        exists[:, slot] = (n_sib > k) & (age + offset >= 0)  # a younger sibling must be born
+        fage[:, slot] = np.maximum(age + offset, 0)
         fsex[:, slot] = (u[:, next(col)] < 0.5).astype(np.int64)
         living[:, slot] = (fage[:, slot] < 75) | (u[:, next(col)] < fam.p_sibling_alive_75_plus)
         lives[:, slot] = exists[:, slot] & living[:, slot] & np.where(
