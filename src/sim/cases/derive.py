@@ -102,8 +102,7 @@ def _interventions(patient: Patient, rules: CaseRules, needs: list[Need]) -> tup
     recommended: dict[str, str] = {}
     for kind, rule, level in active_crises(patient):
         iv = tx.domains[rule.domain].interventions[0]
-        recommended.setdefault(iv, f"Crisis path: {tx.risks[kind].lower()} risk ({level}); "
-                                   f"{tx.interventions[iv].lower()} comes first.")
+        recommended.setdefault(iv, f"Crisis path ({tx.risks[kind].lower()} risk, {level}). {rule.rationale}")
     for need in needs:
         if need.severity >= rules.recommend_min_severity or not recommended:
             iv = tx.domains[need.domain].interventions[0]

@@ -82,6 +82,7 @@ class ActionText(_M):
 
 class CrisisRule(_M):
     crisis: Literal["suicidal_ideation", "ipv", "child_maltreatment", "elder_abuse"]
+    rationale: str
     domain: str
     min_level: Level
     min_rapport: int = Field(ge=0, le=100)
