@@ -285,3 +285,9 @@ def test_folder_reports_every_bad_file_and_duplicate_ids(tmp_path):
 def test_type_errors_never_raise(tmp_path, needle, replacement):
     problems = validate_file(write(tmp_path, VALID.replace(needle, replacement)))
     assert all(p.line >= 1 and p.col >= 1 for p in problems)
+
+
+def test_a_problem_is_always_one_line():
+    from sim.cases import Problem
+
+    assert str(Problem("f.yaml", 3, 4, "a.b", "two\nlines")) == "f.yaml:3:4: a.b: two lines"

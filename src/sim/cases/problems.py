@@ -26,7 +26,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.path or '(file)'}: {self.message}"
+        message = self.message.replace("\r", " ").replace("\n", " ")  # one problem, one line
+        return f"{self.file}:{self.line}:{self.col}: {self.path or '(file)'}: {message}"
 
 
 class CaseFileError(SimError):
