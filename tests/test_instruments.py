@@ -346,6 +346,11 @@ def test_totals_stay_in_range(instrument_id, data):
     points = [data.draw(st.sampled_from(sorted({o.points for o in item.options})))
               for item in defn.items]
     context = {"sex": data.draw(st.sampled_from(["female", "male"]))} if defn.context else {}
+    for k, item in enumerate(defn.items):  # skip logic: a skipped item scores 0 (AUDIT-C)
+        for other, options in item.zero_if.items():
+            j = [i.id for i in defn.items].index(other)
+            if next(o.id for o in defn.items[j].options if o.points == points[j]) in options:
+                points[k] = 0
     result = I.score(instrument_id, points, **context)
     assert defn.min_total <= result.total <= defn.max_total
     assert result.total == sum(points)
@@ -370,3 +375,16 @@ def test_bands_and_positive_are_monotone_in_the_total(instrument_id, data):
 def test_lace_in_range(los, emergent, charlson, visits):
     result = I.lace(los_days=los, emergent=emergent, charlson=charlson, ed_visits=visits)
     assert 0 <= result.total <= 19 and result.total == sum(result.components.values())
+
+
+def test_auditc_q2_q3_are_skipped_after_never():
+    # Q1 "Never": no drinking in the past year, so Q2 and Q3 are skipped and score 0 (Bush 1998).
+    with pytest.raises(PointsError, match="q2.*must be 0 when q1 is 'Never'"):
+        I.score("auditc", [0, 2, 1], sex="female")
+    with pytest.raises(PointsError, match="q3"):
+        I.score("auditc", [0, 0, 1], sex="male")
+    assert I.score("auditc", [0, 0, 0], sex="female").positive is False
+    assert I.score("auditc", [1, 1, 1], sex="female").positive is True
+    from sim.instruments.describe import describe
+
+    assert "skipped, scoring 0, if q1 is never" in describe(I.get("auditc"))

@@ -43,6 +43,9 @@ class Item(_Model):
     options: list[Option] = Field(min_length=1)
     multiple: bool = Field(False, description="several options may be chosen (AHC HRSN Q2)")
     asked_if: dict[str, str] = Field(default_factory=dict, description="skip logic: {item: option}")
+    zero_if: dict[str, list[str]] = Field(
+        default_factory=dict, description="skip logic of a summed form: this item scores 0 when "
+                                          "{item: [options]} holds (AUDIT-C Q2-Q3 after Q1 'Never')")
     loinc: str | None = None
 
     @property
@@ -264,6 +267,13 @@ class Instrument(_Model):
             for other in item.asked_if:
                 if other not in ids:
                     raise ValueError(f"item {item.id}: asked_if names unknown item {other!r}")
+            for other, options in item.zero_if.items():
+                known = self.item(other)
+                if known is None:
+                    raise ValueError(f"item {item.id}: zero_if names unknown item {other!r}")
+                bad = [o for o in options if known.option(o) is None]
+                if bad:
+                    raise ValueError(f"item {item.id}: zero_if names unknown option(s) {bad} of {other!r}")
         if self.kind == "lace" and not self.components:
             raise ValueError("a LACE-kind instrument needs components")
         if self.kind != "lace" and not self.items:

@@ -37,6 +37,9 @@ def describe(defn: Instrument) -> str:
             extra = " (choose all that apply)" if item.multiple else ""
             if item.asked_if:
                 extra += " (asked only if " + ", ".join(f"{k} is {v}" for k, v in item.asked_if.items()) + ")"
+            if item.zero_if:
+                extra += " (skipped, scoring 0, if " + ", ".join(
+                    f"{k} is {' or '.join(v)}" for k, v in item.zero_if.items()) + ")"
             lines.append(_wrap(f"{n}. [{item.id}] {item.text}{extra}"))
             lines.append(_wrap("; ".join(f"{o.label} = {o.points}" if defn.kind == "summed"
                                          else f"{o.id}: {o.label}" for o in item.options), "      "))

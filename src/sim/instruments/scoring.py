@@ -166,6 +166,13 @@ def _parse_points(defn: Instrument, responses: Any) -> Chosen:
             raise PointsError(defn.id, f"{_describe(defn, index, item)} got {value!r} points; "
                               f"allowed: {', '.join(map(str, allowed))}")
         chosen[item.id] = [option]
+    for index, item in enumerate(defn.items):
+        for other, options in item.zero_if.items():
+            said = chosen[other][0]
+            if said.id in options and chosen[item.id][0].points != 0:
+                raise PointsError(defn.id, f"{_describe(defn, index, item)} must be 0 when {other} is "
+                                  f"{said.label!r} (the question is skipped); got "
+                                  f"{chosen[item.id][0].points}")
     return chosen
 
 
