@@ -407,3 +407,12 @@ def test_a_newborns_siblings_are_older():
     for p in generate_patients([derived_seed(31, i) for i in range(200)], setting="pediatrics_nicu"):
         if p.identity.age == 0:
             assert all(m.age >= 1 for m in p.family if m.relation in ("brother", "sister"))
+
+
+def test_dependence_and_household_ties_make_sense(big):
+    assert (big.loc[big["adl_dependencies"] >= 3, "need_disability_equipment"] >= 2).all()
+    assert (big.loc[big["adl_dependencies"] >= 5, "need_disability_equipment"] == 3).all()
+    for p in generate_patients([derived_seed(41, i) for i in range(200)]):
+        for m in p.family:
+            if m.lives_with_patient or (m.role == "dependent"):
+                assert m.relationship_quality != "cut_off"

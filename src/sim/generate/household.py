@@ -258,6 +258,9 @@ def assign_roles(b: Batch, caregiver_strain: np.ndarray, dv: np.ndarray, elder: 
     role[abusive_partner, P] = ROLES.index("stressor")
     role[abusive_ex, X] = ROLES.index("stressor")
     lives &= ex & liv
+    # no one the patient lives with, nor a minor child, is cut off
+    cut = (quality == QUALITIES.index("cut_off")) & (lives | minors)
+    quality[cut] = QUALITIES.index("tenuous")
     b["caregiver_slot"] = cg
     b["f_age"] = np.minimum(fage, 110)
 

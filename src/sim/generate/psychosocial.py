@@ -153,6 +153,9 @@ def draw_needs(b: Batch) -> None:
     floor = _need_tables()["dx_min"][b["dx"]]
     plan_min = np.array([b.plan.min_need.get(d, 0) for d in domains()])
     floor = np.maximum(floor, plan_min[None, :])
+    by_adl = np.array(p.latent.functional["disability_need_min_by_adl"])[b["adl"]]
+    j = domains().index("disability_equipment")
+    floor[:, j] = np.maximum(floor[:, j], by_adl)
     sev = np.where(floor > 0, np.maximum(sev, np.maximum(floor, sev_draw)), sev)
     b["need_sev"], b["referral"] = sev, ref
 
