@@ -17,12 +17,17 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+# Root (as in a container) needs --allow-root; LAB_ARGS adds options, e.g. LAB_ARGS=--port=9999.
+LAB_ROOT ?= notebooks
+LAB_FLAGS = --ServerApp.root_dir=$(LAB_ROOT) $(if $(filter 0,$(shell id -u)),--allow-root,)
+LAB_ARGS ?=
+
 lab: install
 	@if [ -n "$$CI" ] || { [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ] && [ "$$(uname)" != "Darwin" ]; }; then \
 		echo "No display: starting JupyterLab without a browser; open the URL it prints."; \
-		$(BIN)/jupyter lab --no-browser --ServerApp.root_dir=notebooks; \
+		$(BIN)/jupyter lab --no-browser $(LAB_FLAGS) $(LAB_ARGS); \
 	else \
-		$(BIN)/jupyter lab --ServerApp.root_dir=notebooks; \
+		$(BIN)/jupyter lab $(LAB_FLAGS) $(LAB_ARGS); \
 	fi
 
 test: install
