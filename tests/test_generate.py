@@ -416,3 +416,11 @@ def test_dependence_and_household_ties_make_sense(big):
         for m in p.family:
             if m.lives_with_patient or (m.role == "dependent"):
                 assert m.relationship_quality != "cut_off"
+
+
+def test_caregiver_strain_belongs_to_patients_who_need_care(big):
+    needs_care = ((big["age"] < 18) | (big["age"] >= 80) | (big["adl_dependencies"] > 0)
+                  | (big["iadl_dependencies"] >= 3)
+                  | big["prognosis"].isin(["poor", "terminal_months", "terminal_weeks"]))
+    assert (big.loc[~needs_care, "need_caregiver_strain"] == 0).all()
+    assert big.loc[needs_care, "caregiver_present"].all()

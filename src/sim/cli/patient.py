@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -37,10 +39,12 @@ def run(args: argparse.Namespace) -> int:
     if args.risk:
         constraints["risks"] = list(args.risk)
     patient = generate_patient(seed, **constraints)
-    if args.format == "json":
-        print(patient.model_dump_json(indent=2))
-    else:
-        print(to_markdown(patient))
+    text = patient.model_dump_json(indent=2) if args.format == "json" else to_markdown(patient)
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. `sim patient ... | head`: the reader left, not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

@@ -153,8 +153,8 @@ def assign_roles(b: Batch, caregiver_strain: np.ndarray, dv: np.ndarray, elder: 
                  child_welfare: np.ndarray) -> None:
     """Caregiver, dependents, supports and stressors, after the needs are known.
 
-    A caregiver is named when the patient is a child, has an ADL dependency, three or more IADL
-    dependencies, a terminal prognosis or caregiver strain. Domestic violence marks the partner
+    A caregiver is named when the patient needs care (a child, ADL or 3+ IADL dependence, a poor
+    or terminal prognosis, age 80+) or their caregiver is strained. Domestic violence marks the partner
     (or an ex-partner) abusive; elder abuse marks the caregiver or an adult child.
     """
     fam = params().family
@@ -184,8 +184,9 @@ def assign_roles(b: Batch, caregiver_strain: np.ndarray, dv: np.ndarray, elder: 
     quality[:, P] = np.where(abusive_partner, QUALITIES.index("abusive"), quality[:, P])
     quality[:, X] = np.where(abusive_ex, QUALITIES.index("abusive"), quality[:, X])
     # who gives care
-    prognosis_terminal = b["prognosis"] >= 3
-    needs_cg = child | (b["adl"] > 0) | (b["iadl"] >= 3) | prognosis_terminal | (caregiver_strain > 0)
+    from sim.generate.psychosocial import needs_care
+
+    needs_cg = needs_care(b) | (caregiver_strain > 0)
     ok = ex & liv & (quality != QUALITIES.index("abusive")) & (quality != QUALITIES.index("cut_off"))
     cand = np.full(n, -1, dtype=np.int64)
     order: list[np.ndarray] = []

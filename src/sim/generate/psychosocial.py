@@ -33,6 +33,12 @@ def _has_minor_child(b: Batch) -> np.ndarray:
     return (ex[:, 4:7] & liv[:, 4:7] & (age[:, 4:7] < 18)).any(axis=1)
 
 
+def needs_care(b: Batch) -> np.ndarray:
+    """Patients who need a caregiver: children, ADL or 3+ IADL dependence, a poor or terminal
+    prognosis, or age 80+."""
+    return (b["age"] < 18) | (b["age"] >= 80) | (b["adl"] > 0) | (b["iadl"] >= 3) | (b["prognosis"] >= 2)
+
+
 def _eligible(b: Batch) -> np.ndarray:
     nt = params().needs
     age = b["age"]
@@ -46,6 +52,8 @@ def _eligible(b: Batch) -> np.ndarray:
             out[:, j] &= age <= int(rule["age_max"])
         if rule.get("child_or_parent"):
             out[:, j] &= (age < 18) | minor_child
+        if rule.get("needs_care"):
+            out[:, j] &= needs_care(b)
     return out
 
 
