@@ -195,9 +195,9 @@ def draw_risks(b: Batch) -> None:
     for kind, domain in rt.from_need.items():
         level[:, R[kind]] = sev[:, D[domain]]
     cw = sev[:, D["child_welfare"]]
-    cm = (cw > 0) & ((b.rs.u("child_maltreatment") < rt.child_maltreatment["p_given_need"])
-                     | ("child_maltreatment" in b.plan.constraints.risks))
-    level[:, R["child_maltreatment"]] = np.where(cm, cw, 0)
+    forced_cm = _forced_risk_level(b, "child_maltreatment")
+    cm = (cw > 0) & ((b.rs.u("child_maltreatment") < rt.child_maltreatment["p_given_need"]) | (forced_cm > 0))
+    level[:, R["child_maltreatment"]] = np.where(cm, np.maximum(cw, forced_cm), 0)
     pf = np.array(rt.falls["p_by_age"])[b["age_band"]] * np.where(b["adl"] > 0, rt.falls["adl_any"], 1.0)
     falls = (b.rs.u("falls") < pf) | ("falls" in b.plan.constraints.risks)
     level[:, R["falls"]] = np.where(falls, 1 + categorical(b.rs.u("falls_level"), lw(rt.falls["level"])), 0)
