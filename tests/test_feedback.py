@@ -466,3 +466,18 @@ def test_caregiver_burden_is_not_quoted_as_evidence_of_elder_abuse():
                      risks=[KeyRisk(kind="elder_abuse", level="moderate", evidence="Bruises on both upper arms")])
     why = cite_risk(case, "elder_abuse", "Bruises on both upper arms")
     assert "ZBI" not in why and "Bruises on both upper arms" in why
+
+
+def test_private_setting_cites_the_abuse_the_case_is_about():
+    # In an elder abuse case the private setting protects from the relative or caregiver: cite
+    # that evidence, not the partner-violence (HITS) answers.
+    from sim.cases.model import KeyRisk
+    from sim.feedback.evidence import cite_action
+
+    case = make_case({"responses": {"hits": [1, 2, 2, 1]}},
+                     risks=[KeyRisk(kind="elder_abuse", level="high", evidence="Nephew takes her pension")])
+    why = cite_action(case, "private_setting")
+    assert "Nephew takes her pension" in why and "HITS" not in why
+    ipv = make_case({"responses": {"hits": [3, 4, 4, 3]}},
+                    risks=[KeyRisk(kind="ipv", level="high", evidence="Partner pushed her")])
+    assert "HITS" in cite_action(ipv, "private_setting")

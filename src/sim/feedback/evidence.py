@@ -209,8 +209,11 @@ def cite_action(case: Case, kind: str) -> str:
         if ident.interpreter_needed:
             return f"{pronoun(case)} speaks {ident.language} and needs an interpreter"
         return ""
-    risk = rubric().evidence.action_risks.get(kind)
-    if risk is None:
+    wanted = rubric().evidence.action_risks.get(kind)
+    if not wanted:
         return ""
+    kinds = [wanted] if isinstance(wanted, str) else list(wanted)
+    listed = [r.kind for r in case.key.risks]
+    risk = next((k for k in kinds if k in listed), kinds[0])
     key_risk = next((r for r in case.key.risks if r.kind == risk), None)
     return cite_risk(case, risk, key_risk.evidence if key_risk else "")

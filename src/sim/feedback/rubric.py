@@ -105,7 +105,8 @@ class EvidenceRules(_Model):
     items: dict[str, dict[str, list[int]]]
     risk_items: dict[str, dict[str, list[int]]] = Field(default_factory=dict)
     names: dict[str, str] = Field(default_factory=dict)
-    action_risks: dict[str, str] = Field(default_factory=dict)
+    action_risks: dict[str, str | list[str]] = Field(
+        default_factory=dict, description="a risk, or risks in order: the first the case key lists is cited")
     normal: dict[str, list[int | str]]
 
     @field_validator("items")
