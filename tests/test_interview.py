@@ -473,3 +473,15 @@ def test_library_ipv_case_good_and_poor_interviews():
     poor.end()
     assert poor.disclosed == [] and poor.rapport < poor.rapport_start + 1
     assert {(s.path, s.status) for s in poor.crisis_status()} == {("interpreter_needed", "missed")}
+
+
+def test_no_question_promises_secrecy():
+    # NASW Code of Ethics 1.07(e): tell clients the limits of confidentiality; a mandated reporter
+    # cannot promise that what is said stays private.
+    import re
+
+    from sim.interview.bank import question_bank
+
+    promise = re.compile(r"stays (?:within|between|with me)|between us|won't tell anyone|keep (?:it|this) secret",
+                         re.IGNORECASE)
+    assert not [q.id for q in question_bank().values() if promise.search(q.text)]
