@@ -35,7 +35,7 @@ def make_case(
     """A hand-built synthetic case (stands in for the case library in these tests)."""
     needs = needs if needs is not None else [("food_insecurity", 2, "Skips meals at the end of the month")]
     crisis_kinds = {"ipv": ["private_setting", "ipv_safety_planning"], "suicidal_ideation": ["cssrs_today", "safety_plan"],
-                    "child_maltreatment": ["mandated_report_child"], "elder_abuse": ["mandated_report_elder"]}
+                    "child_maltreatment": ["mandated_report_child"], "elder_abuse": ["mandated_report_elder", "private_setting"]}
     critical = list(critical or [])
     for fact in hidden or []:
         critical += [{"kind": k, "description": "required by the crisis"} for k in crisis_kinds.get(fact.crisis or "", [])
@@ -237,7 +237,7 @@ def test_question_bank_covers_every_domain_and_style():
 # -- crisis paths ----------------------------------------------------------------------------
 
 def _disclose(iv: sim.interview.Interview, domain: str) -> None:
-    if domain == "domestic_violence":
+    if domain in ("domestic_violence", "elder_abuse"):
         iv.act("private_setting")
     for qid in ["general.empathic.1", "general.empathic.2", f"{domain}.reflection.1", f"{domain}.empathic.1",
                 f"{domain}.open.1", f"{domain}.open.2", f"{domain}.normalizing.1"]:
@@ -250,7 +250,7 @@ CRISES = [
     ("suicidal_ideation", "crisis", {"cssrs_screener", "safety_plan"}),
     ("ipv", "domestic_violence", {"ipv_safety_planning", "private_setting"}),
     ("child_maltreatment", "child_welfare", {"mandated_report_child"}),
-    ("elder_abuse", "elder_abuse", {"mandated_report_elder"}),
+    ("elder_abuse", "elder_abuse", {"mandated_report_elder", "private_setting"}),  # alone, apart from the caregiver
 ]
 
 
