@@ -134,6 +134,16 @@ def test_substance_abuse_is_flagged_but_abuse_of_a_person_is_not():
     assert "person who uses substances" not in " ".join(m.message for m in review.all_messages())
 
 
+@pytest.mark.parametrize("term, instead", [
+    ("committed suicide", "died by suicide"), ("wheelchair-bound", "uses a wheelchair"),
+    ("elderly", "older adult"), ("illegal immigrant", "undocumented"),
+])
+def test_stigmatizing_terms_get_a_person_first_alternative(term, instead):
+    note = SOAP.replace("She reports feeling down.", f"She reports feeling down; {term} was noted.")
+    text = " ".join(m.message for m in check_note(note, "soap").all_messages())
+    assert f"'{term}'" in text and instead in text
+
+
 def test_identifying_details_are_flagged():
     case = make_case()
     note = SOAP.replace("She reports feeling down.", "Call her at (555) 555-0142 or at 12 Elm St; son Luis Testa.")
