@@ -485,3 +485,11 @@ def test_no_question_promises_secrecy():
     promise = re.compile(r"stays (?:within|between|with me)|between us|won't tell anyone|keep (?:it|this) secret",
                          re.IGNORECASE)
     assert not [q.id for q in question_bank().values() if promise.search(q.text)]
+
+
+def test_the_bank_asks_about_access_to_lethal_means():
+    from sim.interview.bank import question_bank
+
+    means = [q for q in question_bank().values() if q.domain == "crisis" and "gun" in q.text
+             and q.allows_disclosure()]
+    assert means and means[0].style == "open"
