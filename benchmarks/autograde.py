@@ -8,7 +8,9 @@ submission outside the kernel). Prints both times and the throughput ratio; targ
 """
 from __future__ import annotations
 
+import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -35,14 +37,22 @@ def make_course(root: Path):
     return course
 
 
+def _child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> int:
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="sim-bench-") as tmp:
         plain = make_course(Path(tmp) / "plain")
         ours = make_course(Path(tmp) / "ours")
+        cpu0 = _child_cpu()
         started = time.perf_counter()
         proc = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT],
                               cwd=plain.root, env=plain.env(), capture_output=True, text=True)
         t_plain = time.perf_counter() - started
+        cpu_plain, cpu0 = _child_cpu() - cpu0, _child_cpu()
         if proc.returncode != 0:
             print(proc.stderr[-2000:])
             return 1
@@ -50,14 +60,18 @@ def main() -> int:
         proc = subprocess.run([sys.executable, "-m", "sim", "grade", "--course", str(ours.root), "autograde",
                                ASSIGNMENT, "--jobs", "2", "--quiet"], capture_output=True, text=True)
         t_ours = time.perf_counter() - started
+        cpu_ours = _child_cpu() - cpu0
         if proc.returncode != 0:
             print(proc.stderr[-2000:])
             return 1
         graded = sum(1 for line in proc.stdout.splitlines() if re.match(r"student\d+ ", line))
     ratio = t_plain / t_ours
-    print(f"plain sequential nbgrader autograde, {N} submissions: {t_plain:.1f} s ({N / t_plain:.2f}/s)")
+    print(f"load average before: {load_before:.1f}, after: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+          "(other jobs on the cores lower the ratio)")
+    print(f"plain sequential nbgrader autograde, {N} submissions: {t_plain:.1f} s ({N / t_plain:.2f}/s), "
+          f"CPU {cpu_plain:.1f} s")
     print(f"sim grade autograde --jobs 2, {graded} submissions (with re-scoring): {t_ours:.1f} s "
-          f"({N / t_ours:.2f}/s)")
+          f"({N / t_ours:.2f}/s), CPU {cpu_ours:.1f} s")
     print(f"throughput ratio: {ratio:.2f}x (target >= {TARGET}x, baseline: plain sequential nbgrader)")
     return 0
 
