@@ -363,3 +363,17 @@ def test_lesson_page_has_one_sim_feedback_before_the_assessment_result():
     panel = lesson.interview_panel(case("medsurg_hip_01"))
     assert "sim-feedback" not in panel.feedback._dom_classes
     assert "sim-interview-feedback" in panel.feedback._dom_classes
+
+
+def test_outcome_table_gives_rates_as_percentages_and_other_values_in_units():
+    from sim.widgets.outcome_plot import describe_outcomes
+
+    c = case("medsurg_hip_01")
+    results = {"no plan": sim.outcomes.simulate(c, None, n=200, seed=2),
+               "reference plan": sim.outcomes.simulate(c, sim.expert.reference_plan(c, start=START), n=200, seed=2)}
+    table = describe_outcomes(results)
+    summary = results["no plan"].summary()
+    assert f"<td>{summary['readmission_30d']:.0%}</td>" in table
+    assert f"<td>{summary['discharge_delay_days']:.1f}</td>" in table
+    assert "(lower is better)" in table and "(higher is better)" in table
+    assert table.count("<tr>") == 1 + 8   # header and the eight default outcomes

@@ -22,7 +22,8 @@ class CasePicker:
 
     Attributes:
         widget: the container (class ``sim-case-picker``).
-        choice: Dropdown of (title, case id); seed: IntText; load_button: "Load case".
+        choice: Dropdown of (title, case id), "" for a generated patient; seed: BoundedIntText;
+            load_button: "Load case".
         status: HTML line naming the case loaded, or an error.
         case: the case loaded (None until a load succeeds).
     """
