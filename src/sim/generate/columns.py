@@ -297,7 +297,7 @@ def batch_columns(b: Batch) -> dict[str, object]:
         "needs_count": (sev > 0).sum(axis=1).astype(np.int64),
     }
     for j, d in enumerate(domains()):
-        cols[f"need_{d}"] = sev[:, j]
+        cols[f"need_{d}"] = sev[:, j].astype(np.int64)
     for j, r in enumerate(risks()):
         cols[f"risk_{r}"] = _coded(b["risk_level"][:, j], LEVELS)
     for k in _LATENT:

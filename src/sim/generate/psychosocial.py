@@ -70,7 +70,7 @@ def _need_tables() -> dict[str, np.ndarray]:
         "base": np.array([nt.needs[d].base for d in doms]),
         "setting": np.array([[s.need_multipliers.get(d, 1.0) for d in doms] for s in p.settings.settings.values()]),
         "dx": np.array([[x.need_multipliers.get(d, 1.0) for d in doms] for x in dxs]),
-        "dx_min": np.array([[x.need_min.get(d, 0) for d in doms] for x in dxs], dtype=np.int64),
+        "dx_min": np.array([[x.need_min.get(d, 0) for d in doms] for x in dxs], dtype=np.int8),
         "log_cm": np.log(np.array([[c.need_multipliers.get(d, 1.0) for d in doms] for c in cms])),
     }
     vocab = {"fpl": range(len(nt.fpl_bands) + 1), "age": range(len(nt.age_bands)),
@@ -105,15 +105,17 @@ def need_probabilities(b: Batch) -> np.ndarray:
     }
     prob = t["setting"][b["setting"]] * t["base"][None, :]
     prob *= t["dx"][b["dx"]]
-    if b["comorbid"].any():
-        prob *= np.exp(b["comorbid"].astype(np.float64) @ t["log_cm"])
+    comorbid = b["comorbid"]
+    for c, j in zip(*np.nonzero(t["log_cm"])):  # only the few comorbidities that move a need
+        prob[:, j] *= np.where(comorbid[:, c], np.exp(t["log_cm"][c, j]), 1.0)
     prob *= t["fpl"][fpl_band]
     prob *= t["age"][age_band]
     prob *= t["sex"][b["sex"]]
     prob *= t["insurance"][b["insurance"]]
     prob *= t["prognosis"][b["prognosis"]]
     for key, flag in flags.items():
-        prob *= np.where(flag[:, None], t[key][None, :], 1.0)
+        for j in np.flatnonzero(t[key] != 1.0):
+            prob[:, j] *= np.where(flag, t[key][j], 1.0)
     np.minimum(prob, nt.max_p, out=prob)
     b["eligible"] = _eligible(b)
     return prob * b["eligible"]
@@ -142,8 +144,10 @@ def draw_needs(b: Batch) -> None:
     u_sev = b.rs.u("need_severity", D)
     w = np.array([[nt.needs[d].severity.get(k, 0.0) for k in (1, 2, 3)] for d in domains()])
     cum = np.cumsum(w, axis=1) / w.sum(axis=1, keepdims=True)
-    sev_draw = 1 + (u_sev >= cum[None, :, 0]).astype(np.int64) + (u_sev >= cum[None, :, 1])
-    sev = np.where(present, sev_draw, 0)
+    sev_draw = (u_sev >= cum[None, :, 0]).astype(np.int8)
+    sev_draw += u_sev >= cum[None, :, 1]
+    sev_draw += 1
+    sev = np.where(present, sev_draw, np.int8(0))
     # the referral reason: the setting's mix among needs this patient can have
     eligible = b["eligible"]
     ref_w = _referral_table()[b["setting"]]
@@ -156,15 +160,17 @@ def draw_needs(b: Batch) -> None:
     rs_table = nt.referral_severity
     ref_sev = np.array(list(rs_table))[categorical(b.rs.u("referral_severity"), list(rs_table.values()))]
     rows = np.arange(b.n)
-    sev[rows, ref] = np.maximum(sev[rows, ref], ref_sev)
+    sev[rows, ref] = np.maximum(sev[rows, ref], ref_sev.astype(np.int8))
     # minimums from the diagnosis and from the constraints
     floor = _need_tables()["dx_min"][b["dx"]]
     plan_min = np.array([b.plan.min_need.get(d, 0) for d in domains()])
-    floor = np.maximum(floor, plan_min[None, :])
-    by_adl = np.array(p.latent.functional["disability_need_min_by_adl"])[b["adl"]]
+    if plan_min.any():
+        floor = np.maximum(floor, plan_min[None, :].astype(np.int8))
+    by_adl = np.array(p.latent.functional["disability_need_min_by_adl"], dtype=np.int8)[b["adl"]]
     j = domains().index("disability_equipment")
     floor[:, j] = np.maximum(floor[:, j], by_adl)
-    sev = np.where(floor > 0, np.maximum(sev, np.maximum(floor, sev_draw)), sev)
+    forced = floor > 0
+    sev[forced] = np.maximum(sev[forced], np.maximum(floor[forced], sev_draw[forced]))
     b["need_sev"], b["referral"] = sev, ref
 
 
@@ -258,5 +264,5 @@ def draw_latent(b: Batch) -> None:
     none = np.where(b["age"] >= 18, adult_none, np.where(b["age"] >= 12, minor_none, 0))
     b["lat_alcohol"] = np.where(alcohol_problem, problem, none)
     b["lat_suicide"] = b["risk_level"][:, R["suicide"]]
-    b["lat_ipv"] = sev[:, D["domestic_violence"]]
-    b["lat_caregiver_burden"] = sev[:, D["caregiver_strain"]]
+    b["lat_ipv"] = sev[:, D["domestic_violence"]].astype(np.int64)
+    b["lat_caregiver_burden"] = sev[:, D["caregiver_strain"]].astype(np.int64)
