@@ -69,26 +69,6 @@ def _chunk(args: tuple[int, int, int, dict[str, object]]) -> dict[str, object]:
     return batch_columns(_batch(derived_seeds(seed, start, stop), constraints))
 
 
-def _packed_chunk(args: tuple[int, int, int, dict[str, object]]) -> dict[str, object]:
-    """A chunk for another process: small integers travel as int16, codes as int32."""
-    out: dict[str, object] = {}
-    for k, v in _chunk(args).items():
-        if isinstance(v, Coded):
-            out[k] = Coded(v.codes.astype(np.int32), v.categories)
-        elif isinstance(v, np.ndarray) and v.dtype == np.int64 and k != "seed" and len(v) \
-                and -32768 <= v.min() and v.max() <= 32767:
-            out[k] = v.astype(np.int16)
-        else:
-            out[k] = v
-    return out
-
-
-def _unpack(part: dict[str, object]) -> dict[str, object]:
-    return {k: (Coded(v.codes.astype(np.int64), v.categories) if isinstance(v, Coded) else
-                v.astype(np.int64) if isinstance(v, np.ndarray) and v.dtype == np.int16 else v)
-            for k, v in part.items()}
-
-
 def cohort_columns(n: int, seed: int, setting: str | None = None,
                    progress: bool | None = None, workers: int = 1) -> dict[str, object]:
     """The columns of :func:`cohort`: numpy arrays, or :class:`~sim.generate.columns.Coded` codes
@@ -116,14 +96,12 @@ def cohort_columns(n: int, seed: int, setting: str | None = None,
                 if bar is not None:
                     bar.update(job[2] - job[1])
         else:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
+            from concurrent.futures import ThreadPoolExecutor
 
-            _chunk((seed, 0, 1, constraints))  # load the tables once, before the workers fork
-            context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-            with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
-                for job, part in zip(jobs, pool.map(_packed_chunk, jobs)):
-                    parts.append(_unpack(part))
+            _chunk((seed, 0, 1, constraints))  # load tables and pools once, before the threads
+            with ThreadPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+                for job, part in zip(jobs, pool.map(_chunk, jobs)):
+                    parts.append(part)
                     if bar is not None:
                         bar.update(job[2] - job[1])
     finally:
@@ -147,7 +125,8 @@ def cohort(n: int, seed: int, setting: str | None = None, progress: bool | None 
     Row ``i`` equals ``flatten(generate_patient(derived_seed(seed, i), setting=setting))``.
     Generation is vectorized (counter-based randomness per patient seed), in chunks of 20,000
     with a progress bar when stderr is a terminal (``progress=`` forces it on or off);
-    ``workers=2`` generates chunks in two processes (same rows, same order).
+    ``workers=2`` generates chunks in two threads (numpy releases the GIL in its array work;
+    same rows, same order).
     The columns, described in :data:`sim.generate.COLUMNS` and listed below, are: identity,
     contact, address, economics, medical context, ``need_<domain>`` severities, ``risk_<kind>``
     levels, ``latent_*``, household counts, and instrument item/total columns when
