@@ -117,3 +117,26 @@ def test_ecomap_draws_each_system_with_its_tie_and_flow(patient):
     assert by_id["housing"].tie == "stressful"  # eviction notice, severity 2
     assert by_id["faith"].tie == "strong"
     assert "f1" not in by_id  # deceased husband is on the genogram, not the ecomap
+
+
+def test_a_case_hides_undisclosed_abuse_from_the_ecomap_and_genogram_text():
+    import sim
+    from sim.viz.ecomap import describe as describe_ecomap
+    from sim.viz.genogram import describe as describe_genogram
+
+    case = sim.load_case("ed_ipv_01")
+    abuser = next(m for m in case.patient.family if m.relationship_quality == "abusive")
+    before = {s.id: s for s in ecomap_systems(case.patient, conceal={"domestic_violence"})}
+    assert before[abuser.id].tie == "moderate"
+    assert "abusive" not in describe_genogram(case) and "stressful" not in describe_ecomap(case).split(abuser.name)[1][:40]
+    gids = _gids(ecomap(case))
+    assert f"tie:{abuser.id}:moderate" in gids
+    told = [f.id for f in case.hidden_facts]
+    assert f"tie:{abuser.id}:stressful" in _gids(ecomap(case, disclosed=told))
+    assert "abusive" in describe_genogram(case, disclosed=True)
+
+
+def test_possessive_and_in_law_relations_find_their_generation():
+    assert relation_info("mother's boyfriend").generation == -1
+    assert relation_info("mother-in-law").generation == -1
+    assert relation_info("daughter (the children's mother)").kind == "child"

@@ -4,12 +4,16 @@ systems around the patient for an ecomap. Pure logic; :mod:`sim.viz` draws it.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from sim.model import FamilyMember, Patient
 from sim.tables import load_table
+
+if TYPE_CHECKING:
+    from sim.cases import Case
 
 Tie = Literal["strong", "moderate", "tenuous", "stressful"]
 Flow = Literal["to_patient", "from_patient", "both", "none"]
@@ -37,6 +41,10 @@ def relation_info(relation: str) -> RelationInfo:
     key = relation.split("(")[0].strip().lower()
     if key in table:
         return table[key]
+    if "'s " in key:  # "mother's boyfriend": the owner's generation plus the relation's offset
+        owner, _, rest = key.partition("'s ")
+        return RelationInfo(generation=relation_info(owner).generation + relation_info(rest).generation,
+                            kind="collateral")
     last = key.split()[-1] if key else key
     return table.get(last, RelationInfo(generation=0, kind="collateral"))
 
@@ -62,27 +70,67 @@ _ROLE_TO_FLOW: dict[str, Flow] = {
 }
 
 
-def family_ties(patient: Patient) -> list[SystemTie]:
+# Need domains whose concealment also hides an abusive relationship on the map.
+ABUSE_DOMAINS = frozenset({"domestic_violence", "elder_abuse", "child_welfare"})
+
+
+def presented_quality(quality: str, conceal: Iterable[str] = ()) -> str:
+    """The relationship quality as the social worker sees it: abuse not yet disclosed looks ordinary."""
+    return "moderate" if quality == "abusive" and ABUSE_DOMAINS & set(conceal) else quality
+
+
+def concealed_domains(case: Case, disclosed: Iterable[str] | bool = ()) -> set[str]:
+    """Need domains of the case's hidden facts that are not yet disclosed (``True``: all disclosed)."""
+    if disclosed is True:
+        return set()
+    known = set(disclosed or ())
+    hidden: set[str] = set()
+    for fact in case.hidden_facts:
+        if fact.id in known:
+            continue
+        hidden.add(fact.reveals_need or fact.domain)
+        if fact.crisis in {"ipv"}:
+            hidden.add("domestic_violence")
+        elif fact.crisis == "child_maltreatment":
+            hidden.add("child_welfare")
+        elif fact.crisis == "elder_abuse":
+            hidden.add("elder_abuse")
+    return hidden
+
+
+def view(subject: Patient | Case, disclosed: Iterable[str] | bool = ()) -> tuple[Patient, set[str]]:
+    """The patient and the need domains to conceal: a Case hides what is not yet disclosed
+    (``disclosed``: hidden fact ids, or ``True`` for all); a bare Patient hides nothing."""
+    if isinstance(subject, Patient):
+        return subject, set()
+    return subject.patient, concealed_domains(subject, disclosed)
+
+
+def family_ties(patient: Patient, conceal: Iterable[str] = ()) -> list[SystemTie]:
     """Living family and close others as ecomap systems."""
     ties = []
     for m in patient.family:
         if not m.living:
             continue
+        quality = presented_quality(m.relationship_quality, conceal)
+        role = "none" if quality != m.relationship_quality and m.role == "stressor" else m.role
         ties.append(SystemTie(
             id=m.id, label=f"{m.name} ({m.relation})", category="family",
-            tie=_QUALITY_TO_TIE[m.relationship_quality], flow=_ROLE_TO_FLOW[m.role]))
+            tie=_QUALITY_TO_TIE[quality], flow=_ROLE_TO_FLOW[role]))
     return ties
 
 
-def ecomap_systems(patient: Patient) -> list[SystemTie]:
+def ecomap_systems(patient: Patient, conceal: Iterable[str] = ()) -> list[SystemTie]:
     """Family, health care, work or school, faith, benefits and community systems around the patient.
 
     Ties follow the profile: an unmet social need makes the matching system tenuous or
-    stressful; a strength named in the profile makes its system strong.
+    stressful; a strength named in the profile makes its system strong. Needs in ``conceal``
+    (hidden facts the student has not yet heard) are left off, so the map shows what is known.
     """
-    needs = {n.domain: n.severity for n in patient.profile.needs}
+    hidden = set(conceal)
+    needs = {n.domain: n.severity for n in patient.profile.needs if n.domain not in hidden}
     strengths = " ".join(patient.profile.strengths).lower()
-    systems = family_ties(patient)
+    systems = family_ties(patient, hidden)
     health_tie: Tie = "stressful" if needs.get("insurance_gap", 0) >= 2 else "moderate"
     systems.append(SystemTie(id="health_care", label=f"Hospital team ({patient.medical.setting.replace('_', ' ')})",
                              category="health", tie=health_tie, flow="to_patient"))

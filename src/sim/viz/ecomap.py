@@ -6,9 +6,11 @@ Elements carry ``gid``: ``system:<id>``, ``tie:<id>:<tie>``, ``flow:<id>:<direct
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
-from sim.ecosystem import SystemTie, ecomap_systems
+from sim.cases import Case
+from sim.ecosystem import SystemTie, ecomap_systems, view
 from sim.model import Patient
 from sim.viz.palette import OKABE_ITO, pyplot
 
@@ -48,8 +50,16 @@ def _tie(ax: Any, start: tuple[float, float], end: tuple[float, float], system: 
             arrow.set_gid(f"flow:{system.id}:{system.flow}")
 
 
-def ecomap(patient: Patient, ax: Any = None, title: bool = True) -> Any:
-    """Draw the patient's ecomap; return the matplotlib Figure."""
+def ecomap(subject: Patient | Case, ax: Any = None, title: bool = True,
+           disclosed: Iterable[str] | bool = ()) -> Any:
+    """Draw the patient's ecomap; return the matplotlib Figure.
+
+    Args:
+        subject: a Patient (everything shown) or a Case (hidden facts not yet disclosed stay off
+            the map, so that the picture does not give away what the interview should find).
+        disclosed: ids of the case's hidden facts the student has heard, or True for all.
+    """
+    patient, conceal = view(subject, disclosed)
     plt = pyplot()
     from matplotlib.lines import Line2D
     from matplotlib.patches import Circle
@@ -58,7 +68,7 @@ def ecomap(patient: Patient, ax: Any = None, title: bool = True) -> Any:
         fig, ax = plt.subplots(figsize=(8, 8))
     else:
         fig = ax.figure
-    systems = ecomap_systems(patient)
+    systems = ecomap_systems(patient, conceal)
     centre = (0.0, 0.0)
     radius = 3.2
     core = Circle(centre, 0.9, facecolor=OKABE_ITO["sky"], edgecolor="black", lw=2, zorder=2)
@@ -90,9 +100,10 @@ def ecomap(patient: Patient, ax: Any = None, title: bool = True) -> Any:
     return fig
 
 
-def describe(patient: Patient) -> str:
+def describe(subject: Patient | Case, disclosed: Iterable[str] | bool = ()) -> str:
     """A text description of the ecomap for screen readers."""
+    patient, conceal = view(subject, disclosed)
     words = {"to_patient": "energy flows to the patient", "from_patient": "energy flows from the patient",
              "both": "energy flows both ways", "none": "little exchange"}
     return " ".join([f"Ecomap of {patient.identity.name}."] +
-                    [f"{s.label}: {s.tie} tie, {words[s.flow]}." for s in ecomap_systems(patient)])
+                    [f"{s.label}: {s.tie} tie, {words[s.flow]}." for s in ecomap_systems(patient, conceal)])

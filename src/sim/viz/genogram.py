@@ -8,9 +8,11 @@ Every drawn element carries a ``gid`` (``member:<id>``, ``deceased:<id>``, ``par
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from sim.ecosystem import generations, relation_info
+from sim.cases import Case
+from sim.ecosystem import generations, presented_quality, relation_info, view
 from sim.model import FamilyMember, Patient
 from sim.viz.palette import OKABE_ITO, pyplot
 
@@ -86,8 +88,9 @@ def _partner_line(ax: Any, a: tuple[float, float], b: tuple[float, float], statu
         ax.plot([mid + off - 0.06, mid + off + 0.06], [y - 0.12, y + 0.12], color="black", lw=1.2)
 
 
-def genogram(patient: Patient, ax: Any = None, title: bool = True) -> Any:
-    """Draw the patient's genogram; return the matplotlib Figure."""
+def genogram(subject: Patient | Case, ax: Any = None, title: bool = True) -> Any:
+    """Draw the patient's genogram (of a Patient or a Case's patient); return the matplotlib Figure."""
+    patient = subject if isinstance(subject, Patient) else subject.patient
     plt = pyplot()
     if ax is None:
         fig, ax = plt.subplots(figsize=(8, 5.5))
@@ -186,11 +189,13 @@ def _household(ax: Any, patient: Patient, pos: dict[str, tuple[float, float]]) -
         previous = (centre, y)
 
 
-def describe(patient: Patient) -> str:
-    """A text description of the genogram for screen readers."""
+def describe(subject: Patient | Case, disclosed: Iterable[str] | bool = ()) -> str:
+    """A text description of the genogram for screen readers (abuse not yet disclosed is not named)."""
+    patient, conceal = view(subject, disclosed)
     parts = [f"Genogram of {patient.identity.name}, {patient.identity.age}."]
     for m in patient.family:
         state = "deceased" if not m.living else f"{m.age}"
         home = ", lives with the patient" if m.lives_with_patient and m.living else ""
-        parts.append(f"{m.relation.capitalize()} {m.name} ({state}{home}); relationship {m.relationship_quality}.")
+        quality = presented_quality(m.relationship_quality, conceal).replace("_", " ")
+        parts.append(f"{m.relation.capitalize()} {m.name} ({state}{home}); relationship {quality}.")
     return " ".join(parts)
