@@ -260,6 +260,10 @@ def test_instrument_answers_agree_with_the_chart(big):
     assert (adults["lawton_iadl_total"] == 8 - adults["iadl_dependencies"]).all()
     assert big["zbi12_total"].notna().equals(big["caregiver_present"])
     assert big.loc[big["age"] < 12, "phq9_total"].isna().all()
+    asked = big[big["phq9_q9"].notna()]
+    assert ((asked["phq9_q9"] > 0) == (asked["latent_suicide"] > 0)).all()
+    assert big.groupby("latent_caregiver_burden")["zbi12_total"].mean().is_monotonic_increasing
+    assert big.groupby("latent_alcohol")["auditc_total"].mean().is_monotonic_increasing
     severe = big[big["latent_depression"] == 4]["phq9_total"].mean()
     minimal = big[big["latent_depression"] == 0]["phq9_total"].mean()
     assert severe > minimal + 10
