@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from sim.model.taxonomy import check_name, intervention_ids, need_domains, risk_kinds
+from sim.model.taxonomy import InterventionName, NeedDomainName, RiskName
 
 Disposition = Literal[
     "home", "home_with_services", "skilled_nursing", "rehabilitation", "hospice", "shelter",
@@ -29,25 +29,15 @@ class _Model(BaseModel):
 
 
 class AssessedNeed(_Model):
-    domain: str
+    domain: NeedDomainName
     severity: Literal[1, 2, 3]
     evidence: str = ""
 
-    @field_validator("domain")
-    @classmethod
-    def _domain(cls, value: str) -> str:
-        return check_name("need domain", value, need_domains())
-
 
 class AssessedRisk(_Model):
-    kind: str
+    kind: RiskName
     level: Literal["low", "moderate", "high"]
     evidence: str = ""
-
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, value: str) -> str:
-        return check_name("risk", value, risk_kinds())
 
 
 class Assessment(_Model):
@@ -62,44 +52,24 @@ class Assessment(_Model):
 class Goal(_Model):
     """A SMART goal: specific need, measurable target, time-bound date, who is responsible."""
 
-    need: str
+    need: NeedDomainName
     description: str = Field(min_length=3)
     measure: str = Field(min_length=3, description="the measurable target, e.g. 'PHQ-9 below 10'")
     target_date: date
     responsible: str = "social worker"
 
-    @field_validator("need")
-    @classmethod
-    def _need(cls, value: str) -> str:
-        return check_name("need domain", value, need_domains())
-
 
 class PlannedIntervention(_Model):
-    intervention: str
-    need: str | None = None
+    intervention: InterventionName
+    need: NeedDomainName | None = None
     rationale: str = ""
     variant: Literal["individual", "group", "couples", "family"] | None = Field(
         default=None, description="format, for interventions that have formats (counseling)")
 
-    @field_validator("intervention")
-    @classmethod
-    def _iv(cls, value: str) -> str:
-        return check_name("intervention", value, intervention_ids())
-
-    @field_validator("need")
-    @classmethod
-    def _need(cls, value: str | None) -> str | None:
-        return None if value is None else check_name("need domain", value, need_domains())
-
 
 class PlannedReferral(_Model):
     resource: str = Field(description="a resource id from the community directory")
-    need: str
-
-    @field_validator("need")
-    @classmethod
-    def _need(cls, value: str) -> str:
-        return check_name("need domain", value, need_domains())
+    need: NeedDomainName
 
 
 class CarePlan(_Model):

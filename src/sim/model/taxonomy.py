@@ -5,9 +5,11 @@ misspelled domain anywhere fails loudly against this list.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 
 from sim.errors import UnknownNameError
 from sim.tables import load_table
@@ -78,3 +80,15 @@ def check_name(kind: str, value: str, allowed: list[str]) -> str:
     if value not in allowed:
         raise UnknownNameError(kind, value, allowed)
     return value
+
+
+def _named(kind: str, allowed: Callable[[], list[str]]) -> AfterValidator:
+    return AfterValidator(lambda value: check_name(kind, value, allowed()))
+
+
+# String types for model fields that must name an entry of the taxonomy (with "did you mean").
+NeedDomainName = Annotated[str, _named("need domain", need_domains)]
+RiskName = Annotated[str, _named("risk", risk_kinds)]
+InterventionName = Annotated[str, _named("intervention", intervention_ids)]
+FunctionName = Annotated[str, _named("function", function_ids)]
+SettingName = Annotated[str, _named("setting", settings)]
