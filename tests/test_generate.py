@@ -428,3 +428,9 @@ def test_caregiver_strain_belongs_to_patients_who_need_care(big):
                   | big["prognosis"].isin(["poor", "terminal_months", "terminal_weeks"]))
     assert (big.loc[~needs_care, "need_caregiver_strain"] == 0).all()
     assert big.loc[needs_care, "caregiver_present"].all()
+
+
+def test_a_young_childs_contact_is_the_familys():
+    kid = generate_patient(21, setting="pediatrics_nicu", age_range=(0, 5))
+    assert kid.contact.email.startswith(kid.contact.email.split(".family")[0] + ".family")
+    assert kid.identity.given_name.lower() not in kid.contact.email

@@ -13,7 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 from sim.generate.batch import SEXES, Batch
-from sim.generate.contact import TWO_DIGITS
+from sim.generate.contact import TWO_DIGITS, email_local
 from sim.generate.demographics import GENDERS, PRONOUNS, language_names
 from sim.generate.economics import PLANS, education_labels, employment_labels
 from sim.generate.household import ROLES
@@ -39,7 +39,7 @@ _BASE: dict[str, str] = {
     "ethnicity": "Hispanic or Latino / Not Hispanic or Latino",
     "veteran": "served in the US armed forces",
     "phone": "fictional phone number (NNN) 555-01NN",
-    "email": "fictional e-mail at example.org",
+    "email": "fictional e-mail at example.org (the family's for a child under 13)",
     "street": "fictional street address",
     "city": "fictional town",
     "county": "fictional county",
@@ -276,7 +276,7 @@ def batch_columns(b: Batch) -> dict[str, object]:
         "ethnicity": _coded(np.where(b["hispanic"], 0, 1), ["Hispanic or Latino", "Not Hispanic or Latino"]),
         "veteran": b["veteran"],
         "phone": Coded(phone, pc.phone_categories),
-        "email": e_given + e_family + _EMAIL_TAIL[b["email_num"]],
+        "email": email_local(age, e_given, e_family) + _EMAIL_TAIL[b["email_num"]],
         "street": street, "city": Coded(town, pc.town_categories), "county": Coded(county, pc.county),
         "state": _coded(county, pc.state), "zip_code": Coded(b["zip"] - pc.zip_min, pc.zip_categories),
         "insurance": _coded(b["insurance"], PLANS),

@@ -93,6 +93,15 @@ def _town_vectorized(county: np.ndarray, u: np.ndarray) -> np.ndarray:
     return np.minimum((u * sizes).astype(np.int64), sizes - 1)
 
 
+FAMILY_EMAIL_BELOW = 13  # a child's contact e-mail is the family's (COPPA sets 13 for accounts)
+
+
+def email_local(age: np.ndarray, given: np.ndarray, family: np.ndarray) -> np.ndarray:
+    """E-mail local parts: 'given.family' (``given`` ends in '.'); a child's is 'family.family'."""
+    child = age < FAMILY_EMAIL_BELOW
+    return np.where(child, family + ".family", given + family)
+
+
 def patient_ids(seeds: np.ndarray) -> list[str]:
     """Patient ids: 'P-' and the seed in 16 hex digits."""
     return [f"P-{int(s):016x}" for s in seeds]
@@ -127,7 +136,7 @@ def text_columns(b: Batch) -> dict[str, np.ndarray]:
         "given_name": given,
         "family_name": family,
         "phone": "(" + areas + ") 555-01" + TWO_DIGITS[b["phone_last"]],
-        "email": e_given + e_family + TWO_DIGITS[b["email_num"]] + "@example.org",
+        "email": email_local(b["age"], e_given, e_family) + TWO_DIGITS[b["email_num"]] + "@example.org",
         "street": street,
         "city": towns,
         "county": pc.county[county],
