@@ -39,6 +39,9 @@ class RunOutcome:
 
 def _init_worker(root: str, salt: str, timeout: int | None) -> None:
     warnings.filterwarnings("ignore")
+    # Kernels inherit this stderr: keep their start-up chatter off the instructor's progress bar
+    # (nbgrader's own log is captured per student and summarised).
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
     os.chdir(root)
     os.environ["SIM_COURSE_SALT"] = salt
     os.environ.pop("JUPYTERHUB_USER", None)
