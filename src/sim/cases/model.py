@@ -9,7 +9,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from sim.model import Patient
-from sim.model.taxonomy import check_name, function_ids, intervention_ids, need_domains, risk_kinds
+from sim.model.taxonomy import (
+    FunctionName, InterventionName, NeedDomainName, RiskName, check_name, need_domains,
+)
 
 Competency = Literal[1, 2, 3, 4, 5, 6, 7, 8, 9]
 CriticalKind = Literal[
@@ -67,25 +69,15 @@ class HiddenFact(_Model):
 
 
 class KeyNeed(_Model):
-    domain: str
+    domain: NeedDomainName
     severity: Literal[1, 2, 3]
     evidence: str
 
-    @field_validator("domain")
-    @classmethod
-    def _domain(cls, value: str) -> str:
-        return check_name("need domain", value, need_domains())
-
 
 class KeyRisk(_Model):
-    kind: str
+    kind: RiskName
     level: Literal["low", "moderate", "high"]
     evidence: str
-
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, value: str) -> str:
-        return check_name("risk", value, risk_kinds())
 
 
 class CriticalAction(_Model):
@@ -97,13 +89,8 @@ class CriticalAction(_Model):
 
 
 class KeyIntervention(_Model):
-    intervention: str
+    intervention: InterventionName
     rationale: str
-
-    @field_validator("intervention")
-    @classmethod
-    def _iv(cls, value: str) -> str:
-        return check_name("intervention", value, intervention_ids())
 
 
 class CaseKey(_Model):
@@ -116,14 +103,9 @@ class CaseKey(_Model):
     recommended: list[KeyIntervention]
     acceptable: list[KeyIntervention] = Field(default_factory=list)
     contraindicated: list[KeyIntervention] = Field(default_factory=list)
-    functions: list[str] = Field(default_factory=list, description="of the six functions of a medical social worker")
+    functions: list[FunctionName] = Field(default_factory=list, description="of the six functions of a medical social worker")
     competencies: list[Competency]
     discharge_disposition: str | None = None
-
-    @field_validator("functions")
-    @classmethod
-    def _functions(cls, value: list[str]) -> list[str]:
-        return [check_name("function", f, function_ids()) for f in value]
 
 
 class Case(_Model):
