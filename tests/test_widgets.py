@@ -377,3 +377,29 @@ def test_outcome_table_gives_rates_as_percentages_and_other_values_in_units():
     assert f"<td>{summary['discharge_delay_days']:.1f}</td>" in table
     assert "(lower is better)" in table and "(higher is better)" in table
     assert table.count("<tr>") == 1 + 8   # header and the eight default outcomes
+
+
+# ----------------------------------------------------------------------------- accessibility
+
+def _controls(widget):  # noqa: ANN001, ANN202
+    import ipywidgets as w
+
+    if isinstance(widget, w.Box):
+        for child in widget.children:
+            yield from _controls(child)
+    elif isinstance(widget, w.DOMWidget) and not isinstance(widget, w.HTML | w.Label | w.Output):
+        yield widget
+
+
+def test_every_control_has_a_label_a_screen_reader_can_announce():
+    from sim.widgets import CaseloadBoard, CasePicker, NoteEditor
+
+    c = case("ed_ipv_01")
+    picker = InterventionPicker(c)
+    guis = [AssessmentForm(c), picker, CarePlanBuilder(c, picker=picker, start=START), NoteEditor(c),
+            CaseloadBoard(shift()), CasePicker("ed_ipv_01")]
+    for gui in guis:
+        controls = list(_controls(gui.widget))
+        assert controls
+        for control in controls:
+            assert control.description.strip(), f"{type(gui).__name__}: unlabelled {type(control).__name__}"
