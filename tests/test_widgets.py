@@ -403,3 +403,21 @@ def test_every_control_has_a_label_a_screen_reader_can_announce():
         assert controls
         for control in controls:
             assert control.description.strip(), f"{type(gui).__name__}: unlabelled {type(control).__name__}"
+
+
+@pytest.mark.parametrize("case_id", ["ed_ipv_01", "omh_suicide_01"])
+def test_picker_gives_full_marks_for_the_reference_choices(case_id):
+    c = case(case_id)
+    picker = InterventionPicker(c)
+    reference = sim.expert.reference_plan(c, start=START)
+    for item in reference.interventions:
+        picker.boxes[item.intervention].value = True
+        if item.need:
+            picker.needs[item.intervention].value = item.need
+        if item.variant and picker.formats[item.intervention] is not None:
+            picker.formats[item.intervention].value = item.variant
+    for action in reference.actions:
+        picker.action_boxes[action].value = True
+    assert picker.warnings.value == ""
+    picker.check_button.click()
+    assert picker.result is not None and picker.result.score == 100.0, picker.result.markdown()

@@ -182,11 +182,11 @@ class InterventionDraft:
 
         fb = review_plan(self.case, self.to_dict())
         keep = [i for i in fb.items if i.category in ("interventions", "critical actions", "plan input")]
-        return Feedback(score=_rescore(keep, fb.capped, fb.score), capped=fb.capped,
-                        cap_reason=fb.cap_reason, items=keep)
+        return Feedback(score=_rescore(keep, fb.capped), capped=fb.capped, cap_reason=fb.cap_reason, items=keep)
 
 
-def _rescore(items: list[Any], capped: bool, capped_score: float) -> float:
+def _rescore(items: list[Any], capped: bool) -> float:
+    """0-100 over the kept items only (the rubric's scaling), with the critical-action cap."""
     possible = sum(i.possible for i in items)
     score = 100.0 * max(0.0, sum(i.earned for i in items)) / possible if possible else 0.0
     score = min(100.0, score)
