@@ -180,3 +180,10 @@ def test_discharge_disposition_rules():
     assert reference_plan(homeless, start=START).discharge == "shelter"
     well = make_case(make_patient(needs={"food_insecurity": 1}))
     assert reference_plan(well, start=START).discharge == "home"
+
+
+def test_no_report_is_filed_or_counted_missed_for_kinship_care_without_suspected_abuse():
+    kinship = sim.load_case("medsurg_kinship_01")
+    assert "mandated_report_child" not in reference_plan(kinship, START).actions
+    assert not any(r.resource == "child_protective_services" for r in reference_plan(kinship, START).referrals)
+    assert "mandated_report_child" not in simulate(kinship, None, n=200, seed=1).missed_actions

@@ -96,3 +96,19 @@ def test_triggered_actions_follow_the_facts_and_the_key():
     assert triggered_actions(make_patient(interpreter=True, language="Vietnamese")) == ["interpreter"]
     case = make_case(make_patient(), critical=("capacity_assessment",))
     assert triggered_actions(case) == ["capacity_assessment"]
+
+
+def test_a_child_welfare_need_without_suspected_maltreatment_calls_for_no_report():
+    # Kinship care without legal authority is a child welfare need, not a suspicion of abuse
+    # (CAPTA: "known or suspected instances of child abuse and neglect").
+    kinship = sim.load_case("medsurg_kinship_01")
+    assert "mandated_report_child" not in triggered_actions(kinship)
+    plan = CarePlan(interventions=[{"intervention": "child_welfare"}])
+    assert unmet_prerequisites(kinship, plan) == []
+    no_suspicion = make_case(make_patient(needs={"child_welfare": 3}, children_ages=(6,)))
+    assert "mandated_report_child" not in triggered_actions(no_suspicion)
+    assert unmet_prerequisites(no_suspicion, plan) == []
+    suspected = make_case(make_patient(needs={"child_welfare": 2}, children_ages=(6,),
+                                       risks={"child_maltreatment": "moderate"}))
+    assert "mandated_report_child" in triggered_actions(suspected)
+    assert [u.action for u in unmet_prerequisites(suspected, plan)] == ["mandated_report_child"]
