@@ -80,7 +80,8 @@ def test_from_patient_works_for_200_generated_patients(tmp_path):
         for risk in patient.profile.risks:
             if risk.kind in CRISIS_ACTIONS and risk.level != "none":
                 crises += 1
-                assert CRISIS_ACTIONS[risk.kind] <= kinds, (seed, risk.kind)
+                low_abuse = risk.kind in ("child_maltreatment", "elder_abuse") and risk.level == "low"
+                assert (CRISIS_ACTIONS[risk.kind] <= kinds) or low_abuse, (seed, risk.kind)
         assert all(r.evidence for r in case.key.risks)
     assert crises >= 10
 
@@ -107,9 +108,12 @@ def test_crisis_risks_become_crisis_facts_with_their_critical_actions():
         kinds = {a.kind for a in case.key.critical_actions}
         for risk in patient.profile.risks:
             if risk.kind in CRISIS_ACTIONS and risk.level != "none":
-                seen.add(risk.kind)
                 facts = [h for h in case.hidden_facts if h.reveals_risk == risk.kind]
-                assert facts and facts[0].crisis is not None
+                assert facts
+                if risk.kind in ("child_maltreatment", "elder_abuse") and risk.level == "low":
+                    continue  # assessed further first (test below)
+                seen.add(risk.kind)
+                assert facts[0].crisis is not None
                 assert CRISIS_ACTIONS[risk.kind] <= kinds
                 if risk.kind == "suicide" and risk.level == "high":
                     assert "urgent_mh_referral" in kinds
@@ -120,7 +124,7 @@ def test_hard_to_disclose_needs_are_hidden_and_the_key_has_every_need():
     threshold = case_rules().hidden_difficulty
     for patient in PATIENTS[:50]:
         case = from_patient(patient)
-        hidden = {h.reveals_need for h in case.hidden_facts if h.crisis is None}
+        hidden = {h.reveals_need for h in case.hidden_facts if not h.id.startswith("crisis_")}
         for need in patient.profile.needs:
             assert (need.domain in hidden) == (need.disclosure_difficulty >= threshold)
         assert [n.domain for n in case.key.needs] and {n.domain for n in case.key.needs} == {
@@ -179,5 +183,24 @@ def test_referral_and_opening_never_name_a_hidden_need(field):
         case = from_patient(patient)
         text = str(getattr(case, field))
         for fact in case.hidden_facts:
-            if fact.crisis is None and fact.reveals_need:
+            if not fact.id.startswith("crisis_") and fact.reveals_need:
                 assert rules.domains[fact.reveals_need].referral not in text
+
+
+@pytest.mark.parametrize(("kind", "action"), [("child_maltreatment", "mandated_report_child"),
+                                              ("elder_abuse", "mandated_report_elder")])
+def test_a_low_abuse_risk_is_assessed_further_and_a_moderate_one_is_reported(kind, action, tmp_path):
+    # "Sometimes they're left alone longer than they should be" prompts assessment; it is not yet
+    # reasonable suspicion, so the report is no critical action below a moderate risk.
+    for level, reported in (("low", False), ("moderate", True), ("high", True)):
+        data = BASE.model_dump()
+        data["profile"]["risks"] = [{"kind": kind, "level": level, "evidence": f"{kind} {level}"}]
+        case = from_patient(Patient.model_validate(data))
+        fact = next(h for h in case.hidden_facts if h.reveals_risk == kind)
+        assert (action in {a.kind for a in case.key.critical_actions}) is reported
+        assert (fact.crisis is not None) is reported
+        evidence = next(r.evidence for r in case.key.risks if r.kind == kind)
+        assert ("Assess further" in evidence and "supervisor" in evidence) is not reported
+        path = tmp_path / f"{kind}_{level}.yaml"
+        path.write_text(to_yaml(case.model_dump(mode="python")), encoding="utf-8")
+        assert validate_file(path) == []

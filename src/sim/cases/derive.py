@@ -93,7 +93,8 @@ def _hidden_facts(patient: Patient, rules: CaseRules, needs: list[Need],
         facts.append(HiddenFact(
             id=f"crisis_{kind}", domain=rule.domain, min_rapport=rule.min_rapport,
             statement=said(rule.statement_low if level == "low" else rule.statement),
-            reveals_need=rule.domain if has_need else None, reveals_risk=kind, crisis=rule.crisis))
+            reveals_need=rule.domain if has_need else None, reveals_risk=kind,
+            crisis=rule.crisis if rule.acts_at(level) else None))
     return facts
 
 
@@ -102,7 +103,10 @@ def _interventions(patient: Patient, rules: CaseRules, needs: list[Need]) -> tup
     recommended: dict[str, str] = {}
     for kind, rule, level in active_crises(patient):
         iv = tx.domains[rule.domain].interventions[0]
-        recommended.setdefault(iv, f"Crisis path ({tx.risks[kind].lower()} risk, {level}). {rule.rationale}")
+        if rule.acts_at(level):
+            recommended.setdefault(iv, f"Crisis path ({tx.risks[kind].lower()} risk, {level}). {rule.rationale}")
+        else:
+            recommended.setdefault(iv, f"Possible {tx.risks[kind].lower()} ({level}): {rule.assess_step}")
     for need in needs:
         if need.severity >= rules.recommend_min_severity or not recommended:
             iv = tx.domains[need.domain].interventions[0]
@@ -118,13 +122,14 @@ def _interventions(patient: Patient, rules: CaseRules, needs: list[Need]) -> tup
 
 
 def _risk_evidence(patient: Patient, kind: str, level: str, given: str) -> str:
-    if given:
-        return given
-    label = taxonomy().risks[kind]
     crisis = next((rule for k, rule, _ in active_crises(patient) if k == kind), None)
+    step = f" Expected step: {crisis.assess_step}" if crisis and not crisis.acts_at(level) else ""
+    if given:
+        return given + step
+    label = taxonomy().risks[kind]
     where = (f"; the patient discloses it (hidden fact crisis_{kind}) when asked about "
              f"{crisis.domain.replace('_', ' ')} with enough rapport") if crisis else ""
-    return f"{label} risk rated {level} in the patient's profile{where}."
+    return f"{label} risk rated {level} in the patient's profile{where}.{step}"
 
 
 def from_patient(patient: Patient, case_id: str | None = None) -> Case:
@@ -181,6 +186,8 @@ def from_patient(patient: Patient, case_id: str | None = None) -> Case:
     crises = active_crises(patient)
     actions: dict[str, str] = {}
     for _kind, rule, level in crises:
+        if not rule.acts_at(level):
+            continue  # below reasonable suspicion: assess further (rule.assess_step), no report yet
         for action in [*rule.critical_actions, *(rule.high_actions if level == "high" else [])]:
             actions.setdefault(action.kind, action.description)
     for crit in rules.critical_rules:

@@ -90,7 +90,22 @@ class CrisisRule(_M):
     statement_low: str
     critical_actions: list[ActionText]
     high_actions: list[ActionText] = Field(default_factory=list)
+    actions_min_level: Level | None = Field(
+        default=None, description="critical actions (and the crisis path) from this level; default min_level")
+    assess_step: str | None = Field(default=None, description="the expected step below actions_min_level")
     source: str
+
+    @model_validator(mode="after")
+    def _assess_below_actions(self) -> "CrisisRule":
+        if self.actions_min_level is not None and _LEVELS[self.actions_min_level] > _LEVELS[self.min_level] \
+                and not self.assess_step:
+            raise ValueError(f"crisis {self.crisis!r}: actions_min_level {self.actions_min_level!r} is above "
+                             f"min_level {self.min_level!r}, so assess_step must say what to do below it")
+        return self
+
+    def acts_at(self, level: str) -> bool:
+        """Whether a risk at ``level`` calls for this crisis's critical actions (not only assessment)."""
+        return _LEVELS[level] >= _LEVELS[self.actions_min_level or self.min_level]
 
 
 class CriticalRule(_M):
