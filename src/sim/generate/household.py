@@ -22,9 +22,16 @@ def _p(table: list[float], band: np.ndarray) -> np.ndarray:
     return np.array(table)[band]
 
 
+def _span(u: np.ndarray, bounds: object) -> np.ndarray:
+    """Whole numbers uniform in [lo, hi] from uniforms ``u``."""
+    lo, hi = bounds  # type: ignore[misc]
+    return lo + np.minimum((u * (hi - lo + 1)).astype(np.int64), hi - lo)
+
+
 def draw_family(b: Batch) -> None:
     """Partner, ex-partner, parents, children, siblings: who exists, lives, lives with the patient."""
     fam = params().family
+    A = fam.ages
     n, rs = b.n, b.rs
     age, sex, band = b["age"], b["sex"], b["age_band"]
     child = age < 18
@@ -50,24 +57,24 @@ def draw_family(b: Batch) -> None:
     pstatus[:, P] = np.where(widowed, 4, np.where(u[:, next(col)] < fam.p_married_given_partner, 0, 1))
     same_sex = u[:, next(col)] < fam.p_same_sex_partner
     fsex[:, P] = np.where(same_sex, np.where(sex == 1, 1, 0), np.where(sex == 1, 0, 1))
-    fage[:, P] = np.maximum(age + (u[:, next(col)] * 13).astype(np.int64) - 6, 16)
-    fage[:, P] = np.where(widowed, np.maximum(fage[:, P] - (u[:, next(col)] * 15).astype(np.int64), 20), fage[:, P])
+    fage[:, P] = np.maximum(age + _span(u[:, next(col)], A["partner_offset"]), 16)
+    fage[:, P] = np.where(widowed, np.maximum(fage[:, P] - _span(u[:, next(col)], A["widowed_years_ago"]), 20), fage[:, P])
     exists[:, X] = adult & (u[:, next(col)] < _p(fam.p_ex_partner_by_age, band))
     pstatus[:, X] = np.where(u[:, next(col)] < fam.p_divorced_given_ex, 3, 2)
     fsex[:, X] = fsex[:, P]
-    fage[:, X] = np.maximum(age + (u[:, next(col)] * 11).astype(np.int64) - 5, 16)
+    fage[:, X] = np.maximum(age + _span(u[:, next(col)], A["ex_partner_offset"]), 16)
 
     # parents
     M, F = SLOT["mother"], SLOT["father"]
     exists[:, M] = exists[:, F] = True
     fsex[:, M], fsex[:, F] = 0, 1
-    fage[:, M] = age + 18 + (u[:, next(col)] * 20).astype(np.int64)
-    fage[:, F] = fage[:, M] + (u[:, next(col)] * 8).astype(np.int64) - 1
+    fage[:, M] = age + _span(u[:, next(col)], A["mother_age_at_birth"])
+    fage[:, F] = fage[:, M] + _span(u[:, next(col)], A["father_minus_mother"])
     living[:, M] = u[:, next(col)] < _p(fam.p_mother_alive_by_age, band)
     living[:, F] = u[:, next(col)] < _p(fam.p_father_alive_by_age, band)
-    death_age = 55 + (u[:, next(col)] * 40).astype(np.int64)
+    death_age = _span(u[:, next(col)], A["parent_death_age"])
     for slot in (M, F):
-        living[:, slot] &= fage[:, slot] <= 104
+        living[:, slot] &= fage[:, slot] <= A["parent_max_age"]
         fage[:, slot] = np.where(living[:, slot], fage[:, slot], np.minimum(fage[:, slot], death_age))
     kind = categorical(u[:, next(col)], list(fam.child_household.values()))  # child patients
     kinds = list(fam.child_household)
@@ -86,11 +93,11 @@ def draw_family(b: Batch) -> None:
     for bi, table in enumerate(fam.children_by_age):
         m = band == bi
         n_children[m] = np.array(list(table))[categorical(uc[m], list(table.values()))]
-    first_age = age - 18 - (u[:, next(col)] * 20).astype(np.int64)
+    first_age = age - _span(u[:, next(col)], A["first_child_at"])
     maternity = np.array(list(params().settings.settings))[b["setting"]] == "maternity"
     n_children = np.where(maternity, np.maximum(n_children, 1), n_children)
-    step2 = 1 + (u[:, next(col)] * 5).astype(np.int64)
-    step3 = 1 + (u[:, next(col)] * 4).astype(np.int64)
+    step2 = _span(u[:, next(col)], A["second_child_gap"])
+    step3 = _span(u[:, next(col)], A["third_child_gap"])
     ages = [first_age, first_age - step2, first_age - step2 - step3]
     newborn_sibs = [np.zeros(n, dtype=np.int64), step2, step2 + step3]  # maternity: the newborn first
     for k in range(3):
@@ -104,8 +111,9 @@ def draw_family(b: Batch) -> None:
     n_sib = np.array(list(fam.siblings))[categorical(u[:, next(col)], list(fam.siblings.values()))]
     for k in range(2):
         slot = SLOT[f"sibling{k + 1}"]
-        offset = (u[:, next(col)] * 16).astype(np.int64) - 8
-        offset = np.where(offset >= 0, offset + 1, offset)  # -8..-1 younger, 1..8 older
+        lo, hi = A["sibling_offset"]
+        offset = _span(u[:, next(col)], (lo, hi - 1))
+        offset = np.where(offset >= 0, offset + 1, offset)  # younger or older, never the same year
         exists[:, slot] = (n_sib > k) & (age + offset >= 0)  # a younger sibling must be born
         fage[:, slot] = np.maximum(age + offset, 0)
         fsex[:, slot] = (u[:, next(col)] < 0.5).astype(np.int64)
@@ -117,7 +125,7 @@ def draw_family(b: Batch) -> None:
     O = SLOT["other"]
     exists[:, O] = kin
     lives[:, O] = kin
-    fage[:, O] = np.where(kin, age + 45 + (u[:, next(col)] * 20).astype(np.int64), 40)
+    fage[:, O] = np.where(kin, age + _span(u[:, next(col)], A["grandmother_older_by"]), 40)
     other_rel = np.where(kin, OTHER_RELATIONS.index("grandmother"), -1)
     lives &= exists & living
     b["f_exists"], b["f_living"], b["f_lives"], b["f_age"], b["f_sex"] = exists, living, lives, np.minimum(fage, 110), fsex
@@ -217,7 +225,7 @@ def assign_roles(b: Batch, caregiver_strain: np.ndarray, dv: np.ndarray, elder: 
     ex[:, O] |= make_other
     liv[:, O] |= make_other
     b["f_other_rel"] = np.where(make_other, rel, b["f_other_rel"])
-    fage[:, O] = np.where(make_other, 30 + (u[:, 2] * 40).astype(np.int64), fage[:, O])
+    fage[:, O] = np.where(make_other, _span(u[:, 2], fam.ages["other_caregiver_age"]), fage[:, O])
     b["f_sex"][:, O] = np.where(make_other, (u[:, 3] < fam.p_other_caregiver_male).astype(np.int64), b["f_sex"][:, O])
     b["f_sex"][:, O] = np.where(b["f_other_rel"] == OTHER_RELATIONS.index("grandmother"), 0, b["f_sex"][:, O])
     b["f_sex"][:, O] = np.where(b["f_other_rel"] == OTHER_RELATIONS.index("niece"), 0,

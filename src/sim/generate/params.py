@@ -215,6 +215,7 @@ class FamilyTable(_M):
     p_sibling_lives_with_child: float
     p_other_caregiver_male: float
     same_family_name: list[float] = Field(min_length=10, max_length=10)
+    ages: dict[str, tuple[int, int] | int]
 
 
 class County(_M):
