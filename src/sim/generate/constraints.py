@@ -175,7 +175,10 @@ def resolve(c: Constraints) -> Plan:
     if not kept:
         if c.setting:
             raise ConstraintError(reasons[0])
-        raise ConstraintError(f"no setting serves {why}" + (f" and sex={c.sex!r}" if c.sex else ""))
+        spans = ", ".join(f"{n} {p.settings.settings[n].age_min}-{p.settings.settings[n].age_max}"
+                          for n in candidates)
+        raise ConstraintError(f"no setting serves {why}" + (f" and sex={c.sex!r}" if c.sex else "")
+                              + f"; settings serve ages: {spans}")
     return Plan(c, tuple(kept), lo, hi, min_need=min_need, **plan_kw)  # type: ignore[arg-type]
 
 
