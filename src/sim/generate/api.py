@@ -15,6 +15,7 @@ from sim.generate.rng import check_seed, derived_seed, derived_seeds
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from sim.generate.batch import Batch
     from sim.model import Patient
 
 CHUNK = 20_000
@@ -23,7 +24,7 @@ _RESPONSE_INT = {name for name, text in COLUMNS.items() if "missing unless" in t
 __all__ = ["COLUMNS", "cohort", "cohort_columns", "derived_seed", "flatten", "generate_patient", "generate_patients"]
 
 
-def _batch(seeds: np.ndarray, constraints: dict[str, object]):  # noqa: ANN202
+def _batch(seeds: np.ndarray, constraints: dict[str, object]) -> "Batch":
     from sim.generate.core import generate_batch
     from sim.generate.responses import draw_responses
 
@@ -54,7 +55,7 @@ def generate_patients(seeds: list[int] | np.ndarray, **constraints: object) -> l
     """Several patients at once (vectorized), one per seed, same constraints for all."""
     from sim.generate.assemble import to_patients
 
-    arr = np.array([check_seed(int(s)) for s in seeds], dtype=np.int64)
+    arr = np.array([check_seed(s) for s in seeds], dtype=np.int64)
     return to_patients(_batch(arr, constraints)) if len(arr) else []
 
 
