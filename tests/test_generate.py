@@ -434,3 +434,11 @@ def test_a_young_childs_contact_is_the_familys():
     kid = generate_patient(21, setting="pediatrics_nicu", age_range=(0, 5))
     assert kid.contact.email.startswith(kid.contact.email.split(".family")[0] + ".family")
     assert kid.identity.given_name.lower() not in kid.contact.email
+
+
+def test_every_kinship_term_is_known_to_the_genogram():
+    from sim.ecosystem import relation_info
+    from sim.generate.household import RELATIONS
+
+    for term in RELATIONS:
+        assert relation_info(term).kind != "collateral" or term in ("niece", "nephew"), term

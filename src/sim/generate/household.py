@@ -14,7 +14,7 @@ from sim.generate.sampling import categorical
 ROLES = ("caregiver", "dependent", "support", "stressor", "none")
 QUALITIES = ("strong", "moderate", "tenuous", "conflicted", "abusive", "cut_off")
 PARTNER_STATUS = ("married", "partnered", "separated", "divorced", "widowed")
-OTHER_RELATIONS = ("friend", "neighbour", "niece", "nephew", "grandmother")
+OTHER_RELATIONS = ("friend", "neighbor", "niece", "nephew", "grandmother")
 S = len(FAMILY_SLOTS)
 
 
