@@ -22,6 +22,10 @@ AdmissionType = Literal["emergent", "urgent", "elective", "outpatient"]
 Prognosis = Literal["good", "guarded", "poor", "terminal_months", "terminal_weeks"]
 Role = Literal["caregiver", "dependent", "support", "stressor", "none"]
 Quality = Literal["strong", "moderate", "tenuous", "conflicted", "abusive", "cut_off"]
+# citizen (or US national); qualified immigrant (8 U.S.C. 1641(b)) without a waiting period or
+# exempt from it (refugees, asylees, ...); qualified but within the 5-year bar (8 U.S.C. 1613);
+# undocumented.
+ImmigrationStatus = Literal["citizen", "qualified", "qualified_5yr_bar", "undocumented"]
 
 
 class _Model(BaseModel):
@@ -43,6 +47,8 @@ class Identity(_Model):
     race: str
     ethnicity: str
     veteran: bool
+    immigration_status: ImmigrationStatus | None = Field(
+        default=None, description="for benefit eligibility; None = not recorded (treated as eligible)")
 
     @property
     def name(self) -> str:
