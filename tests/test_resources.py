@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from practice_helpers import make_patient
 
+import sim
 from sim.errors import UnknownNameError
 from sim.model import taxonomy
 from sim.resources import counties, directory, get, ineligibility, match
@@ -32,7 +33,15 @@ def test_snap_gross_income_limit_at_129_and_131_percent_fpl():
     assert "snap_office" in {r.id for r in match(make_patient(fpl=129), "food_insecurity").eligible}
     result = match(make_patient(fpl=131), "food_insecurity")
     assert "snap_office" not in {r.id for r in result.eligible}
-    assert result.ineligible["snap_office"] == ["income 131% FPL is above SNAP's limit of 130%"]
+    assert result.ineligible["snap_office"] == [
+        "income 131% FPL is above SNAP's limit of 130% (the federal gross limit; most states use broad-based "
+        "categorical eligibility with gross limits up to 200% FPL, so check the state's limit before ruling "
+        "the household out)"]
+
+
+def test_snap_source_names_broad_based_categorical_eligibility():
+    e = get("snap_office").eligibility
+    assert "broad-based categorical eligibility" in e.income_source and "200% FPL" in e.income_source
 
 
 def test_wic_needs_pregnancy_postpartum_or_a_child_under_5_and_185_percent_fpl():
@@ -68,7 +77,79 @@ def test_county_and_age_limits():
 def test_medicaid_expansion_only_in_expansion_states():
     texan = make_patient(age=40, fpl=90, county="Eskerfield County", state="TX")
     reasons = ineligibility(texan, "medicaid_enrollment")
-    assert len(reasons) == 1 and reasons[0].startswith("lives in TX: TX has not expanded Medicaid")
+    assert len(reasons) == 3 and reasons[0] == (
+        "not eligible as an expansion adult: lives in TX: TX has not expanded Medicaid to adults up to 138% FPL")
+    assert "pregnancy" in reasons[1] and "maximum age of 18" in reasons[2]
+
+
+def test_medicaid_covers_pregnancy_and_children_in_every_state():
+    # Pregnancy and children are covered in expansion and non-expansion states alike (42 U.S.C. 1396a(l)).
+    for state in ("OH", "TX"):
+        pregnant = make_patient(age=30, fpl=150, diagnosis="O24.419", state=state)
+        assert ineligibility(pregnant, "medicaid_enrollment") == [], state
+        postpartum = make_patient(age=30, fpl=190, setting="maternity", state=state)
+        assert ineligibility(postpartum, "medicaid_enrollment") == [], state
+        assert ineligibility(make_patient(age=8, fpl=180, state=state), "medicaid_enrollment") == [], state
+        assert ineligibility(make_patient(age=0, fpl=120, setting="pediatrics_nicu", state=state),
+                             "medicaid_enrollment") == [], state
+    assert ineligibility(make_patient(age=30, fpl=150), "medicaid_enrollment")  # not pregnant, above 138%
+    child_reasons = ineligibility(make_patient(age=8, fpl=210), "medicaid_enrollment")
+    assert "not eligible as a child (Medicaid or CHIP): income 210% FPL is above Medicaid's limit of 200%" in child_reasons
+    assert ineligibility(make_patient(age=30, fpl=210, diagnosis="O24.419"), "medicaid_enrollment")
+
+
+def with_status(patient, status):
+    return patient.model_copy(update={"identity": patient.identity.model_copy(update={"immigration_status": status})})
+
+
+def test_immigration_status_bars_snap_and_full_medicaid_but_not_wic():
+    # 8 U.S.C. 1611, 1612, 1641; 7 CFR 273.4; 42 CFR 435.406 and 435.139.
+    mother = make_patient(age=28, fpl=96, children_ages=(2, 6))
+    undocumented = with_status(mother, "undocumented")
+    assert ineligibility(undocumented, "snap_office") == [
+        "SNAP: undocumented adults are not eligible; US-citizen children in the household may be"]
+    medicaid = ineligibility(undocumented, "medicaid_enrollment")
+    assert medicaid == ["Medicaid: undocumented adults can get emergency Medicaid only (42 CFR 435.139), not full "
+                        "coverage; US-citizen children in the household may be eligible in their own right"]
+    assert ineligibility(undocumented, "wic_clinic") == []  # WIC has no status test
+    assert ineligibility(with_status(make_patient(age=28, fpl=96), "undocumented"), "snap_office") == [
+        "SNAP: undocumented adults are not eligible"]  # no children: no note
+    for status in (None, "citizen", "qualified"):
+        assert ineligibility(with_status(mother, status), "snap_office") == [], status
+        assert ineligibility(with_status(mother, status), "medicaid_enrollment") == [], status
+    barred = with_status(mother, "qualified_5yr_bar")
+    assert "wait 5 years" in ineligibility(barred, "snap_office")[0]
+    assert "wait 5 years" in ineligibility(barred, "medicaid_enrollment")[0]
+    child = with_status(make_patient(age=10, fpl=96), "qualified_5yr_bar")
+    assert ineligibility(child, "snap_office") == [] and ineligibility(child, "medicaid_enrollment") == []
+    assert "undocumented children are not eligible" in ineligibility(
+        with_status(make_patient(age=10, fpl=96), "undocumented"), "snap_office")[0]
+
+
+def test_curated_cases_read_immigration_status():
+    marisol = sim.load_case("ed_ipv_01")  # undocumented, 96% FPL, US-born children
+    assert marisol.patient.identity.immigration_status == "undocumented"
+    result = match(marisol, "food_insecurity")
+    assert "snap_office" not in {r.id for r in result.eligible}
+    assert result.ineligible["snap_office"] == [
+        "SNAP: undocumented adults are not eligible; US-citizen children in the household may be"]
+    assert "wic_clinic" in {r.id for r in result.eligible}
+    refugee = sim.load_case("phc_refugee_01")  # refugees are qualified and exempt from the 5-year bar
+    assert refugee.patient.identity.immigration_status == "qualified"
+    assert ineligibility(refugee, "snap_office") == []
+    assert sim.load_case("nicu_preterm_01").patient.identity.immigration_status == "citizen"
+
+
+def test_home_health_homebound_rule_applies_under_medicare_only():
+    # Medicare: homebound (42 CFR 409.42); Medicaid may not require it (42 CFR 440.70(c)(1)).
+    walking = dict(age=70, fpl=100, mobility="independent", needs={"disability_equipment": 2})
+    for insurance in ("medicare", "dual"):
+        reasons = ineligibility(make_patient(insurance=insurance, **walking), "home_health_agency")
+        assert len(reasons) == 1 and "under Medicare requires the patient to be homebound" in reasons[0]
+    assert ineligibility(make_patient(insurance="medicaid", **walking), "home_health_agency") == []
+    assert ineligibility(make_patient(insurance="private", **walking), "home_health_agency") == []
+    bound = make_patient(insurance="medicare", age=70, mobility="wheelchair", adl=2)
+    assert ineligibility(bound, "home_health_agency") == []
 
 
 def test_language_needs_a_matching_language_or_an_interpreter():

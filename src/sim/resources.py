@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from sim.errors import UnknownNameError
 from sim.interventions import Subject
+from sim.model.patient import ImmigrationStatus
 from sim.model.taxonomy import need_domains
 from sim.plan import ActionKind
 from sim.tables import load_table, read_yaml
@@ -51,6 +52,21 @@ def _homebound(s: Subject) -> bool:
     return s.adl_dependencies >= 2 or s.patient.medical.functional_status.mobility != "independent"
 
 
+def _pregnant_or_postpartum(s: Subject) -> bool:
+    p = s.patient
+    codes = [p.medical.primary_diagnosis.code, *(d.code for d in p.medical.comorbidities)]
+    return p.medical.setting == "maternity" or any(c.upper().startswith(("O", "Z33", "Z34", "Z3A")) for c in codes)
+
+
+def _homebound_under_medicare(s: Subject) -> bool:
+    return s.patient.economics.insurance not in ("medicare", "dual") or _homebound(s)
+
+
+def _minor_in_household(s: Subject) -> bool:
+    """A child under 18 other than the patient lives with the patient."""
+    return any(m.living and m.lives_with_patient and m.age < 18 for m in s.patient.family)
+
+
 def _child_in_household(s: Subject) -> bool:
     p = s.patient
     return p.identity.age < 18 or any(m.living and m.lives_with_patient and m.age < 18 for m in p.family)
@@ -75,6 +91,13 @@ REQUIREMENTS: dict[str, tuple[Callable[[Subject], bool], str]] = {
         _homebound,
         "{name} requires the patient to be homebound; mobility is {mobility!r} with {adl} ADL "
         "dependencies"),
+    "homebound_under_medicare": (
+        _homebound_under_medicare,
+        "{name} under Medicare requires the patient to be homebound; mobility is {mobility!r} with "
+        "{adl} ADL dependencies"),
+    "pregnant_or_postpartum": (
+        _pregnant_or_postpartum,
+        "{name} covers pregnancy and the postpartum year; no pregnancy or recent birth is recorded"),
     "functional_limitation": (
         _functional_limitation,
         "{name} serves people with a disability or functional limitation; none is recorded"),
@@ -107,13 +130,30 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Eligibility(_Model):
+class ImmigrationBar(_Model):
+    """A status that bars the programme, with the reason in words (``{who}``: adults or children)."""
+
+    reason: str
+    from_age: int = Field(default=0, ge=0, description="the bar applies from this age; younger people are exempt")
+
+
+class ImmigrationRule(_Model):
+    """Immigration-status rules of a federal public benefit (8 U.S.C. 1611, 1612, 1641)."""
+
+    not_eligible: dict[ImmigrationStatus, ImmigrationBar]
+    children_note: str | None = Field(default=None, description="added for an adult with a child at home")
+    source: str
+
+
+class Criteria(_Model):
+    """Age, income, state and named requirements; every one that is set must hold."""
+
     min_age: int | None = Field(default=None, ge=0)
     max_age: int | None = Field(default=None, ge=0)
     max_fpl_percent: int | None = Field(default=None, gt=0)
     income_source: str | None = None
+    income_note: str | None = Field(default=None, description="added to the income reason (e.g. state options)")
     income_waived_for: list[Insurance] = Field(default_factory=list)
-    insurance: list[Insurance] | None = None
     not_in_states: list[str] = Field(default_factory=list, description="not offered in these states")
     state_reason: str | None = Field(default=None, description="why not there; may use {state}")
     requires: list[str] = Field(default_factory=list)
@@ -125,6 +165,21 @@ class Eligibility(_Model):
             if name not in REQUIREMENTS:
                 raise UnknownNameError("eligibility requirement", name, REQUIREMENTS)
         return value
+
+
+class EligibilityGroup(Criteria):
+    """One way into a programme (e.g. Medicaid's expansion adults, pregnancy, children)."""
+
+    label: str
+
+
+class Eligibility(Criteria):
+    """The rules of one resource: its criteria, accepted insurance, immigration-status rules and,
+    when ``groups`` are given, at least one group whose criteria all hold."""
+
+    insurance: list[Insurance] | None = None
+    immigration: ImmigrationRule | None = None
+    groups: list[EligibilityGroup] = Field(default_factory=list)
 
 
 class Resource(_Model):
@@ -241,6 +296,42 @@ def get(resource_id: str) -> Resource:
     return found
 
 
+def _criteria_reasons(s: Subject, r: Resource, c: Criteria) -> list[str]:
+    p = s.patient
+    reasons: list[str] = []
+    if p.address.state in c.not_in_states:
+        why = (c.state_reason or "{name} is not offered in {state}").format(state=p.address.state, name=r.short_name)
+        reasons.append(f"lives in {p.address.state}: {why}")
+    age = p.identity.age
+    if c.min_age is not None and age < c.min_age:
+        reasons.append(f"age {age} is below the minimum age of {c.min_age} for {r.short_name}")
+    if c.max_age is not None and age > c.max_age:
+        reasons.append(f"age {age} is above the maximum age of {c.max_age} for {r.short_name}")
+    fpl = p.economics.fpl_percent
+    if c.max_fpl_percent is not None and fpl > c.max_fpl_percent and p.economics.insurance not in c.income_waived_for:
+        note = f" ({c.income_note})" if c.income_note else ""
+        reasons.append(f"income {fpl}% FPL is above {r.short_name}'s limit of {c.max_fpl_percent}%{note}")
+    for name in c.requires:
+        test, words = REQUIREMENTS[name]
+        if not test(s):
+            reasons.append(words.format(name=r.short_name, prognosis=p.medical.prognosis, age=age,
+                                        mobility=p.medical.functional_status.mobility,
+                                        adl=s.adl_dependencies))
+    return reasons
+
+
+def _immigration_reason(s: Subject, r: Resource, rule: ImmigrationRule) -> str | None:
+    ident = s.patient.identity
+    bar = rule.not_eligible.get(ident.immigration_status) if ident.immigration_status else None
+    if bar is None or ident.age < bar.from_age:
+        return None
+    adult = ident.age >= 18
+    words = f"{r.short_name}: {bar.reason.format(who='adults' if adult else 'children')}"
+    if adult and rule.children_note and _minor_in_household(s):
+        words += f"; {rule.children_note}"
+    return words
+
+
 def ineligibility(case_or_patient: Case | Patient | Subject, resource: Resource | str) -> list[str]:
     """Why this patient cannot use ``resource``, in words; an empty list means eligible."""
     s = Subject.of(case_or_patient)
@@ -249,26 +340,18 @@ def ineligibility(case_or_patient: Case | Patient | Subject, resource: Resource 
     reasons: list[str] = []
     if "all" not in r.counties and _county_key(p.address.county) not in {_county_key(c) for c in r.counties}:
         reasons.append(f"lives in {p.address.county}; {r.short_name} serves {_and(r.counties)} only")
-    if p.address.state in e.not_in_states:
-        why = (e.state_reason or "{name} is not offered in {state}").format(state=p.address.state, name=r.short_name)
-        reasons.append(f"lives in {p.address.state}: {why}")
-    age = p.identity.age
-    if e.min_age is not None and age < e.min_age:
-        reasons.append(f"age {age} is below the minimum age of {e.min_age} for {r.short_name}")
-    if e.max_age is not None and age > e.max_age:
-        reasons.append(f"age {age} is above the maximum age of {e.max_age} for {r.short_name}")
-    fpl = p.economics.fpl_percent
-    if e.max_fpl_percent is not None and fpl > e.max_fpl_percent and p.economics.insurance not in e.income_waived_for:
-        reasons.append(f"income {fpl}% FPL is above {r.short_name}'s limit of {e.max_fpl_percent}%")
+    reasons += _criteria_reasons(s, r, e)
+    if e.groups:
+        by_group = [(g, _criteria_reasons(s, r, g)) for g in e.groups]
+        if all(why for _, why in by_group):
+            reasons += [f"not eligible as {g.label}: {'; '.join(why)}" for g, why in by_group]
     if e.insurance is not None and p.economics.insurance not in e.insurance:
         reasons.append(f"insurance {p.economics.insurance!r} is not accepted by {r.short_name} "
                        f"(accepts: {', '.join(e.insurance)})")
-    for name in e.requires:
-        test, words = REQUIREMENTS[name]
-        if not test(s):
-            reasons.append(words.format(name=r.short_name, prognosis=p.medical.prognosis, age=age,
-                                        mobility=p.medical.functional_status.mobility,
-                                        adl=s.adl_dependencies))
+    if e.immigration is not None:
+        status = _immigration_reason(s, r, e.immigration)
+        if status:
+            reasons.append(status)
     language = p.identity.language
     spoken = {lang.lower() for lang in r.languages}
     if p.identity.interpreter_needed and language.lower() not in spoken and not r.interpreter_available:
