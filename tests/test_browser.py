@@ -120,7 +120,7 @@ def test_lesson_01_in_a_real_browser(lab):
         form.scroll_into_view_if_needed()
         form.locator("input[type='checkbox']").first.check()
         form.locator("button.jupyter-button", has_text="Check my assessment").click()
-        feedback = page.locator(".sim-feedback")
+        feedback = form.locator(".sim-feedback")
         expect(feedback.first).to_contain_text("score", ignore_case=True, timeout=30_000)
         page.screenshot(path=str(ARTIFACTS / "lesson01.png"), full_page=False)
         browser.close()
