@@ -135,6 +135,43 @@ def test_every_lace_score_quoted_in_a_case_matches_its_chart(path):
     assert quoted <= {_lace(case)}
 
 
+# Products sold in one strength only: a chart quoting another strength is a dosing error.
+ONE_STRENGTH = [(re.compile(r"glucagon.*nasal|nasal.*glucagon", re.I), "3 mg")]  # Baqsimi label (FDA 2019/2023)
+FRACTURE_TYPES = ("transverse", "oblique", "spiral", "comminuted", "segmental")
+
+
+@pytest.mark.parametrize("path", CURATED, ids=[p.stem for p in CURATED])
+def test_fixed_strength_medications_are_quoted_at_their_strength(path):
+    for line in _case(path).chart.medications:
+        for pattern, strength in ONE_STRENGTH:
+            if pattern.search(line):
+                assert strength in line, line
+
+
+@pytest.mark.parametrize("path", CURATED, ids=[p.stem for p in CURATED])
+def test_a_fracture_described_in_the_chart_is_not_coded_unspecified(path):
+    case = _case(path)
+    med = case.patient.medical
+    described = [t for t in FRACTURE_TYPES if t in case.chart.physician_note.lower()]
+    for dx in [med.primary_diagnosis, *med.comorbidities]:
+        if described and dx.label.lower().startswith("unspecified fracture"):
+            pytest.fail(f"{dx.code} {dx.label!r}, but the chart describes a {described[0]} fracture")
+
+
+@pytest.mark.parametrize("path", CURATED, ids=[p.stem for p in CURATED])
+def test_a_case_about_immigration_records_the_patients_status(path):
+    # Benefit eligibility (SNAP, Medicaid) reads the status: 8 U.S.C. 1611, 1612, 1641.
+    case = _case(path)
+    if any(n.domain == "legal_immigration" for n in case.key.needs):
+        assert case.patient.identity.immigration_status is not None
+
+
+def test_ed_ipv_fracture_code_matches_the_x_ray():
+    case = _case(LIBRARY / "ed_ipv_01.yaml")
+    assert "transverse non-displaced" in case.chart.physician_note
+    assert case.patient.medical.primary_diagnosis.code == "S52.224A"
+
+
 # --- what the library covers -------------------------------------------------------------
 
 def test_library_size():
