@@ -2,8 +2,10 @@
 
 The directory (``sim/data/resources.yaml``) is synthetic: fictional agencies in three fictional
 counties, with eligibility rules taken from the real programmes where they exist (SNAP 130% FPL,
-WIC 185% FPL with a pregnancy, postpartum or child-under-5 requirement, Medicaid expansion 138%
-FPL, LIHEAP 150% FPL, hospice terminal prognosis, ...).
+WIC 185% FPL with a pregnancy, postpartum or child-under-5 requirement, Medicaid through one of
+its groups: expansion adults to 138% FPL, pregnancy and children in every state; LIHEAP 150% FPL,
+hospice terminal prognosis, ...). Immigration status (``Identity.immigration_status``; None means
+not recorded and is treated as eligible) bars SNAP and full Medicaid as federal law does.
 
     >>> import sim
     >>> result = sim.resources.match(patient, "food_insecurity")        # doctest: +SKIP
