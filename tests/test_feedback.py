@@ -481,3 +481,11 @@ def test_private_setting_cites_the_abuse_the_case_is_about():
     ipv = make_case({"responses": {"hits": [3, 4, 4, 3]}},
                     risks=[KeyRisk(kind="ipv", level="high", evidence="Partner pushed her")])
     assert "HITS" in cite_action(ipv, "private_setting")
+
+
+def test_a_goal_whose_description_is_a_list_is_scored_not_raised():
+    from sim import load_case
+
+    case = load_case("ed_ipv_01")
+    result = review_plan(case, {"goals": [{"need": "food_insecurity", "description": []}]})
+    assert 0 <= result.score <= 100

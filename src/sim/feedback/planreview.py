@@ -203,7 +203,7 @@ def score_goals(case: Case, plan: CarePlan, raw: Any) -> list[FeedbackItem]:
         valid = {(g["need"], g["description"]) for g in goals}
         for g in raw["goals"]:
             if isinstance(g, dict) and g.get("need") in need_domains() and \
-                    (g.get("need"), g.get("description")) not in valid:
+                    (g.get("need"), str(g.get("description"))) not in valid:
                 goals.append({**g, "target_date": g.get("target_date") or None, "_invalid": True})
     items: list[FeedbackItem] = []
     for key_need in case.key.needs:
