@@ -117,7 +117,7 @@ def test_widget_patient_answers_and_context(patient):
         [o.points for o in item.options].index(p)
         for item, p in zip(I.get("auditc").items, I.respond(patient, "auditc"))]
     form.clear_button.click()
-    assert form.result is None and all(c.value is None for c in form.controls)
+    assert form.result is None and all(c.label == "(not answered)" for c in form.controls)
 
 
 def test_widget_cssrs_disables_skipped_questions():

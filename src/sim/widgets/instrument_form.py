@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     from sim.model import Patient
 
 _UNANSWERED = "(not answered)"
+# ipywidgets 8 shows a Dropdown whose value is None as blank, so "not answered" is the empty string.
+_NO_ANSWER = ""
 
 
 class InstrumentForm:
@@ -45,7 +47,7 @@ class InstrumentForm:
                                            description=spec.label, style=style, layout=layout,
                                            tooltip=spec.text)
             else:
-                control = w.Dropdown(options=[(_UNANSWERED, None), *spec.choices], value=None,
+                control = w.Dropdown(options=[(_UNANSWERED, _NO_ANSWER), *spec.choices], value=_NO_ANSWER,
                                      description=spec.label, style=style, layout=layout,
                                      tooltip=spec.text)
             control.observe(self._changed(index), names="value")
@@ -57,8 +59,8 @@ class InstrumentForm:
                 self.state.set_answer(index, control.value)
         self.context_controls: dict[str, Any] = {}
         for key, values in self.state.context_choices().items():
-            control = w.Dropdown(options=[(_UNANSWERED, None), *[(v.replace("_", " "), v) for v in values]],
-                                 value=None, description=key.capitalize(), style=style)
+            control = w.Dropdown(options=[(_UNANSWERED, _NO_ANSWER), *[(v.replace("_", " "), v) for v in values]],
+                                 value=_NO_ANSWER, description=key.capitalize(), style=style)
             control.observe(self._context_changed(key), names="value")
             self.context_controls[key] = control
             rows.append(control)
@@ -102,7 +104,7 @@ class InstrumentForm:
         def handler(change: dict[str, Any]) -> None:
             if self._syncing:
                 return
-            value = change["new"]
+            value = None if change["new"] == _NO_ANSWER else change["new"]
             if self.state.definition.kind == "lace":
                 self._run(lambda: self.state.set_answer(index, value), rescore=False)
             else:
@@ -113,7 +115,8 @@ class InstrumentForm:
     def _context_changed(self, key: str):  # type: ignore[no-untyped-def]
         def handler(change: dict[str, Any]) -> None:
             if not self._syncing:
-                self._run(lambda: self.state.set_context(key, change["new"]), rescore=False)
+                value = None if change["new"] == _NO_ANSWER else change["new"]
+                self._run(lambda: self.state.set_context(key, value), rescore=False)
         return handler
 
     def _sync(self) -> None:
@@ -131,10 +134,10 @@ class InstrumentForm:
                     if self.state.definition.items[index].multiple:
                         control.value = tuple(chosen)
                     else:
-                        control.value = chosen[0] if chosen else None
+                        control.value = chosen[0] if chosen else _NO_ANSWER
                     control.disabled = not self.state.asked(index)
             for key, control in self.context_controls.items():
-                control.value = self.state.context.get(key)
+                control.value = self.state.context.get(key, _NO_ANSWER) or _NO_ANSWER
                 if key == "recency":
                     control.disabled = not self.state._behaviour_yes()
         finally:
