@@ -185,7 +185,9 @@ def autograde(course: Course, assignment: str, jobs: int | None = None, students
 def _context() -> Any:
     """Fork (Linux, macOS with care) after importing nbgrader once here, so that workers share the
     imports (about 3 s of CPU each: jsonschema's format checkers, jupyter_server); spawn elsewhere."""
-    if sys.platform.startswith("linux"):
+    import threading
+
+    if sys.platform.startswith("linux") and threading.active_count() == 1:  # forking threads is unsafe
         import nbgrader.apps  # noqa: F401
         import nbgrader.converters  # noqa: F401
 
