@@ -23,3 +23,25 @@ def test_transportation_prevalence_cites_the_right_journal():
     src = params().needs.needs["transportation"].source
     assert "Am J Public Health" in src and "110(6):815-822" in src
     assert "Poor and Underserved" not in src
+
+
+ACUTE_COPD_LOS_MAX = 5.0  # HCUP: COPD admissions average about 4 days
+POST_ACUTE = {"rehabilitation", "palliative_hospice"}
+
+
+def test_copd_stays_are_acute_length_outside_post_acute_care():
+    p = params()
+    for sname, s in p.settings.settings.items():
+        if not s.inpatient:
+            continue
+        for dx in s.diagnoses:
+            d = p.diagnoses.diagnoses[dx]
+            if not d.code.startswith("J44") or s.los is not None:
+                continue
+            median = d.los.median * s.los_multiplier
+            if sname not in POST_ACUTE:
+                assert median <= ACUTE_COPD_LOS_MAX, (sname, dx, median)
+    assert p.diagnoses.diagnoses["copd_exacerbation"].los.median <= ACUTE_COPD_LOS_MAX
+    # The long stable-COPD stay is reached only in inpatient rehabilitation.
+    inpatient_users = {n for n, s in p.settings.settings.items() if s.inpatient and "copd" in s.diagnoses}
+    assert inpatient_users <= POST_ACUTE
