@@ -493,3 +493,13 @@ def test_the_bank_asks_about_access_to_lethal_means():
     means = [q for q in question_bank().values() if q.domain == "crisis" and "gun" in q.text
              and q.allows_disclosure()]
     assert means and means[0].style == "open"
+
+
+@pytest.mark.parametrize("level, starts", [("low", False), ("moderate", True), ("high", True)])
+def test_a_revealed_abuse_concern_requires_a_report_only_at_moderate_or_high_risk(level: str, starts: bool):
+    fact = HiddenFact(id="alone", domain="child_welfare", min_rapport=0, reveals_risk="child_maltreatment",
+                      statement="Sometimes they're left alone longer than they should be.")
+    case = make_case([("child_welfare", 1, "Childcare gaps")], [fact], risks=[("child_maltreatment", level)])
+    iv = start(case)
+    assert iv.ask("child_welfare.open.1").disclosed[0].id == "alone"
+    assert ({s.path for s in iv.crisis_status()} == {"child_maltreatment"}) is starts

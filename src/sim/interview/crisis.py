@@ -25,6 +25,8 @@ class CrisisPath(_Model):
     risk: str | None = None
     risk_levels: list[str] = Field(default_factory=list)
     reveals_risks: list[str] = Field(default_factory=list)
+    reveal_levels: list[str] = Field(default_factory=list,
+                                     description="a revealed risk starts the path only at these levels (empty: any)")
     on_start: Literal["interpreter_needed"] | None = None
     private_first: bool = False
     source: str
@@ -124,7 +126,8 @@ class CrisisTracker:
                 fact = hidden[ref]
                 names = [fact.crisis] if fact.crisis else []
                 names += [n for n, p in self._table.paths.items()
-                          if fact.reveals_risk and fact.reveals_risk in p.reveals_risks]
+                          if fact.reveals_risk and fact.reveals_risk in p.reveals_risks
+                          and self._revealed_level_ok(p, fact.reveals_risk)]
                 names += [n for n, p in self._table.paths.items()
                           if fact.reveals_need in p.need_domains and self._risk_ok(p)]
             elif kind == "need":
@@ -133,6 +136,12 @@ class CrisisTracker:
                 continue
             started += [n for n in names if n and self.trigger(n, minute)]
         return started
+
+    def _revealed_level_ok(self, path: CrisisPath, kind: str) -> bool:
+        if not path.reveal_levels:
+            return True
+        risk = self._case.patient.profile.risk(kind)
+        return risk is not None and risk.level in path.reveal_levels
 
     def _risk_ok(self, path: CrisisPath) -> bool:
         if path.risk is None:
