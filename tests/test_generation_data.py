@@ -1,10 +1,19 @@
 """Domain facts in the generator's data tables (sim/data/generation/) and the rules that use them."""
 from __future__ import annotations
 
-import numpy as np
+from pathlib import Path
 
+import numpy as np
+import pytest
+import yaml
+from pydantic import ValidationError
+
+import sim
+from sim.generate.charlson import categories_of, charlson_index
 from sim.generate.economics import poverty_guideline
-from sim.generate.params import params
+from sim.generate.params import Params, params
+
+CASES = Path(__file__).resolve().parents[1] / "simcases"
 
 
 def test_poverty_guideline_is_the_one_in_force_on_the_reference_date():
@@ -45,3 +54,48 @@ def test_copd_stays_are_acute_length_outside_post_acute_care():
     # The long stable-COPD stay is reached only in inpatient rehabilitation.
     inpatient_users = {n for n, s in p.settings.settings.items() if s.inpatient and "copd" in s.diagnoses}
     assert inpatient_users <= POST_ACUTE
+
+
+@pytest.mark.parametrize("code, cats", [
+    ("E11.65", ["diabetes"]), ("E10.10", ["diabetes"]), ("E11.9", ["diabetes"]),
+    ("E11.22", ["diabetes_complicated"]), ("K70.30", ["liver_mild"]), ("K70.40", ["liver_severe"]),
+    ("I85.00", ["liver_severe"]), ("J96.11", []), ("J44.9", ["chronic_pulmonary"]), ("E84.9", []),
+    ("N18.30", []), ("N18.31", []), ("N18.4", ["renal"]), ("N18.6", ["renal"]), ("Z99.2", ["renal"]),
+    ("I69.351", ["cerebrovascular", "hemiplegia"]), ("G82.20", ["hemiplegia"]), ("C34.90", ["malignancy"]),
+    ("C78.7", ["metastatic"]), ("I25.10", []), ("I25.2", ["myocardial_infarction"]), ("B20", ["aids"]),
+])
+def test_charlson_categories_follow_quan_2005(code, cats):
+    assert categories_of(code, params().diagnoses.charlson_codes) == cats
+
+
+def test_a_diagnosis_whose_charlson_list_disagrees_with_its_code_is_refused():
+    data = params().model_dump()
+    data["diagnoses"]["diagnoses"]["diabetes_hyperglycemia"]["charlson"] = ["diabetes_complicated"]
+    with pytest.raises(ValidationError, match=r"diabetes_hyperglycemia.*E11\.65.*\['diabetes'\]"):
+        Params.model_validate(data)
+
+
+def test_generated_charlson_follows_the_codes():
+    df = sim.cohort(3000, 21, progress=False)
+    for _, row in df.iterrows():
+        codes = [row["diagnosis_code"], *filter(None, row["comorbidity_codes"].split(";"))]
+        if any(c.startswith("C") for c in codes):
+            continue  # the prognosis may make a cancer count as metastatic (teaching rule)
+        assert row["charlson_index"] == charlson_index(codes), (row["diagnosis_code"], codes)
+
+
+def test_end_stage_copd_is_coded_with_copd():
+    df = sim.cohort(1500, 4, setting="palliative_hospice", progress=False)
+    esc = df[df["diagnosis_code"] == "J96.11"]
+    assert len(esc) > 50
+    assert esc["comorbidity_codes"].str.contains("J44.9").all()
+    assert (esc["charlson_index"] >= 1).all()
+
+
+def test_ckd_stage_3_rule_is_the_same_in_generator_and_hand_written_cases():
+    d = params().diagnoses
+    assert d.comorbidities["ckd"].code.startswith("N18.3") and d.comorbidities["ckd"].charlson == []
+    for case_id in ("medsurg_hip_01", "medsurg_kinship_01", "medsurg_dialysis_01"):
+        med = yaml.safe_load((CASES / f"{case_id}.yaml").read_text())["patient"]["medical"]
+        codes = [med["primary_diagnosis"]["code"], *(c["code"] for c in med.get("comorbidities", []))]
+        assert med["charlson_index"] == charlson_index(codes), case_id

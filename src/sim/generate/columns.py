@@ -56,7 +56,7 @@ _BASE: dict[str, str] = {
     "diagnosis_code": "primary diagnosis, ICD-10-CM code",
     "diagnosis_label": "primary diagnosis, ICD-10-CM description",
     "comorbidity_codes": "ICD-10-CM codes of comorbidities, ';'-separated ('' if none)",
-    "charlson_index": "Charlson comorbidity index (1987 weights)",
+    "charlson_index": "Charlson comorbidity index (1987 weights, Quan 2005 ICD-10 codes)",
     "length_of_stay_days": "length of stay in days (0 for ED and outpatient settings)",
     "ed_visits_6mo": "ED visits in the 6 months before",
     "prognosis": "good, guarded, poor, terminal_months, terminal_weeks",

@@ -83,6 +83,7 @@ def _comorbidity_tables() -> dict[str, np.ndarray]:
     return {
         "p": np.array([c.p for c in cms]).T,  # (age bands, C)
         "same_code": np.array([[d.code == c.code for c in cms] for d in primary]),  # (X, C)
+        "implied": np.array([[c in d.implies for c in comorbidity_names()] for d in primary]),  # (X, C)
         "dx_cats": _category_matrix(primary),
         "cm_cats": _category_matrix(cms).astype(np.int64),
         "metastatic_prog": np.array([g in p.metastatic_prognoses for g in PROGNOSES]),
@@ -96,6 +97,7 @@ def draw_comorbidities_charlson(b: Batch) -> None:
     t = _comorbidity_tables()
     bands = band_index(b["age"], p.comorbidity_age_bands)
     present = b.rs.u("comorbidity", t["p"].shape[1]) < t["p"][bands]
+    present |= t["implied"][b["dx"]]  # coded alongside the primary diagnosis
     present &= ~t["same_code"][b["dx"]]  # a comorbidity is never the primary diagnosis again
     cats = t["dx_cats"][b["dx"]] | (present.astype(np.int64) @ t["cm_cats"] > 0)
     names = charlson_categories()

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.errors import DataTableError
+from sim.generate.charlson import categories_of
 from sim.model.taxonomy import taxonomy
 from sim.tables import load_table
 
@@ -80,6 +81,7 @@ class DiagnosisParams(_M):
     risk_min: dict[str, Literal["low", "moderate", "high"]] = Field(default_factory=dict)
     ed_visits_factor: float = Field(default=1.0, ge=0)
     p: list[float] | None = None
+    implies: list[str] = Field(default_factory=list)
 
 
 class DiagnosesTable(_M):
@@ -87,6 +89,7 @@ class DiagnosesTable(_M):
 
     source: str
     charlson_weights: dict[str, int]
+    charlson_codes: dict[str, list[str]]
     charlson_hierarchy: list[tuple[str, str]]
     metastatic_prognoses: list[str]
     diagnoses: dict[str, DiagnosisParams]
@@ -276,10 +279,22 @@ class Params(_M):
             for d in [*s.referral, *s.need_multipliers]:
                 if d not in domains:
                     problems.append(f"setting {name!r} names unknown need domain {d!r}")
-        for name, dx in [*self.diagnoses.diagnoses.items(), *self.diagnoses.comorbidities.items()]:
+        dg = self.diagnoses
+        if set(dg.charlson_codes) != set(dg.charlson_weights):
+            problems.append(f"charlson_codes and charlson_weights name different categories: "
+                            f"{sorted(set(dg.charlson_codes) ^ set(dg.charlson_weights))}")
+        for name, dx in [*dg.diagnoses.items(), *dg.comorbidities.items()]:
             for c in dx.charlson:
-                if c not in self.diagnoses.charlson_weights:
+                if c not in dg.charlson_weights:
                     problems.append(f"diagnosis {name!r} names unknown Charlson category {c!r}")
+            coded = categories_of(dx.code, dg.charlson_codes)
+            if sorted(dx.charlson) != sorted(coded):
+                problems.append(f"diagnosis {name!r} ({dx.code}) lists Charlson {sorted(dx.charlson)} but its code "
+                                f"counts as {sorted(coded)} (charlson_codes, Quan et al. 2005)")
+            for c in dx.implies:
+                if c not in dg.comorbidities:
+                    problems.append(f"diagnosis {name!r} implies unknown comorbidity {c!r}; "
+                                    f"allowed: {sorted(dg.comorbidities)}")
             for d in [*dx.need_multipliers, *dx.need_min]:
                 if d not in domains:
                     problems.append(f"diagnosis {name!r} names unknown need domain {d!r}")

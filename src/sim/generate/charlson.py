@@ -1,0 +1,50 @@
+"""Charlson categories of an ICD-10(-CM) code, from the code lists in diagnoses.yaml (Quan et al. 2005).
+
+The lists give code prefixes (``I50``, ``K70.0``) and ranges of prefixes of equal length
+(``I60-I69``, ``K70.0-K70.3``); a code belongs to a category when one of its entries covers it.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+
+def _norm(code: str) -> str:
+    return code.replace(".", "").upper()
+
+
+def covers(entry: str, code: str) -> bool:
+    """True if the list entry (a prefix or a ``LO-HI`` range of prefixes) covers ``code``."""
+    c = _norm(code)
+    if "-" in entry:
+        lo, hi = (_norm(x) for x in entry.split("-", 1))
+        return len(c) >= len(lo) and lo <= c[: len(lo)] <= hi
+    return c.startswith(_norm(entry))
+
+
+def categories_of(code: str, table: Mapping[str, Sequence[str]]) -> list[str]:
+    """Charlson categories (in table order) whose code list covers ``code``.
+
+    Args:
+        code: an ICD-10-CM code such as ``"E11.65"``.
+        table: category -> code entries (diagnoses.yaml ``charlson_codes``).
+    """
+    return [cat for cat, entries in table.items() if any(covers(e, code) for e in entries)]
+
+
+def charlson_index(codes: Sequence[str]) -> int:
+    """Charlson comorbidity index of a list of ICD-10-CM codes (weights and hierarchy of diagnoses.yaml).
+
+    The generator's extra teaching rule (a cancer with a poor prognosis counts as metastatic) is
+    not applied here: only the codes decide.
+
+    Args:
+        codes: primary diagnosis and comorbidity codes, e.g. ``["I50.9", "N18.30"]``.
+    """
+    from sim.generate.params import params
+
+    d = params().diagnoses
+    cats = {c for code in codes for c in categories_of(code, d.charlson_codes)}
+    for high, low in d.charlson_hierarchy:
+        if high in cats:
+            cats.discard(low)
+    return sum(d.charlson_weights[c] for c in cats)
