@@ -88,8 +88,11 @@ def test_patient_profile_latent_state_and_key_agree(path):
 def test_each_intervention_has_one_place_in_the_key(path):
     key = _case(path).key
     lists = [key.recommended, key.acceptable, key.contraindicated]
-    ids = [k.intervention for items in lists for k in items]
+    ids = [(k.intervention, k.variant) for items in lists for k in items]
     assert len(ids) == len(set(ids)), "an id in two of recommended/acceptable/contraindicated is ambiguous"
+    # One format may be contraindicated where the intervention itself is fine (couples work).
+    whole = {k.intervention for k in key.contraindicated if k.variant is None}
+    assert not whole & {k.intervention for k in key.recommended + key.acceptable}
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])

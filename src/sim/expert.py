@@ -20,7 +20,8 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from sim.interventions import (
-    Subject, any_holds, contraindications, get as get_intervention, indicated, table as iv_table,
+    Subject, any_holds, contraindications, get as get_intervention, indicated, key_contraindication,
+    table as iv_table,
     triggered_actions,
 )
 from sim.model.taxonomy import taxonomy
@@ -49,7 +50,7 @@ def _ordered_needs(s: Subject) -> list[tuple[str, int]]:
 
 
 def _allowed(s: Subject, plan: CarePlan, item: PlannedIntervention) -> bool:
-    if item.intervention in s.contraindicated:
+    if s.case is not None and key_contraindication(s.case, item) is not None:
         return False
     trial = plan.model_copy(update={"interventions": [*plan.interventions, item]})
     before = {c.rule for c in contraindications(s, plan)}

@@ -24,7 +24,7 @@ from sim.plan import ActionKind, CarePlan, Disposition, PlannedIntervention
 from sim.tables import load_table
 
 if TYPE_CHECKING:
-    from sim.cases.model import Case
+    from sim.cases.model import Case, KeyIntervention
     from sim.model.patient import Patient
 
 Variant = Literal["individual", "group", "couples", "family"]
@@ -392,13 +392,21 @@ def contraindications(case_or_patient: Case | Patient | Subject, plan: CarePlan)
             found.append(Contraindication(rule=rule.id, label=rule.label, reason=rule.reason,
                                           source=rule.source, discharge=plan.discharge))
     if s.case is not None:
-        planned = plan.intervention_ids()
-        for k in s.case.key.contraindicated:
-            if k.intervention in planned and not any(c.intervention == k.intervention for c in found):
+        for item in plan.interventions:
+            k = key_contraindication(s.case, item)
+            if k is not None and not any(c.intervention == k.intervention for c in found):
                 found.append(Contraindication(rule="case_key", label=f"{get(k.intervention).label} in this case",
                                               reason=k.rationale, source="case key",
-                                              intervention=k.intervention))
+                                              intervention=k.intervention, variant=k.variant))
     return found
+
+
+def key_contraindication(case: Case, item: PlannedIntervention) -> KeyIntervention | None:
+    """The case key's contraindication that a planned intervention falls under, if any: the same
+    intervention, in the key's format when it names one (couples work, not individual support)."""
+    variant = planned_variant(item)
+    return next((k for k in case.key.contraindicated
+                 if k.intervention == item.intervention and (k.variant is None or k.variant == variant)), None)
 
 
 def unmet_prerequisites(case_or_patient: Case | Patient | Subject, plan: CarePlan) -> list[UnmetPrerequisite]:

@@ -91,6 +91,8 @@ class CriticalAction(_Model):
 class KeyIntervention(_Model):
     intervention: InterventionName
     rationale: str
+    variant: Literal["individual", "group", "couples", "family"] | None = Field(
+        default=None, description="only this format (e.g. counseling as couples work); omit for all formats")
 
 
 class CaseKey(_Model):

@@ -14,6 +14,7 @@ from sim.feedback.evidence import cite_action, cite_need, need_label
 from sim.feedback.model import FeedbackItem
 from sim.feedback.rubric import keyword_pattern, rubric
 from sim.model.taxonomy import need_domains, taxonomy
+from sim.interventions import key_contraindication
 from sim.plan import CarePlan, PlanProblem
 
 
@@ -57,7 +58,8 @@ def score_interventions(case: Case, plan: CarePlan) -> list[FeedbackItem]:
             items.append(FeedbackItem(category="interventions", kind="missed", possible=weights.recommended,
                                       message=f"{label} was not chosen, and the case calls for it: {kiv.rationale}"))
     acceptable = {k.intervention: k for k in key.acceptable}
-    contra = {k.intervention: k for k in key.contraindicated}
+    contra = {item.intervention: k for item in plan.interventions
+              if (k := key_contraindication(case, item)) is not None}
     recommended = {k.intervention for k in key.recommended}
     for iv in sorted(chosen):
         if iv in contra and iv in recommended:
