@@ -99,3 +99,36 @@ def test_ckd_stage_3_rule_is_the_same_in_generator_and_hand_written_cases():
         med = yaml.safe_load((CASES / f"{case_id}.yaml").read_text())["patient"]["medical"]
         codes = [med["primary_diagnosis"]["code"], *(c["code"] for c in med.get("comorbidities", []))]
         assert med["charlson_index"] == charlson_index(codes), case_id
+
+
+def test_non_expansion_states_match_the_resource_directory():
+    from sim.tables import read_yaml
+
+    res = read_yaml("resources.yaml")
+    medicaid = next(r for r in res["resources"] if r["id"] == "medicaid_enrollment")
+    listed = {s for g in medicaid["eligibility"]["groups"] for s in g.get("not_in_states", [])}
+    ours = set(params().population.insurance["non_expansion_states"])
+    assert ours == listed
+    assert {"TX", "GA"} <= ours  # both are generator states (places.yaml)
+
+
+@pytest.fixture(scope="module")
+def adults():
+    df = sim.cohort(30_000, 17, progress=False)
+    ok = (df["age"].between(19, 64) & ~df["veteran"] & (df["setting"] != "maternity")
+          & (df["employment"] != "unable to work (disability)"))
+    return df[ok]
+
+
+def test_poor_adults_in_non_expansion_states_fall_in_the_coverage_gap(adults):
+    gap_states = adults["state"].isin(params().population.insurance["non_expansion_states"])
+    poor = adults["fpl_percent"] < 100
+    near = adults["fpl_percent"].between(100, 137)
+    share = lambda m, plan: (adults.loc[m, "insurance"] == plan).mean()  # noqa: E731
+    assert (gap_states & poor).sum() > 200 and (gap_states & near).sum() > 100
+    assert share(gap_states & poor, "medicaid") < 0.35
+    assert share(gap_states & poor, "uninsured") > 0.5
+    assert share(gap_states & poor, "marketplace") == 0  # no subsidies below 100% FPL
+    assert share(gap_states & near, "marketplace") > 0.4
+    assert share(gap_states & near, "medicaid") < 0.2
+    assert share(~gap_states & (poor | near), "medicaid") > 0.6

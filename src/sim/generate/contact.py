@@ -54,13 +54,18 @@ def draw_family_names(b: Batch) -> None:
     b["f_given_idx"], b["f_family_idx"] = f_given, f_family
 
 
+def draw_county(b: Batch) -> None:
+    """Fictional county and town (drawn before insurance: the state decides Medicaid expansion)."""
+    pc = places()
+    county = b.rs.index("county", len(pc.county))
+    b["county"], b["town"] = county, _town_vectorized(county, b.rs.u("town"))
+
+
 def draw_address_contact(b: Batch) -> None:
-    """Fictional county, town, street, ZIP, phone (555-01xx) and e-mail parts."""
+    """Street, ZIP, phone (555-01xx) and e-mail parts in the county of :func:`draw_county`."""
     pc = places()
     rs = b.rs
-    county = rs.index("county", len(pc.county))
-    town = _town_vectorized(county, rs.u("town"))
-    b["county"], b["town"] = county, town
+    county = b["county"]
     b["street_idx"] = rs.index("street", len(pc.streets))
     b["suffix_idx"] = rs.index("street_suffix", len(pc.suffixes))
     b["house_number"] = 1 + (rs.u("house_number") ** 2 * 9998).astype(np.int64)

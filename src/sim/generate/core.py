@@ -24,6 +24,7 @@ def generate_batch(seeds: np.ndarray, plan: Plan) -> Batch:
     household.draw_family(b)
     household.household_counts(b)
     economics.draw_income(b)
+    contact.draw_county(b)
     economics.draw_insurance(b)
     economics.draw_work_education(b)
     psychosocial.draw_needs(b)

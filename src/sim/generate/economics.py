@@ -1,6 +1,7 @@
 """Stage 4: household income (percent of the federal poverty level), insurance, employment and
-education. Income drives insurance (Medicaid under 138% FPL, dual eligibility at 65+ with low
-income) and later the social-determinant needs."""
+education. Income and state drive insurance (Medicaid under 138% FPL in expansion states, the
+coverage gap and Marketplace plans in the others, dual eligibility at 65+ with low income) and
+later the social-determinant needs."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -8,6 +9,7 @@ from functools import lru_cache
 import numpy as np
 
 from sim.generate.batch import Batch
+from sim.generate.names import places
 from sim.generate.params import params
 from sim.generate.sampling import categorical, truncated_lognormal
 
@@ -43,7 +45,8 @@ def draw_income(b: Batch) -> None:
 
 
 def draw_insurance(b: Batch) -> None:
-    """Insurance by the first matching rule of population.yaml (age, income, disability, veteran, setting)."""
+    """Insurance by the first matching rule of population.yaml (age, income, disability, veteran,
+    setting, and whether the patient's state has expanded Medicaid)."""
     p = params()
     fixed = b.plan.constraints.insurance
     if fixed is not None:
@@ -54,6 +57,7 @@ def draw_insurance(b: Batch) -> None:
     age, fpl = b["age"], b["fpl"]
     plan = np.full(b.n, -1, dtype=np.int64)
     u = b.rs.u("insurance")
+    expansion = ~np.isin(places().state, p.population.insurance["non_expansion_states"])[b["county"]]
     for rule in p.population.insurance_rules:
         w = rule.when
         m = plan < 0
@@ -71,6 +75,8 @@ def draw_insurance(b: Batch) -> None:
             m &= b["veteran"] == bool(w["veteran"])
         if "setting" in w:
             m &= setting_name == w["setting"]
+        if "expansion" in w:
+            m &= expansion == bool(w["expansion"])
         if m.any():
             names = list(rule.plans)
             k = categorical(u[m], list(rule.plans.values()))
