@@ -291,3 +291,19 @@ def test_a_problem_is_always_one_line():
     from sim.cases import Problem
 
     assert str(Problem("f.yaml", 3, 4, "a.b", "two\nlines")) == "f.yaml:3:4: a.b: two lines"
+
+
+def test_a_tab_in_the_indentation_is_named_as_a_tab(tmp_path):
+    needle = next(line for line in VALID.splitlines() if line.strip().startswith("given_name:"))
+    text = VALID.replace(needle, "\t" + needle.lstrip(), 1)
+    path = write(tmp_path, text)
+    message = only(validate_file(path))
+    assert "tab character" in message and "spaces" in message
+    assert message.split(":")[1] == str(line_of(text, "\tgiven_name:"))
+
+
+def test_a_misindented_field_points_at_indentation(tmp_path):
+    needle = next(line for line in VALID.splitlines() if line.strip().startswith("given_name:"))
+    text = VALID.replace(needle, needle[1:], 1)
+    message = only(validate_file(write(tmp_path, text)))
+    assert "indentation" in message

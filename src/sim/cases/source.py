@@ -90,6 +90,32 @@ def _mark(mark: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
+_INDENT_PROBLEMS = ("mapping values are not allowed", "did not find expected key",
+                    "did not find expected '-' indicator", "could not find expected ':'")
+
+
+def _tab_near(text: str, mark: Any) -> tuple[int, int] | None:
+    """The place of a tab in the indentation of the line YAML stopped at, or of the line above.
+
+    Args:
+        text: The file's text.
+        mark: The YAML error mark (or None).
+
+    Returns:
+        (line, column), 1-based, of the tab, or None when those lines have no tab.
+    """
+    if mark is None:
+        return None
+    lines = text.split("\n")
+    for index in (mark.line, mark.line - 1):
+        if 0 <= index < len(lines):
+            line = lines[index]
+            indent = line[: len(line) - len(line.lstrip(" \t"))]
+            if "\t" in indent:
+                return index + 1, indent.index("\t") + 1
+    return None
+
+
 def _line_col_of_byte(raw: bytes, offset: int) -> tuple[int, int]:
     before = raw[:offset]
     line = before.count(b"\n") + 1
@@ -209,8 +235,15 @@ def parse_text(raw: bytes, name: str) -> tuple[Source | None, list[Problem]]:
     except _Refused as exc:
         return fail(exc.message, *_mark(exc.mark))
     except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        tab = _tab_near(text, mark)
+        if tab is not None:
+            return fail("a tab character; YAML indents with spaces only, replace the tab with spaces", *tab)
         what = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
-        return fail(f"YAML syntax error: {what}", *_mark(exc.problem_mark or exc.context_mark))
+        if any(k in what for k in _INDENT_PROBLEMS):
+            what += ("; check the indentation of this line and the line above it "
+                     "(fields at the same level start in the same column)")
+        return fail(f"YAML syntax error: {what}", *_mark(mark))
     except yaml.reader.ReaderError as exc:
         return fail(f"file contains a character YAML does not allow ({exc.character:#06x}); "
                     "remove it", *_line_col_of_text(text, exc.position))
