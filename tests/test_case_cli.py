@@ -131,3 +131,22 @@ def test_schema_to_a_file_and_to_the_library(capsys, library, tmp_path):
     code, _, _ = run(capsys, "case", "schema", "--out", str(out_file))
     assert code == 0 and json.loads(out_file.read_text())["$ref"] == "#/$defs/CaseFile"
     assert (library / "case.schema.json").read_text() == out_file.read_text()
+
+
+def test_new_and_schema_into_a_missing_folder_is_one_line_exit_2(capsys, tmp_path):
+    missing = tmp_path / "no_such_folder"
+    code, _, err = run(capsys, "case", "new", str(TEMPLATE), "--seed", "5", "--out", str(missing / "x.yaml"))
+    assert code == 2 and "does not exist" in err and str(missing) in err
+    assert len(err.strip().splitlines()) == 1
+    code, _, err = run(capsys, "case", "schema", "--out", str(missing / "s.json"))
+    assert code == 2 and "does not exist" in err and "Traceback" not in err
+
+
+def test_case_group_help_names_its_subcommands():
+    import argparse
+
+    from sim.cli import build_parser
+    group = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    help_text = next(a.help for a in group._choices_actions if a.dest == "case")
+    for word in ("validate", "render", "key", "new", "list", "coverage", "schema"):
+        assert word in help_text

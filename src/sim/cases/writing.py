@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from sim.cases.problems import CaseFileError
+from sim.errors import SimValueError
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
@@ -37,7 +38,15 @@ def write_atomic(path: Path, text: str) -> Path:
     """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    if not folder.is_dir():
+        raise SimValueError(f"cannot write {path}: the folder {folder} does not exist; "
+                            "create it first or choose another path")
+    if path.is_dir():
+        raise SimValueError(f"cannot write {path}: it is a folder; give a file name")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise SimValueError(f"cannot write {path}: {exc.strerror}") from exc
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)

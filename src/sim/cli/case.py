@@ -9,7 +9,7 @@ from typing import Any
 
 def register(subparsers: Any) -> None:
     """Add the ``case`` command group."""
-    parser = subparsers.add_parser("case", help="case files: validate, preview, list, schema",
+    parser = subparsers.add_parser("case", help="case files: validate, render, key, new, list, coverage, schema",
                                    description="Work with case files (YAML) and templates.")
     sub = parser.add_subparsers(dest="case_command", metavar="SUBCOMMAND")
     parser.set_defaults(handler=lambda args: _help(parser))
