@@ -67,3 +67,28 @@ def test_transcript_is_identical_across_processes_and_hash_seeds(tmp_path):
                                "--transcript"], capture_output=True, text=True, env=env, check=True)
         outputs.add(done.stdout)
     assert len(outputs) == 1 and "Interview transcript" in outputs.pop()
+
+
+def test_list_shows_the_ids_a_script_may_use(tmp_path, capsys):
+    code = main(["interview", _case_file(tmp_path), "--list"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "use_interpreter" in out and "private_setting" in out
+    assert "general.open.1" in out and "domestic_violence.empathic.1" in out
+
+
+def test_unknown_script_id_names_the_action_ids_and_the_list_option(tmp_path, capsys):
+    code = main(["interview", _case_file(tmp_path), "--script", "interpreter"])
+    err = capsys.readouterr().err
+    assert code == 2 and "use_interpreter" in err and "--list" in err
+    assert "interview.questions()" not in err
+
+
+def test_output_into_a_closed_pipe_ends_quietly(tmp_path, monkeypatch):
+    class ClosedPipe(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    path = _case_file(tmp_path)
+    monkeypatch.setattr("sys.stdout", ClosedPipe())
+    assert main(["interview", path, "--list"]) == 141

@@ -25,7 +25,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--seed", type=int, default=0, help="decides the wording of replies (default 0)")
     parser.add_argument("--budget", type=int, default=None, metavar="MINUTES", help="time budget (default 45)")
     parser.add_argument("--script", default=None, metavar="IDS",
-                        help="comma-separated question or action ids to run without prompting")
+                        help="comma-separated question ids (general.open.1, ...) and action ids "
+                             "(use_interpreter, private_setting, ...) to run without prompting; "
+                             "--list shows them")
+    parser.add_argument("--list", action="store_true",
+                        help="list the question and action ids a --script may use, and exit")
     parser.add_argument("--transcript", action="store_true", help="print the Markdown transcript at the end")
     parser.set_defaults(handler=run)
 
@@ -38,6 +42,9 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None, out: TextIO | Non
     stdin, out = stdin or sys.stdin, out or sys.stdout
     case = load_case(args.case)
     iv = start(case, seed=args.seed, budget_minutes=args.budget)
+    if getattr(args, "list", False):
+        _list_ids(iv, out)
+        return 0
     script = None
     if args.script is not None:
         script = [s.strip() for s in args.script.split(",") if s.strip()]
@@ -71,14 +78,37 @@ def _step(iv: Any, ident: str, out: TextIO) -> None:
     print(f"  rapport {iv.rapport}/100, {iv.minutes_used} of {iv.budget_minutes} min", file=out)
 
 
+class UnknownScriptIdError(SimError):
+    """A ``--script`` id is neither a question id nor an action id."""
+
+
 def _check_script(iv: Any, ids: list[str]) -> None:
     """Refuse a script with an unknown id before anything runs."""
-    from sim.interview import UnknownQuestionError, question_bank
+    from sim.errors import did_you_mean
+    from sim.interview import question_bank
 
     known = [*question_bank(), *iv.actions()]
     for ident in ids:
         if ident not in known:
-            raise UnknownQuestionError(ident, known)
+            raise UnknownScriptIdError(
+                f"unknown --script id {ident!r}{did_you_mean(ident, known)}; allowed: question ids "
+                f"such as 'general.open.1' and action ids ({', '.join(iv.actions())}); "
+                "'sim interview CASE --list' shows them all")
+
+
+def _list_ids(iv: Any, out: TextIO) -> None:
+    """Print the action ids and the question ids, by topic, that a ``--script`` may use."""
+    from sim.model.taxonomy import taxonomy
+
+    print("Actions:", file=out)
+    for ident, label in iv.actions().items():
+        print(f"  {ident:24s} {label}", file=out)
+    for topic in ["general", *taxonomy().domains]:
+        questions = iv.questions(domain=topic)
+        if questions:
+            print(f"\nQuestions, {topic}:", file=out)
+            for q in questions:
+                print(f"  {q.id:36s} {q.text}", file=out)
 
 
 def _scripted(iv: Any, ids: list[str], out: TextIO) -> None:
