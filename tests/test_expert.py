@@ -187,3 +187,19 @@ def test_no_report_is_filed_or_counted_missed_for_kinship_care_without_suspected
     assert "mandated_report_child" not in reference_plan(kinship, START).actions
     assert not any(r.resource == "child_protective_services" for r in reference_plan(kinship, START).referrals)
     assert "mandated_report_child" not in simulate(kinship, None, n=200, seed=1).missed_actions
+
+
+def test_cli_simulate_bad_plan_yaml_and_bad_plot_path_are_one_line_exit_2(tmp_path, capsys):
+    from sim.cli import main
+
+    bad = tmp_path / "plan.yaml"
+    bad.write_text("interventions: [counseling\n")
+    assert main(["plan", "simulate", "ed_ipv_01", "--plan", str(bad), "--n", "10"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{bad}:2:" in err and "not valid YAML" in err
+    good = tmp_path / "good.yaml"
+    good.write_text("interventions: [counseling]\n")
+    for plot, words in ((tmp_path / "no_dir" / "p.png", "does not exist"), (tmp_path / "p.txt", "allowed: .png")):
+        assert main(["plan", "simulate", "ed_ipv_01", "--plan", str(good), "--n", "10", "--plot", str(plot)]) == 2
+        captured = capsys.readouterr()
+        assert words in captured.err and captured.out == ""

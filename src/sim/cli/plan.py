@@ -64,7 +64,11 @@ def _read_plan(path: str) -> Any:
     try:
         data = yaml.safe_load(text)  # JSON is YAML too
     except yaml.YAMLError as exc:
-        raise PlanFileError(f"plan file {path!r} is not valid YAML or JSON: {exc}") from exc
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else path
+        what = " ".join(str(x) for x in (getattr(exc, "context", None), getattr(exc, "problem", None)) if x)
+        raise PlanFileError(f"{where}: the plan file is not valid YAML or JSON: "
+                            f"{what or ' '.join(str(exc).split())}") from exc
     plan, problems = parse_plan(data)
     for problem in problems:
         print(f"{path}: {problem.where}: {problem.message} (left out)", file=sys.stderr)
@@ -95,6 +99,8 @@ def _simulate(args: argparse.Namespace) -> int:
     from sim.expert import reference_plan
     from sim.outcomes import SUMMARY_KEYS, simulate
 
+    if args.plot:
+        _check_plot_path(args.plot)
     case = _load_case(args.case, args.case_seed)
     plan = _read_plan(args.plan)
     results = {"your plan": simulate(case, plan, n=args.n, seed=args.seed),
@@ -113,6 +119,20 @@ def _simulate(args: argparse.Namespace) -> int:
         compare_plot(results).savefig(args.plot, dpi=100)
         print(f"plot written to {args.plot}", file=sys.stderr)
     return 0
+
+
+PLOT_SUFFIXES = (".png", ".svg", ".pdf", ".jpg", ".jpeg")
+
+
+def _check_plot_path(path: str) -> None:
+    """Refuse a ``--plot`` file that cannot be written, before the simulation runs."""
+    target = Path(path)
+    if target.suffix.lower() not in PLOT_SUFFIXES:
+        raise PlanFileError(f"--plot {path!r}: unknown image type {target.suffix or '(none)'!r}; "
+                            f"allowed: {', '.join(PLOT_SUFFIXES)}")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise PlanFileError(f"--plot {path!r}: the folder {str(folder)!r} does not exist; create it first")
 
 
 def _resources(args: argparse.Namespace) -> int:
