@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     """Handle ``sim cohort``: check the arguments, generate, write atomically."""
     n = _whole("--n", args.n, 1, "a patient count of 1 or more, e.g. --n 1000")
     seed = _whole("--seed", args.seed, 0, "a whole number 0 or more, e.g. --seed 42")
-    workers = _whole("--workers", args.workers, 1, "a number of processes of 1 or more, e.g. --workers 2")
+    workers = _whole("--workers", args.workers, 1, "a number of threads of 1 or more, e.g. --workers 2")
     path = check_output(args.out)
     from sim.generate import cohort
     from sim.generate.constraints import check, resolve
