@@ -319,3 +319,48 @@ def test_demo_class_is_seeded_and_varied():
     a = class_kinds(30, 7)
     assert a == class_kinds(30, 7) and len(a) == 30
     assert {"full", "partial", "blank", "wrong"} <= set(a.values()) | set(class_kinds(30, 8).values())
+
+
+def _course_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    root = tmp_path / "course"
+    shutil.copytree(COURSE, root, ignore=shutil.ignore_patterns("gradebook.db", "submitted", "autograded",
+                                                                "feedback", "reports", "release"))
+    return root
+
+
+def test_autograde_and_feedback_without_submissions_say_where_they_go(tmp_path, capsys):
+    from sim.cli import main
+
+    root = _course_copy(tmp_path)
+    assert main(["grade", "--course", str(root), "autograde", "a2_intervention"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no submissions of a2_intervention" in err
+    assert "submitted/<student>/a2_intervention" in err
+    (root / "submitted" / "alice" / "a2_intervention").mkdir(parents=True)
+    assert main(["grade", "--course", str(root), "autograde", "a2_intervention", "--student", "zed"]) == 2
+    assert "'zed' has no submission" in capsys.readouterr().err
+    assert main(["grade", "--course", str(root), "feedback", "a2_intervention"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "sim grade autograde a2_intervention" in err
+
+
+def test_competencies_out_must_be_a_folder(tmp_path, capsys):
+    from sim.cli import main
+
+    root = _course_copy(tmp_path)
+    a_file = tmp_path / "grades.csv"
+    a_file.write_text("x")
+    assert main(["grade", "--course", str(root), "competencies", "--out", str(a_file)]) == 2
+    err = capsys.readouterr().err
+    assert "is a file" in err and "Traceback" not in err
+
+
+def test_competencies_before_any_grading_without_an_activated_venv(tmp_path, capsys, monkeypatch):
+    from sim.cli import main
+
+    root = _course_copy(tmp_path)
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    assert main(["grade", "--course", str(root), "competencies"]) == 0
+    assert (root / "reports" / "competencies.csv").is_file()

@@ -20,7 +20,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from sim.grading.course import Course
+from sim.grading.course import Course, CourseError
 from sim.grading.gradebook import gradebook, is_locked_error, locking_url, with_retry
 from sim.grading.inspect import load_json
 from sim.grading.rescore import StudentResult, rescore_submission
@@ -141,9 +141,17 @@ def autograde(course: Course, assignment: str, jobs: int | None = None, students
     tqdm_module.tqdm.monitor_interval = 0  # no monitor thread in a process that forks workers
 
     course.check_assignment(assignment)
+    submitted = course.students(assignment)
+    if not submitted:
+        raise CourseError(f"no submissions of {assignment}: put each student's notebook in "
+                          f"{course.root / 'submitted'}/<student>/{assignment}/ (nbgrader collect does this)")
+    for student in students or []:
+        if student not in submitted:
+            raise CourseError(f"student {student!r} has no submission of {assignment} (no folder "
+                              f"submitted/{student}/{assignment}); students with one: {', '.join(submitted)}")
+    students = sorted(students or submitted)
     if not (course.root / "release" / assignment).is_dir():
         course.generate([assignment])
-    students = sorted(students or course.students(assignment))
     keys = load_keys(course.root)
     jobs = max(1, jobs or os.cpu_count() or 1)
     outcomes: dict[str, RunOutcome] = {}

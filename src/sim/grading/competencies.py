@@ -82,8 +82,10 @@ def attainment(course: Course) -> tuple[list[dict[str, Any]], Map]:
 
 def report(course: Course, out_dir: Path | None = None) -> tuple[Path, Path]:
     """Write ``competencies.csv`` and ``competencies.png`` into ``out_dir``; return both paths."""
-    rows, cmap = attainment(course)
     out = Path(out_dir or course.root / "reports").resolve()
+    if out.exists() and not out.is_dir():
+        raise CourseError(f"--out {str(out)!r} is a file; give a folder for competencies.csv and .png")
+    rows, cmap = attainment(course)
     out.mkdir(parents=True, exist_ok=True)
     csv_path, png_path = out / "competencies.csv", out / "competencies.png"
     fields = ["student", "competency", "name", "earned", "possible", "attainment", "share_at_benchmark"]

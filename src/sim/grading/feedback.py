@@ -58,6 +58,10 @@ def leaks(page: str, lines: set[str]) -> list[str]:
 def generate_feedback(course: Course, assignment: str, student: str | None = None) -> list[Path]:
     """Generate feedback HTML for ``assignment``; return the files; raise if hidden tests leak."""
     course.check_assignment(assignment)
+    if not any((course.root / "autograded").glob(f"{student or '*'}/{assignment}")):
+        who = f"student {student!r}" if student else "any student"
+        raise CourseError(f"no autograded submission of {assignment} for {who} in "
+                          f"{course.root / 'autograded'}; run 'sim grade autograde {assignment}' first")
     args = ["generate_feedback", assignment, "--force"]
     if student:
         args += ["--student", student]

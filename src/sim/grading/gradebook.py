@@ -38,11 +38,24 @@ def with_retry(action: Callable[[], T], attempts: int = 8) -> T:
     raise AssertionError("unreachable")
 
 
+def _venv_bin_on_path() -> None:
+    """Put this interpreter's bin folder on PATH (``sim`` may run without an activated venv)."""
+    import os
+    import sys
+    from pathlib import Path
+
+    bin_dir = str(Path(sys.executable).parent)
+    path = os.environ.get("PATH", "")
+    if bin_dir not in path.split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + path
+
+
 @contextmanager
 def gradebook(db_url: str, course_id: str) -> Iterator[Any]:
     """An open :class:`nbgrader.api.Gradebook` with the locking URL."""
     from nbgrader.api import Gradebook
 
+    _venv_bin_on_path()  # a new gradebook is created by running the venv's `alembic` script
     gb = Gradebook(locking_url(db_url), course_id)
     try:
         yield gb
