@@ -331,6 +331,19 @@ def test_case_picker_loads_library_and_generated_cases():
     assert "sim-case-picker" in picker.widget._dom_classes
 
 
+
+def test_case_picker_says_so_when_the_case_id_or_seed_is_wrong():
+    from sim.widgets import CasePicker
+
+    picker = CasePicker("medsurg_hip01", seed=7)
+    assert "sim-error" in picker.status.value
+    assert "medsurg_hip01" in picker.status.value and "did you mean &#x27;medsurg_hip_01&#x27;" in picker.status.value
+    assert picker.case is not None and picker.case.id.startswith("gen-")
+    assert "Loaded" in picker.status.value
+    negative = CasePicker(None, seed=-1)
+    assert "seed must be a whole number" in negative.status.value and negative.seed.value == 0
+    assert "sim-error" not in CasePicker("medsurg_hip_01", seed=7).status.value
+
 def test_pick_case_and_menu():
     from sim import lesson
 

@@ -38,6 +38,16 @@ class CasePicker:
         self.on_load = on_load
         self.case: Case | None = None
         ids = [cid for _, cid in menu]
+        notices = []
+        if case_id and case_id not in ids:
+            from sim.errors import did_you_mean
+
+            notices.append(f"there is no library case {case_id!r}{did_you_mean(case_id, [i for i in ids if i])}; "
+                           "showing a patient generated from the seed instead. Choose a case in the list "
+                           "(or fix case_id) and press Load case.")
+        if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= 2**31 - 1:
+            notices.append(f"seed must be a whole number from 0 to {2**31 - 1}, got {seed!r}; using 0.")
+            seed = 0
         self.choice = w.Dropdown(options=menu, value=case_id if case_id in ids else "", description="Case",
                                  layout=w.Layout(width="640px"))
         self.seed = w.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="Seed")
@@ -48,6 +58,8 @@ class CasePicker:
         self.widget = w.VBox([w.HBox([self.choice, self.seed, self.load_button]), self.status])
         self.widget.add_class("sim-case-picker")
         self.load()
+        if notices:
+            self.status.value = "".join(error_html(n) for n in notices) + self.status.value
 
     def load(self) -> None:
         """Load the chosen case (the button); errors are shown inline."""
