@@ -9,16 +9,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from sim.model import Patient
+from sim.plan import ActionKind
 from sim.model.taxonomy import (
     FunctionName, InterventionName, NeedDomainName, RiskName, check_name, need_domains,
 )
 
 Competency = Literal[1, 2, 3, 4, 5, 6, 7, 8, 9]
-CriticalKind = Literal[
-    "cssrs_today", "safety_plan", "mandated_report_child", "mandated_report_elder",
-    "ipv_safety_planning", "private_setting", "urgent_mh_referral", "interpreter",
-    "capacity_assessment", "goals_of_care_meeting",
-]
+CriticalKind = ActionKind  # the critical actions a key can demand are the actions a plan can take
 
 
 class _Model(BaseModel):

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sim.model.taxonomy import check_name, need_domains, risk_kinds, settings
+from sim.model.taxonomy import NeedDomainName, RiskName, SettingName
 
 Severity = Literal[0, 1, 2, 3]
 RiskLevel = Literal["none", "low", "moderate", "high"]
@@ -93,7 +93,7 @@ class FunctionalStatus(_Model):
 
 
 class MedicalContext(_Model):
-    setting: str
+    setting: SettingName
     admission_type: AdmissionType
     primary_diagnosis: Diagnosis
     comorbidities: list[Diagnosis] = Field(default_factory=list)
@@ -102,11 +102,6 @@ class MedicalContext(_Model):
     ed_visits_6mo: int = Field(ge=0, le=50)
     prognosis: Prognosis
     functional_status: FunctionalStatus = Field(default_factory=FunctionalStatus)
-
-    @field_validator("setting")
-    @classmethod
-    def _known_setting(cls, value: str) -> str:
-        return check_name("setting", value, settings())
 
 
 class FamilyMember(_Model):
@@ -128,26 +123,16 @@ class FamilyMember(_Model):
 class Need(_Model):
     """A psychosocial need: its domain, severity 0-3, the evidence for it, how hard it is to disclose."""
 
-    domain: str
+    domain: NeedDomainName
     severity: Severity
     evidence: str
     disclosure_difficulty: float = Field(ge=0.0, le=1.0, description="0 says it at once, 1 only with deep rapport")
 
-    @field_validator("domain")
-    @classmethod
-    def _known_domain(cls, value: str) -> str:
-        return check_name("need domain", value, need_domains())
-
 
 class Risk(_Model):
-    kind: str
+    kind: RiskName
     level: RiskLevel
     evidence: str = ""
-
-    @field_validator("kind")
-    @classmethod
-    def _known_kind(cls, value: str) -> str:
-        return check_name("risk", value, risk_kinds())
 
 
 class Culture(_Model):
