@@ -434,3 +434,19 @@ def test_picker_gives_full_marks_for_the_reference_choices(case_id):
     assert picker.warnings.value == ""
     picker.check_button.click()
     assert picker.result is not None and picker.result.score == 100.0, picker.result.markdown()
+
+
+def test_every_note_format_the_editor_offers_is_explained_in_lesson_05():
+    import json
+    from pathlib import Path
+
+    from sim.widgets import NoteEditor
+
+    editor = NoteEditor(case("omh_suicide_01"))
+    labels = [label for label, _ in editor.format.options]
+    assert "Psychosocial" in labels and "DAP" in labels
+    assert len(editor.format.tooltips) == len(labels)
+    lesson = Path(__file__).resolve().parents[1] / "notebooks" / "05_documentation.ipynb"
+    text = "".join("".join(c["source"]) for c in json.loads(lesson.read_text())["cells"])
+    for label in labels:
+        assert f"| **{label}** |" in text, label

@@ -59,10 +59,12 @@ class NoteEditor:
         self.draft = NoteDraft(fmt=fmt, case=case)
         self.draft.section_specs()  # an unknown format is refused here, before any widget
         self.result: NoteReview | None = None
-        self.format = w.ToggleButtons(options=[(f.upper(), f) for f in FORMATS], value=self.draft.fmt.lower(),
-                                      description="Note format", tooltips=["Subjective, Objective, Assessment, Plan",
-                                                                           "Data, Assessment, Plan",
-                                                                           "Behavior, Intervention, Response, Plan"])
+        labels = [(f.upper() if len(f) <= 4 else f.capitalize(), f) for f in FORMATS]  # DAP, ..., Psychosocial
+        tips = {"soap": "Subjective, Objective, Assessment, Plan", "dap": "Data, Assessment, Plan",
+                "birp": "Behavior, Intervention, Response, Plan",
+                "psychosocial": "The full hospital psychosocial assessment: history, supports, finances, plan"}
+        self.format = w.ToggleButtons(options=labels, value=self.draft.fmt.lower(), description="Note format",
+                                      tooltips=[tips.get(f, f) for f in FORMATS])
         self.format.observe(self._format_changed, names="value")
         self.sections: dict[str, Any] = {}
         self.section_box = w.VBox([])
