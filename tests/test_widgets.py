@@ -302,6 +302,23 @@ def test_caseload_board_runs_the_shift_and_shows_the_result():
         assert board.result.harm_events >= 1 and "Harm" in board.feedback_html
 
 
+
+def test_caseload_board_set_order_reports_repeats_and_clears_old_errors():
+    from sim.widgets import CaseloadBoard
+
+    s = shift()
+    board = CaseloadBoard(s)
+    first, second = s.referrals[0].id, s.referrals[1].id
+    board.set_order(["R99"])
+    assert "unknown referral" in board.error.value
+    board.set_order([first, second, first])
+    assert "listed twice" in board.error.value and "unknown referral" not in board.error.value
+    board.set_order([second, first])
+    assert board.error.value == ""
+    assert (board.positions[second].value, board.positions[first].value) == (1, 2)
+    board.set_order(first)   # one id as a string
+    assert board.error.value == "" and board.positions[first].value == 1
+
 def test_shift_draft_refuses_two_referrals_in_one_position():
     from sim.widgets.drafts import ShiftDraft
 

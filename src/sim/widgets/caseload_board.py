@@ -80,11 +80,18 @@ class CaseloadBoard:
 
     def set_order(self, order: list[str]) -> None:
         """Put the referrals in ``order`` (the others: not this shift), as the dropdowns would."""
+        if isinstance(order, str):
+            order = [order]
+        self.error.value = ""
         for rid in self.positions:
             self.positions[rid].value = 0
         for index, rid in enumerate(order, start=1):
             if rid not in self.positions:
                 self.error.value = error_html(f"unknown referral {rid!r}; on this shift: {', '.join(self.positions)}")
+                return
+            if self.positions[rid].value:
+                self.error.value = error_html(f"{rid} is listed twice (positions {self.positions[rid].value} and "
+                                              f"{index}); each patient is seen once")
                 return
             self.positions[rid].value = index
 
