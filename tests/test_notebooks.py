@@ -82,3 +82,14 @@ def test_lesson_code_uses_only_public_names_that_exist(name):
     for widget in re.findall(r"from sim\.widgets import ([A-Za-z, ]+)", code):
         for cls in (w.strip() for w in widget.split(",")):
             assert cls in dir(sim.widgets), cls
+
+
+def test_lesson_03_code_check_reports_a_misspelt_intervention(capsys):
+    import sim
+
+    cell = next(c.source for c in read("03_intervention_selection").cells
+                if c.cell_type == "code" and "parse_plan(my_choices)" in c.source)
+    namespace = {"sim": sim, "case": sim.load_case("ed_ipv_01")}
+    exec(cell.replace('"counseling"', '"counselling"'), namespace)  # noqa: S102 - our own lesson cell
+    out = capsys.readouterr().out
+    assert "Please check interventions[0]" in out and "did you mean 'counseling'" in out
