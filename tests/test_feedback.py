@@ -489,3 +489,12 @@ def test_a_goal_whose_description_is_a_list_is_scored_not_raised():
     case = load_case("ed_ipv_01")
     result = review_plan(case, {"goals": [{"need": "food_insecurity", "description": []}]})
     assert 0 <= result.score <= 100
+
+
+def test_a_bare_name_where_a_mapping_belongs_is_explained():
+    import sim
+
+    case = sim.load_case("medsurg_hip_01")
+    message = sim.feedback.assess(case, {"needs": ["social_isolation"]}).items[0].message
+    assert message.startswith("needs[0]: expected a mapping of named fields")
+    assert "'social_isolation'" in message and ": :" not in message

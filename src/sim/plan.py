@@ -104,8 +104,10 @@ def _describe(exc: ValidationError, where: str) -> list[PlanProblem]:
             msg = f"{field} is missing"
             if field == "target_date":
                 msg = "the goal has no target date: a SMART goal is time-bound (give target_date: YYYY-MM-DD)"
+        elif not field and err["type"] in ("model_type", "dict_type", "model_attributes_type"):
+            msg = f"expected a mapping of named fields ({{'field': value, ...}}), got {got!r}"
         elif not isinstance(got, dict | list):
-            msg = f"{field}: {msg} (got {got!r})"
+            msg = f"{field}: {msg} (got {got!r})" if field else f"{msg} (got {got!r})"
         out.append(PlanProblem(where=where, message=msg))
     return out
 
