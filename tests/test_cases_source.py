@@ -307,3 +307,12 @@ def test_a_misindented_field_points_at_indentation(tmp_path):
     text = VALID.replace(needle, needle[1:], 1)
     message = only(validate_file(write(tmp_path, text)))
     assert "indentation" in message
+
+
+def test_screening_answers_must_score(tmp_path):
+    base = VALID.replace("\nreferral:", "\n  responses:\n    phq9: [1, 1, 0]\n    phq10: [0, 0]\nreferral:", 1)
+    problems = [str(p) for p in validate_file(write(tmp_path, base))]
+    assert any("patient.responses.phq9" in p and "expects 9 item points" in p for p in problems), problems
+    assert any("patient.responses.phq10" in p and "did you mean 'phq9'" in p for p in problems), problems
+    good = VALID.replace("\nreferral:", "\n  responses:\n    phq9: [1, 1, 0, 1, 0, 0, 0, 1, 0]\nreferral:", 1)
+    assert validate_file(write(tmp_path, good, "good.yaml")) == []

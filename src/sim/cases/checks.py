@@ -134,10 +134,35 @@ def check_case(case: Case, source: Source) -> list[Problem]:
                     f"crisis {fact.crisis!r} needs critical actions {', '.join(need)} in key.critical_actions "
                     f"(missing: {', '.join(missing)})"))
 
+    problems += _check_responses(case, source)
+
     domain_counts = Counter(n.domain for n in case.key.needs)
     for i, need in enumerate(case.key.needs):
         if domain_counts[need.domain] > 1:
             problems.append(source.problem(("key", "needs", i, "domain"),
                                            f"need domain {need.domain!r} is listed more than once in the key"))
             domain_counts[need.domain] = 0  # report once
+    return problems
+
+
+def _check_responses(case: Case, source: Source) -> list[Problem]:
+    """Each screening answer set names a known instrument and scores under its published rule."""
+    from sim.errors import SimError
+    from sim.instruments import ContextError, instrument_ids, score
+
+    problems: list[Problem] = []
+    known = list(instrument_ids())
+    sex = case.patient.identity.sex
+    for name, answers in case.patient.responses.items():
+        where = ("patient", "responses", name)
+        if name not in known:
+            problems.append(source.problem(where, f"unknown instrument {name!r}{did_you_mean(name, known)}; "
+                                                  f"allowed: {', '.join(sorted(known))}"))
+            continue
+        try:
+            score(name, answers, **({"sex": sex} if name == "auditc" and sex in ("female", "male") else {}))
+        except ContextError:
+            continue  # e.g. AUDIT-C for an intersex patient: the cut-off needs a sex the case does not give
+        except SimError as exc:
+            problems.append(source.problem(where, str(exc)))
     return problems
