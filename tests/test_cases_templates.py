@@ -186,3 +186,12 @@ def test_partial_patient_with_a_misspelled_setting_gets_one_clear_problem(tmp_pa
     assert len(problems) == 1
     assert problems[0].startswith(f"{path}:7:22: patient.medical.setting: unknown setting 'emergncy'")
     assert "did you mean 'emergency'" in problems[0]
+
+
+def test_a_misspelt_spec_key_is_named_with_a_suggestion(tmp_path):
+    text = TEMPLATE.read_text(encoding="utf-8")
+    assert "{between: [" in text
+    bad = tmp_path / "tpl.yaml"
+    bad.write_text(text.replace("{between: [", "{betwen: [", 1), encoding="utf-8")
+    problems = [str(p) for p in validate_file(bad)]
+    assert any("unknown spec 'betwen' (did you mean 'between'?)" in p for p in problems), problems

@@ -78,6 +78,15 @@ def _resolve(value: Any, path: FieldPath, rng: Any, source: Source, problems: li
             return value
         drawn, ok = _draw(kind, value[kind], (*path, kind), rng, source, problems)
         return _resolve(drawn, path, rng, source, problems) if ok else value
+    if isinstance(value, dict) and len(value) == 1:
+        import difflib
+
+        (key,) = value
+        close = difflib.get_close_matches(str(key), SPEC_KEYS, n=1, cutoff=0.75)
+        if close and key not in SPEC_KEYS:
+            problems.append(source.problem((*path, key), f"unknown spec {key!r} (did you mean {close[0]!r}?); "
+                                           "allowed: between, choice or weights"))
+            return value
     if isinstance(value, dict):
         drawn = {k: _resolve(value[k], (*path, k), rng, source, problems)
                  for k in sorted(value, key=str)}
