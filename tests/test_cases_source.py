@@ -316,3 +316,10 @@ def test_screening_answers_must_score(tmp_path):
     assert any("patient.responses.phq10" in p and "did you mean 'phq9'" in p for p in problems), problems
     good = VALID.replace("\nreferral:", "\n  responses:\n    phq9: [1, 1, 0, 1, 0, 0, 0, 1, 0]\nreferral:", 1)
     assert validate_file(write(tmp_path, good, "good.yaml")) == []
+
+
+def test_an_impossible_date_is_reported_once(tmp_path):
+    needle = next(line for line in VALID.splitlines() if line.strip().startswith("date_of_birth:"))
+    text = VALID.replace(needle, needle.split(":")[0] + ": 1955-02-30", 1)
+    message = only(validate_file(write(tmp_path, text)))
+    assert "date_of_birth" in message and "1955-02-30" in message

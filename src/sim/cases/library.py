@@ -58,7 +58,8 @@ def compile_file(path: str | Path, seed: int | None = None) -> Compiled | list[P
     if source is None:
         return problems
     compiled = compile_source(source, seed)
-    compiled.problems = problems + compiled.problems
+    unreadable = {p.path for p in problems}  # a value YAML could not read is reported once, not again by the model
+    compiled.problems = problems + [p for p in compiled.problems if p.path not in unreadable or not p.path]
     if problems:
         compiled.case = None
     return compiled
