@@ -150,3 +150,11 @@ def test_case_group_help_names_its_subcommands():
     help_text = next(a.help for a in group._choices_actions if a.dest == "case")
     for word in ("validate", "render", "key", "new", "list", "coverage", "schema"):
         assert word in help_text
+
+
+@pytest.mark.parametrize("group,one_of", [("case", "validate"), ("instruments", "score"), ("plan", "simulate"),
+                                          ("grade", "autograde")])
+def test_a_command_group_without_subcommand_is_one_line_exit_2(capsys, group, one_of):
+    code, out, err = run(capsys, group)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "missing subcommand" in err and one_of in err

@@ -24,6 +24,14 @@ class UsageError(SimError):
     """A command-line argument is wrong; the message says what is allowed."""
 
 
+def missing_subcommand(parser: argparse.ArgumentParser, sub: argparse._SubParsersAction):  # type: ignore[type-arg]
+    """A handler for a command group given without a subcommand: one line naming the allowed ones."""
+    def handler(args: argparse.Namespace) -> int:
+        raise UsageError(f"missing subcommand after '{parser.prog}'; allowed: {', '.join(sub.choices)} "
+                         f"(see '{parser.prog} --help')")
+    return handler
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse's default prints usage + exits 2
         raise UsageError(message)

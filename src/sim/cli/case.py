@@ -6,13 +6,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sim.cli import missing_subcommand
+
 
 def register(subparsers: Any) -> None:
     """Add the ``case`` command group."""
     parser = subparsers.add_parser("case", help="case files: validate, render, key, new, list, coverage, schema",
                                    description="Work with case files (YAML) and templates.")
     sub = parser.add_subparsers(dest="case_command", metavar="SUBCOMMAND")
-    parser.set_defaults(handler=lambda args: _help(parser))
+    parser.set_defaults(handler=missing_subcommand(parser, sub))
 
     p = sub.add_parser("validate", help="check case files or folders; exit 1 if any problem")
     p.add_argument("paths", nargs="+", metavar="PATH")
@@ -49,11 +51,6 @@ def register(subparsers: Any) -> None:
     p = sub.add_parser("schema", help="JSON Schema of the case format (also kept in simcases/)")
     p.add_argument("--out", default=None, metavar="FILE")
     p.set_defaults(handler=_schema)
-
-
-def _help(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 0
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -8,6 +8,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from sim.cli import missing_subcommand
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("grade", help="grade the nbgrader course (autograde, feedback, export, ...)",
@@ -48,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     for command in sub.choices.values():  # --course also after the subcommand
         command.add_argument("--course", default=argparse.SUPPRESS, metavar="DIR",
                              help="the nbgrader course folder (default: assignments)")
-    parser.set_defaults(handler=lambda args: (parser.print_help(), 0)[1])
+    parser.set_defaults(handler=missing_subcommand(parser, sub))
 
 
 def _course(args: argparse.Namespace):

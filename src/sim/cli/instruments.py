@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import argparse
 
+from sim.cli import missing_subcommand
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``sim instruments {list,show,score}``."""
     parser = subparsers.add_parser("instruments", help="screening instruments: list, show, score",
                                    description="Screening instruments (PHQ-9, GAD-7, AUDIT-C, ...).")
     sub = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=type(parser))
-    parser.set_defaults(handler=_help(parser))
+    parser.set_defaults(handler=missing_subcommand(parser, sub))
     sub.add_parser("list", help="list the instruments").set_defaults(handler=_list)
     show = sub.add_parser("show", help="what an instrument asks and how it is scored")
     show.add_argument("instrument_id", metavar="ID")
@@ -24,12 +26,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                        help="C-SSRS: when the suicidal behaviour (q6) happened")
     score.set_defaults(handler=_score)
 
-
-def _help(parser: argparse.ArgumentParser):  # type: ignore[no-untyped-def]
-    def handler(args: argparse.Namespace) -> int:
-        parser.print_help()
-        return 0
-    return handler
 
 
 def _list(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sim.cli import missing_subcommand
 from sim.errors import SimError
 
 
@@ -21,7 +22,7 @@ def register(subparsers: Any) -> None:
                                    description="Care plans for a case: the reference plan, simulated "
                                                "30/90-day outcomes, and community resources (synthetic).")
     sub = parser.add_subparsers(dest="plan_command", metavar="SUBCOMMAND")
-    parser.set_defaults(handler=lambda args: (parser.print_help(), 0)[1])
+    parser.set_defaults(handler=missing_subcommand(parser, sub))
 
     p = sub.add_parser("reference", help="the reference ('expert') plan of a case, as YAML or JSON")
     p.add_argument("case", metavar="CASE", help="case file or library id")
