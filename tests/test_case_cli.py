@@ -158,3 +158,18 @@ def test_a_command_group_without_subcommand_is_one_line_exit_2(capsys, group, on
     code, out, err = run(capsys, group)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "missing subcommand" in err and one_of in err
+
+
+def test_patient_help_lists_the_allowed_sexes_and_insurances():
+    import typing
+
+    from sim.cli import build_parser
+    from sim.model.patient import Economics, Identity
+
+    group = next(a for a in build_parser()._actions if a.__class__.__name__ == "_SubParsersAction")
+    options = {a.dest: a.help or "" for a in group.choices["patient"]._actions}
+    for value in typing.get_args(Economics.model_fields["insurance"].annotation):
+        assert value in options["insurance"], value
+    for value in typing.get_args(Identity.model_fields["sex"].annotation):
+        assert value in options["sex"], value
+    assert all(options[d] for d in ("setting", "age_range", "language", "format"))
