@@ -92,3 +92,12 @@ def test_output_into_a_closed_pipe_ends_quietly(tmp_path, monkeypatch):
     path = _case_file(tmp_path)
     monkeypatch.setattr("sys.stdout", ClosedPipe())
     assert main(["interview", path, "--list"]) == 141
+
+
+def test_a_script_that_outruns_the_budget_stops_and_still_gives_feedback(tmp_path, capsys):
+    code = main(["interview", _case_file(tmp_path), "--budget", "1", "--script",
+                 "general.open.1,general.open.2,general.open.3"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "time budget is spent" in out and "the rest of the script is not run" in out
+    assert "Feedback:" in out

@@ -112,8 +112,14 @@ def _list_ids(iv: Any, out: TextIO) -> None:
 
 
 def _scripted(iv: Any, ids: list[str], out: TextIO) -> None:
+    from sim.interview import TimeBudgetError
+
     for ident in ids:
-        _step(iv, ident, out)
+        try:
+            _step(iv, ident, out)
+        except TimeBudgetError as exc:  # the interview is over, as in a real one: feedback follows
+            print(f"! {exc}; the rest of the script is not run", file=out)
+            return
 
 
 def _interactive(iv: Any, stdin: TextIO, out: TextIO) -> None:
