@@ -364,3 +364,22 @@ def test_competencies_before_any_grading_without_an_activated_venv(tmp_path, cap
     monkeypatch.setenv("PATH", "/usr/bin:/bin")
     assert main(["grade", "--course", str(root), "competencies"]) == 0
     assert (root / "reports" / "competencies.csv").is_file()
+
+
+def test_a_submission_without_the_released_notebook_name_is_reported_plainly(tmp_path):
+    import shutil
+
+    from sim.grading.autograde import autograde
+
+    root = _course_copy(tmp_path)
+    load_course(root).generate(["a1_assessment"])   # release/ and the gradebook entry, as `sim grade generate`
+    empty = root / "submitted" / "erin" / "a1_assessment"
+    empty.mkdir(parents=True)
+    renamed = root / "submitted" / "gus" / "a1_assessment"
+    renamed.mkdir(parents=True)
+    shutil.copy(root / "release" / "a1_assessment" / "a1_assessment.ipynb", renamed / "mine.ipynb")
+    results = {r.student: r for r in autograde(load_course(root), "a1_assessment", jobs=1, progress=False)}
+    assert results["erin"].problems == ["no a1_assessment.ipynb in submitted/erin/a1_assessment (found: nothing); "
+                                        "nbgrader grades a notebook under its released name"]
+    assert "(found: mine.ipynb)" in results["gus"].problems[0] and len(results["gus"].problems) == 1
+    assert results["gus"].score == 0

@@ -153,13 +153,19 @@ def autograde(course: Course, assignment: str, jobs: int | None = None, students
     if not (course.root / "release" / assignment).is_dir():
         course.generate([assignment])
     keys = load_keys(course.root)
+    released = sorted(p.name for p in (course.root / "release" / assignment).glob("*.ipynb"))
     jobs = max(1, jobs or os.cpu_count() or 1)
     outcomes: dict[str, RunOutcome] = {}
     todo = []
     for student in students:  # invalid JSON: no need to start a kernel to learn that
-        bad = [why for p in sorted((course.root / "submitted" / student / assignment).glob("*.ipynb"))
-               if (why := load_json(p)[1])]
-        if bad:
+        folder = course.root / "submitted" / student / assignment
+        bad = [why for p in sorted(folder.glob("*.ipynb")) if (why := load_json(p)[1])]
+        found = sorted(p.name for p in folder.glob("*.ipynb"))
+        if released and not set(released) & set(found):
+            outcomes[student] = RunOutcome(student, False, 0.0, [
+                f"no {', '.join(released)} in submitted/{student}/{assignment} (found: {', '.join(found) or 'nothing'}); "
+                "nbgrader grades a notebook under its released name"])
+        elif bad:
             outcomes[student] = RunOutcome(student, False, 0.0, [f"{b}" for b in bad])
         else:
             todo.append(student)
@@ -182,7 +188,8 @@ def autograde(course: Course, assignment: str, jobs: int | None = None, students
             result = rescore_submission(course, assignment, student, keys)
             _total(course, assignment, result)
         result.problems = outcome.problems + [p for p in result.problems if not
-                                              (("not valid notebook JSON" in p) and outcome.problems)]
+                                              (("not valid notebook JSON" in p or "no submitted notebook" in p)
+                                               and outcome.problems)]
         results.append(result)
     report = course.root / "reports" / f"autograde_{assignment}.json"
     report.parent.mkdir(parents=True, exist_ok=True)
