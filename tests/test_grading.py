@@ -383,3 +383,17 @@ def test_a_submission_without_the_released_notebook_name_is_reported_plainly(tmp
                                         "nbgrader grades a notebook under its released name"]
     assert "(found: mine.ipynb)" in results["gus"].problems[0] and len(results["gus"].problems) == 1
     assert results["gus"].score == 0
+
+
+def test_start_with_a_mistyped_assignment_changes_nothing(monkeypatch, capsys):
+    from sim.grading import student
+
+    monkeypatch.setenv("SIM_STUDENT_ID", "alice")
+    student.start("a1")
+    student.record("a1_phq9_total", 3)
+    before = dict(student._session)
+    capsys.readouterr()
+    with pytest.raises(UnknownNameError, match="unknown assignment 'a9'"):
+        student.start("a9")
+    assert student._session == before and student.answers == {"a1_phq9_total": 3}
+    assert "a9" not in capsys.readouterr().out

@@ -51,11 +51,12 @@ def start(assignment: str, student: str | None = None) -> dict[str, Any]:
     """
     who = student or current_student()
     seed = student_variant(who, course_salt(), assignment)
+    case = material(assignment, seed)  # an unknown assignment is refused here, before anything changes
     _session.update(assignment=assignment, student=who, seed=seed)
     answers.clear()
     _publish(VARIANT_MIME, {"assignment": assignment, "student": who, "seed": str(seed)},
              f"Case variant for {who} (assignment {assignment}). All people in it are synthetic.")
-    return material(assignment, seed)
+    return case
 
 
 def record(grade_id: str, value: Any) -> Any:
