@@ -397,3 +397,10 @@ def test_start_with_a_mistyped_assignment_changes_nothing(monkeypatch, capsys):
         student.start("a9")
     assert student._session == before and student.answers == {"a1_phq9_total": 3}
     assert "a9" not in capsys.readouterr().out
+
+
+def test_check_of_a_mistyped_grade_id_names_the_id():
+    from sim.grading import student
+
+    with pytest.raises(UnknownNameError, match="did you mean 'a1_gad7_band'"):
+        student.check("a1_gad7_bnd")

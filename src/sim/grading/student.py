@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sim.grading.forms import AnswerFormError, check_form
+from sim.grading.forms import AnswerFormError, check_form, form_of
 from sim.grading.material import material
 from sim.grading.variant import course_salt, current_student, student_variant
 
@@ -77,6 +77,7 @@ def record(grade_id: str, value: Any) -> Any:
 def check(grade_id: str) -> Any:
     """Visible test: an answer of the right form is recorded for ``grade_id``; return it."""
     if grade_id not in answers:
+        form_of(grade_id)  # a mistyped grade id says so (did you mean ...), not "no answer"
         raise NoAnswerError(f"no answer recorded for {grade_id!r}: run the cell that calls "
                             f"record({grade_id!r}, ...)")
     try:
