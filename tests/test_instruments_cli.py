@@ -73,3 +73,11 @@ def test_score_errors_are_one_line(capsys, argv, text):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert text in err and err.count("\n") == 1
+
+
+def test_lace_with_a_part_missing_names_it_in_words(capsys):
+    from sim.cli import main
+
+    assert main(["instruments", "score", "lace", "los_days=4"]) == 2
+    err = capsys.readouterr().err
+    assert "Acuity (emergent admission) (emergent=) is not answered yet" in err

@@ -353,7 +353,7 @@ def _score_lace(defn: Instrument, values: dict[str, Any]) -> ScoreResult:
     answers: dict[str, Any] = {}
     for comp in defn.components:
         if comp.id not in values or values[comp.id] is None:
-            raise MissingAnswerError(defn.id, f"needs {comp.id}= ({comp.label})")
+            raise MissingAnswerError(defn.id, f"{comp.label} ({comp.id}=) is not answered yet")
         value = values[comp.id]
         if comp.type == "bool":
             if value not in (True, False, 0, 1) or isinstance(value, float) and not value.is_integer():
