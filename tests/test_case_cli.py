@@ -173,3 +173,27 @@ def test_patient_help_lists_the_allowed_sexes_and_insurances():
     for value in typing.get_args(Identity.model_fields["sex"].annotation):
         assert value in options["sex"], value
     assert all(options[d] for d in ("setting", "age_range", "language", "format"))
+
+
+def _leaf_parsers(parser, prefix="sim"):
+    import argparse
+
+    groups = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not groups:
+        yield prefix, parser
+    for group in groups:
+        for name, sub in group.choices.items():
+            yield from _leaf_parsers(sub, f"{prefix} {name}")
+
+
+def test_every_option_of_every_command_has_help_text():
+    import argparse
+
+    from sim.cli import build_parser
+
+    missing = [f"{name} {action.option_strings or action.dest}"
+               for name, parser in _leaf_parsers(build_parser())
+               for action in parser._actions
+               if not isinstance(action, argparse._HelpAction) and not action.help
+               and action.help is not argparse.SUPPRESS]
+    assert missing == []

@@ -17,25 +17,25 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=missing_subcommand(parser, sub))
 
     p = sub.add_parser("validate", help="check case files or folders; exit 1 if any problem")
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="case files or folders of them")
     p.set_defaults(handler=_validate)
 
     p = sub.add_parser("render", help="the student's view of a case")
     p.add_argument("path", metavar="PATH", help="case file or library id")
-    p.add_argument("--seed", type=int, default=None)
-    p.add_argument("--format", choices=("md", "html"), default="md")
+    p.add_argument("--seed", type=int, default=None, help="for a template: the seed to draw it with")
+    p.add_argument("--format", choices=("md", "html"), default="md", help="Markdown (default) or HTML")
     p.set_defaults(handler=_render)
 
     p = sub.add_parser("key", help="the instructor's key of a case")
     p.add_argument("path", metavar="PATH", help="case file or library id")
-    p.add_argument("--seed", type=int, default=None)
-    p.add_argument("--format", choices=("md", "html"), default="md")
+    p.add_argument("--seed", type=int, default=None, help="for a template: the seed to draw it with")
+    p.add_argument("--format", choices=("md", "html"), default="md", help="Markdown (default) or HTML")
     p.set_defaults(handler=_key)
 
     p = sub.add_parser("new", help="write a concrete case drawn from a template")
-    p.add_argument("template", metavar="TEMPLATE")
-    p.add_argument("--seed", type=int, required=True)
-    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("template", metavar="TEMPLATE", help="template file or library id")
+    p.add_argument("--seed", type=int, required=True, help="the seed that draws every spec")
+    p.add_argument("--out", required=True, metavar="FILE", help="the new case file (then set its id: to the name)")
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     p.set_defaults(handler=_new)
 
@@ -45,11 +45,12 @@ def register(subparsers: Any) -> None:
 
     p = sub.add_parser("coverage", help="which case exercises which intervention, function, competency")
     p.add_argument("--dir", default=None, help="case folder (default: the library)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="JSON instead of a table")
     p.set_defaults(handler=_coverage)
 
     p = sub.add_parser("schema", help="JSON Schema of the case format (also kept in simcases/)")
-    p.add_argument("--out", default=None, metavar="FILE")
+    p.add_argument("--out", default=None, metavar="FILE", help="write the schema to FILE (default: print it); "
+                   "simcases/case.schema.json is kept current either way")
     p.set_defaults(handler=_schema)
 
 

@@ -19,11 +19,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub = parser.add_subparsers(dest="grade_command", metavar="SUBCOMMAND", parser_class=type(parser))
 
     p = sub.add_parser("generate", help="nbgrader generate_assignment for the given (or every) assignment")
-    p.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
+    p.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="assignment ids (default: all six)")
     p.set_defaults(handler=_generate)
 
     p = sub.add_parser("autograde", help="autograde every submission in parallel, re-score outside the kernel")
-    p.add_argument("assignment", metavar="ASSIGNMENT")
+    p.add_argument("assignment", metavar="ASSIGNMENT", help="assignment id, e.g. a1_assessment")
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)")
     p.add_argument("--student", action="append", metavar="ID", help="only this student (repeatable)")
     p.add_argument("--timeout", type=int, default=None, metavar="SECONDS", help="per-cell timeout")
@@ -31,21 +31,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_autograde)
 
     p = sub.add_parser("feedback", help="feedback HTML without hidden tests, with messages beside scores")
-    p.add_argument("assignment", metavar="ASSIGNMENT")
-    p.add_argument("--student", default=None, metavar="ID")
+    p.add_argument("assignment", metavar="ASSIGNMENT", help="assignment id, e.g. a1_assessment")
+    p.add_argument("--student", default=None, metavar="ID", help="only this student (default: all)")
     p.set_defaults(handler=_feedback)
 
     p = sub.add_parser("export", help="grades as a Canvas gradebook import CSV or nbgrader's CSV")
-    p.add_argument("--format", default="canvas", choices=["canvas", "csv"])
-    p.add_argument("--out", default=None, metavar="FILE")
+    p.add_argument("--format", default="canvas", choices=["canvas", "csv"],
+                   help="canvas: a Canvas gradebook import (default); csv: nbgrader's export")
+    p.add_argument("--out", default=None, metavar="FILE",
+                   help="the CSV file (default: grades_<format>.csv in the course)")
     p.set_defaults(handler=_export)
 
     p = sub.add_parser("competencies", help="CSWE EPAS competency attainment: CSV and PNG plot")
-    p.add_argument("--out", default=None, metavar="DIR")
+    p.add_argument("--out", default=None, metavar="DIR", help="folder for competencies.csv and .png "
+                   "(default: reports/ in the course)")
     p.set_defaults(handler=_competencies)
 
     p = sub.add_parser("comments", help="print reusable rubric comments for manual grading")
-    p.add_argument("row", nargs="?", default=None, metavar="ROW")
+    p.add_argument("row", nargs="?", default=None, metavar="ROW",
+                   help="a rubric row, e.g. a1_formulation (default: all)")
     p.set_defaults(handler=_comments)
     for command in sub.choices.values():  # --course also after the subcommand
         command.add_argument("--course", default=argparse.SUPPRESS, metavar="DIR",

@@ -14,13 +14,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.set_defaults(handler=missing_subcommand(parser, sub))
     sub.add_parser("list", help="list the instruments").set_defaults(handler=_list)
     show = sub.add_parser("show", help="what an instrument asks and how it is scored")
-    show.add_argument("instrument_id", metavar="ID")
+    show.add_argument("instrument_id", metavar="ID", help="instrument id, e.g. phq9 (sim instruments list)")
     show.set_defaults(handler=_show)
     score = sub.add_parser(
         "score", help="score answers: item points in order (phq9 0 1 2 ...) or question=option "
         "pairs (ahc_hrsn q1=steady ...; cssrs_screener q1=yes ...); lace los_days=4 ...")
-    score.add_argument("instrument_id", metavar="ID")
-    score.add_argument("answers", nargs="*", metavar="ANSWER")
+    score.add_argument("instrument_id", metavar="ID", help="instrument id, e.g. phq9 (sim instruments list)")
+    score.add_argument("answers", nargs="*", metavar="ANSWER",
+                       help="item points in order (0 1 2 ...) or question=option pairs (q1=steady ...)")
     score.add_argument("--sex", choices=["female", "male"], help="AUDIT-C cut-off")
     score.add_argument("--recency", choices=["past_month", "past_3_months", "lifetime"],
                        help="C-SSRS: when the suicidal behaviour (q6) happened")

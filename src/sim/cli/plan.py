@@ -28,7 +28,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("case", metavar="CASE", help="case file or library id")
     p.add_argument("--seed", type=int, default=None, help="seed for a case template")
     p.add_argument("--start", default=None, help="date the plan is written, YYYY-MM-DD (default: today)")
-    p.add_argument("--format", choices=("yaml", "json"), default="yaml")
+    p.add_argument("--format", choices=("yaml", "json"), default="yaml", help="YAML (default) or JSON")
     p.set_defaults(handler=_reference)
 
     p = sub.add_parser("simulate", help="simulated outcomes of a plan vs no plan vs the reference plan")
