@@ -116,3 +116,10 @@ def test_workers_give_the_same_file(tmp_path, capsys):
     assert one.read_bytes() == two.read_bytes()
     code, _, err = _run(capsys, "cohort", "--n", "5", "--workers", "0", "--out", str(tmp_path / "x.csv"))
     assert code == 2 and "--workers 0" in err and "threads" in err  # the help says threads
+
+
+def test_a_cohort_too_large_for_memory_is_refused_at_once(tmp_path, capsys):
+    from sim.cli.cohort import MAX_N
+
+    code, _, err = _run(capsys, "cohort", "--n", str(MAX_N + 1), "--out", str(tmp_path / "big.csv"))
+    assert code == 2 and "allowed: 1 to 5,000,000" in err and not (tmp_path / "big.csv").exists()

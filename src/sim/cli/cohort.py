@@ -20,13 +20,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "cohort", help="generate a cohort of synthetic patients to a file",
         description="Generate N synthetic patients (one row each) and write them to FILE; the "
                     "extension picks the format: .csv, .parquet or .jsonl.")
-    parser.add_argument("--n", required=True, metavar="N", help="number of patients (1 or more)")
+    parser.add_argument("--n", required=True, metavar="N", help="number of patients (1 to 5,000,000)")
     parser.add_argument("--seed", default="0", metavar="S", help="seed (whole number, default 0)")
     parser.add_argument("--setting", metavar="NAME", help="only patients of this practice setting")
     parser.add_argument("--out", required=True, metavar="FILE", help="output file: .csv, .parquet or .jsonl")
     parser.add_argument("--workers", default="1", metavar="W", help="threads to generate with (default 1; 2 uses both cores)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(handler=run)
+
+
+MAX_N = 5_000_000
+"""Largest cohort in one file: about 1.5 kB of memory per patient, so 5 million is about 7.5 GB."""
 
 
 def _whole(flag: str, text: str, minimum: int, what: str) -> int:
@@ -95,6 +99,11 @@ def write_frame(df: object, path: Path) -> None:
 def run(args: argparse.Namespace) -> int:
     """Handle ``sim cohort``: check the arguments, generate, write atomically."""
     n = _whole("--n", args.n, 1, "a patient count of 1 or more, e.g. --n 1000")
+    if n > MAX_N:
+        from sim.cli import UsageError
+
+        raise UsageError(f"--n {n:,} is more than one file holds here (allowed: 1 to {MAX_N:,}, about 1.5 kB "
+                         "of memory per patient); write several files with different --seed values")
     seed = _whole("--seed", args.seed, 0, "a whole number 0 or more, e.g. --seed 42")
     workers = _whole("--workers", args.workers, 1, "a number of threads of 1 or more, e.g. --workers 2")
     path = check_output(args.out)
