@@ -56,3 +56,13 @@ def test_engine_does_not_import_widgets():
     code = ("import sys, sim.interview; sim.interview.start; "
             "assert 'ipywidgets' not in sys.modules, 'engine imported ipywidgets'")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).returncode == 0
+
+
+def test_interview_panel_errors_use_the_common_alert_box():
+    import sim
+    from sim.widgets import InterviewPanel
+
+    panel = InterviewPanel(sim.load_case("ed_ipv_01"))
+    panel.take("bogus")
+    assert "sim-error" in panel.error.value and "role='alert'" in panel.error.value
+    assert "Please check" in panel.error.value and "unknown interview action" in panel.error.value

@@ -12,6 +12,7 @@ from typing import Any
 
 from sim.cases.model import Case
 from sim.errors import SimError
+from sim.widgets.common import error_html
 
 _STAGE = re.compile(r"\*([^*]+)\*")
 
@@ -122,7 +123,7 @@ class InterviewPanel:
         self._refresh()
 
     def _show_error(self, message: str) -> None:
-        self.error.value = f"<span style='color:#b00020'>{html.escape(message)}</span>"
+        self.error.value = error_html(message)  # icon, words and role=alert: colour is not the only cue
 
     def _refresh_questions(self, _change: Any = None) -> None:
         questions = self.interview.questions(domain=self.domain.value, style=self.style.value or None)
