@@ -197,3 +197,9 @@ def test_every_option_of_every_command_has_help_text():
                if not isinstance(action, argparse._HelpAction) and not action.help
                and action.help is not argparse.SUPPRESS]
     assert missing == []
+
+
+def test_list_and_coverage_of_a_missing_folder_is_one_line_exit_2(capsys, tmp_path):
+    for command in ("list", "coverage"):
+        code, _, err = run(capsys, "case", command, "--dir", str(tmp_path / "nope"))
+        assert code == 2 and "does not exist or is not a folder" in err and err.count("\n") == 1

@@ -206,4 +206,7 @@ def library(folder: str | Path | None = None) -> list[CaseInfo]:
     Files with problems are listed too, with ``problems`` set, so that nothing is skipped silently.
     """
     base = Path(folder) if folder is not None else library_dir()
+    if not base.is_dir():
+        raise LibraryNotFoundError(f"case folder {str(base)!r} does not exist or is not a folder; "
+                                   "give a folder of case files (.yaml)")
     return [info_for(p) for p in case_files(base)]
