@@ -81,3 +81,10 @@ def test_lace_with_a_part_missing_names_it_in_words(capsys):
     assert main(["instruments", "score", "lace", "los_days=4"]) == 2
     err = capsys.readouterr().err
     assert "Acuity (emergent admission) (emergent=) is not answered yet" in err
+
+
+def test_auditc_without_sex_names_the_option(capsys):
+    from sim.cli import main
+
+    assert main(["instruments", "score", "auditc", "1", "1", "1"]) == 2
+    assert "--sex female or --sex male" in capsys.readouterr().err

@@ -49,7 +49,7 @@ def _show(args: argparse.Namespace) -> int:
 
 def _score(args: argparse.Namespace) -> int:
     from sim.cli import UsageError
-    from sim.instruments import get, score
+    from sim.instruments import ContextError, get, score
 
     defn = get(args.instrument_id)
     context: dict[str, object] = {}
@@ -62,7 +62,10 @@ def _score(args: argparse.Namespace) -> int:
             responses: object = [int(a) for a in args.answers]
         except ValueError:
             raise UsageError(f"{defn.id} takes item points as whole numbers, got {args.answers}") from None
-        result = score(defn.id, responses, **context)
+        try:
+            result = score(defn.id, responses, **context)
+        except ContextError as exc:  # the Python keyword (sex=) is the --sex option here
+            raise UsageError(f"{exc} (on the command line: --sex female or --sex male)") from None
     else:
         pairs: dict[str, object] = {}
         for token in args.answers:
