@@ -404,3 +404,11 @@ def test_check_of_a_mistyped_grade_id_names_the_id():
 
     with pytest.raises(UnknownNameError, match="did you mean 'a1_gad7_band'"):
         student.check("a1_gad7_bnd")
+
+
+def test_autograde_refuses_a_timeout_below_one_second(tmp_path, capsys):
+    from sim.cli import main
+
+    root = _course_copy(tmp_path)
+    assert main(["grade", "--course", str(root), "autograde", "a1_assessment", "--timeout", "-1"]) == 2
+    assert "--timeout -1 is not allowed" in capsys.readouterr().err

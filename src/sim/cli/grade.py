@@ -26,7 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("assignment", metavar="ASSIGNMENT", help="assignment id, e.g. a1_assessment")
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)")
     p.add_argument("--student", action="append", metavar="ID", help="only this student (repeatable)")
-    p.add_argument("--timeout", type=int, default=None, metavar="SECONDS", help="per-cell timeout")
+    p.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
+                   help="per-cell timeout in seconds (default: the course's, 30)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=_autograde)
 
@@ -78,6 +79,9 @@ def _autograde(args: argparse.Namespace) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise SimValueError(f"--jobs {args.jobs} is not allowed; give 1 or more")
+    if args.timeout is not None and args.timeout < 1:
+        raise SimValueError(f"--timeout {args.timeout} is not allowed; give seconds per cell, 1 or more "
+                            "(a cell with no limit could hang the run)")
     course = _course(args)
     results = autograde(course, args.assignment, jobs=args.jobs, students=args.student,
                         timeout=args.timeout, progress=not args.quiet)
