@@ -323,3 +323,19 @@ def test_an_impossible_date_is_reported_once(tmp_path):
     text = VALID.replace(needle, needle.split(":")[0] + ": 1955-02-30", 1)
     message = only(validate_file(write(tmp_path, text)))
     assert "date_of_birth" in message and "1955-02-30" in message
+
+
+def test_a_name_where_a_mapping_or_a_list_belongs_says_what_to_write(tmp_path):
+    lines = VALID.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("referral:"))
+    end = next(i for i in range(start + 1, len(lines)) if lines[i] and not lines[i].startswith(" "))
+    text = "\n".join([*lines[:start], "referral: Please assess", *lines[end:]]) + "\n"
+    message = only(validate_file(write(tmp_path, text)))
+    assert "referral: expected a mapping of fields ({reason: ..." in message and "'Please assess'" in message
+
+
+def test_a_single_value_where_a_list_belongs_says_how_to_write_a_list(tmp_path):
+    needle = next(line for line in VALID.splitlines() if line.strip().startswith("strengths: ["))
+    text = VALID.replace(needle, needle.split(":")[0] + ": Church", 1)
+    message = only(validate_file(write(tmp_path, text)))
+    assert "strengths: expected a list ([a, b]" in message and "'Church'" in message

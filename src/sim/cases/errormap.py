@@ -94,6 +94,16 @@ def problems_from(exc: ValidationError, data: Any, source: Source, model: type[B
             shown = ", ".join(repr(o) for o in options) or err.get("ctx", {}).get("expected", "")
             message = (f"value not allowed (got {short_repr(value)}"
                        f"{did_you_mean(value, [str(o) for o in options])}; allowed: {shown})")
+        elif kind in ("model_type", "model_attributes_type", "dict_type"):
+            tp = field_type(model, path)
+            if isinstance(tp, type) and issubclass(tp, BaseModel):
+                required = [n for n, f in tp.model_fields.items() if f.is_required()] or list(tp.model_fields)[:2]
+                shown = ", ".join(f"{n}: ..." for n in required)
+                message = f"expected a mapping of fields ({{{shown}}}), got {short_repr(value)}"
+            else:
+                message = f"expected a mapping of fields, got {short_repr(value)}"
+        elif kind == "list_type":
+            message = f"expected a list ([a, b] or one '- item' line each), got {short_repr(value)}"
         elif kind == "value_error":
             message = err["msg"].removeprefix("Value error, ")
         else:
