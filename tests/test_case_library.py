@@ -359,3 +359,13 @@ def test_the_readme_example_is_a_valid_case(tmp_path):
         assert section in readme, section
     for path in FILES:
         assert f"`{path.stem}`" in readme, f"{path.stem} is missing from the README's table"
+
+
+def test_the_readme_example_follows_the_conventions_it_teaches(tmp_path):
+    readme = (LIBRARY / "README.md").read_text(encoding="utf-8")
+    example = next(b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if "\nkey:" in b)
+    path = tmp_path / "medsurg_example_01.yaml"
+    path.write_text(example, encoding="utf-8")
+    case = sim.load_case(path)
+    assert case.patient.identity.interpreter_needed
+    assert "interpreter" in {a.kind for a in case.key.critical_actions}   # "goes with every patient who needs one"
