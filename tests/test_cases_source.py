@@ -339,3 +339,10 @@ def test_a_single_value_where_a_list_belongs_says_how_to_write_a_list(tmp_path):
     text = VALID.replace(needle, needle.split(":")[0] + ": Church", 1)
     message = only(validate_file(write(tmp_path, text)))
     assert "strengths: expected a list ([a, b]" in message and "'Church'" in message
+
+
+def test_a_patient_who_needs_an_interpreter_needs_the_interpreter_critical_action(tmp_path):
+    text = VALID.replace("interpreter_needed: false", "interpreter_needed: true", 1)
+    text = text.replace("language: English", "language: Spanish", 1)
+    problems = [str(p) for p in validate_file(write(tmp_path, text))]
+    assert any("patient.identity.interpreter_needed" in p and "'interpreter' action" in p for p in problems), problems

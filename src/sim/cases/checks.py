@@ -67,6 +67,13 @@ def check_case(case: Case, source: Source) -> list[Problem]:
             "interpreter_needed is true but language is 'English' (name the language interpreted, "
             "e.g. 'Spanish' or 'American Sign Language')"))
 
+    if (p.identity.interpreter_needed and p.identity.language.strip().lower() != "english"
+            and "interpreter" not in {a.kind for a in case.key.critical_actions}):
+        problems.append(source.problem(
+            ("patient", "identity", "interpreter_needed"),
+            "interpreter_needed is true but key.critical_actions has no 'interpreter' action; add "
+            "{kind: interpreter, description: ...} (language access is a critical action)"))
+
     reference = _reference_date()
     if reference is not None:
         dob = p.identity.date_of_birth
