@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sim.cases.model import HiddenFact
-from sim.interview.bank import Question, style_table
+from sim.interview.bank import Question
 from sim.interview.knowledge import PatientKnowledge, StatedNeed
 from sim.interview.models import Reply
 from sim.interview.templates import Template, replies
