@@ -6,7 +6,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
-from sim.widgets.common import STYLE, button, error_html, feedback_box, status_html
+from sim.widgets.common import (
+    STYLE,
+    ShowsWidget,
+    button,
+    error_html,
+    feedback_box,
+    status_html,
+)
 from sim.widgets.drafts import RISK_LEVELS, AssessmentDraft
 
 if TYPE_CHECKING:
@@ -14,7 +21,7 @@ if TYPE_CHECKING:
     from sim.feedback import Feedback
 
 
-class AssessmentForm:
+class AssessmentForm(ShowsWidget):
     """Needs, risks, strengths and formulation for a case, with immediate feedback.
 
     Attributes:
@@ -107,9 +114,3 @@ class AssessmentForm:
             self.output.value = error_html(str(exc))
             return
         self.output.value = status_html(self.result.html())
-
-    def _ipython_display_(self) -> None:  # pragma: no cover - needs a front end
-        from IPython.display import display
-
-        display(self.widget)
-

@@ -9,7 +9,16 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
-from sim.widgets.common import STYLE, button, error_html, esc, feedback_box, message_html, status_html
+from sim.widgets.common import (
+    STYLE,
+    ShowsWidget,
+    button,
+    error_html,
+    esc,
+    feedback_box,
+    message_html,
+    status_html,
+)
 from sim.widgets.drafts import PlanDraft, labels
 from sim.widgets.outcome_plot import OutcomePlot
 
@@ -33,7 +42,7 @@ def _need(domain: str) -> str:
     return spec.label if spec else domain
 
 
-class CarePlanBuilder:
+class CarePlanBuilder(ShowsWidget):
     """Goals, referrals, discharge and follow-up for a case, with feedback and simulated outcomes.
 
     Args:
@@ -215,8 +224,3 @@ class CarePlanBuilder:
         refs = "".join(f"<li>{esc(get(r['resource']).name)} for {esc(_need(r['need']))}</li>"
                        for r in self.draft.referrals)
         self.referrals_html.value = f"<ul>{refs}</ul>" if refs else "<i>No referrals yet.</i>"
-
-    def _ipython_display_(self) -> None:  # pragma: no cover - needs a front end
-        from IPython.display import display
-
-        display(self.widget)

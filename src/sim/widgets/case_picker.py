@@ -6,13 +6,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
-from sim.widgets.common import button, error_html, esc
+from sim.widgets.common import ShowsWidget, button, error_html, esc
 
 if TYPE_CHECKING:
     from sim.cases.model import Case
 
 
-class CasePicker:
+class CasePicker(ShowsWidget):
     """Choose a case: a drop-down of the library and "a generated patient from my seed".
 
     Args:
@@ -74,8 +74,3 @@ class CasePicker:
         self.status.value = f"<p>Loaded <b>{esc(case.title)}</b> (<code>{esc(case.id)}</code>), a synthetic case.</p>"
         if self.on_load is not None:
             self.on_load(case)
-
-    def _ipython_display_(self) -> None:  # pragma: no cover - needs a front end
-        from IPython.display import display
-
-        display(self.widget)

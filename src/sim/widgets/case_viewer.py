@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.widgets.common import esc
+from sim.widgets.common import ShowsWidget, esc
 
 if TYPE_CHECKING:
     from sim.cases.model import Case
 
 
-class CaseViewer:
+class CaseViewer(ShowsWidget):
     """Show a case as the student meets it.
 
     Attributes:
@@ -30,8 +30,3 @@ class CaseViewer:
         self.widget = w.VBox([w.HTML(f"<p><i>Case <code>{esc(case.id)}</code>: synthetic, for teaching."
                                      "</i></p>"), self.html])
         self.widget.add_class("sim-case-viewer")
-
-    def _ipython_display_(self) -> None:  # pragma: no cover - needs a front end
-        from IPython.display import display
-
-        display(self.widget)

@@ -7,7 +7,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
-from sim.widgets.common import button, error_html, esc, feedback_box, message_html, status_html
+from sim.widgets.common import (
+    ShowsWidget,
+    button,
+    error_html,
+    esc,
+    feedback_box,
+    message_html,
+    status_html,
+)
 from sim.widgets.drafts import ShiftDraft
 
 if TYPE_CHECKING:
@@ -25,7 +33,7 @@ def result_html(result: TriageResult) -> str:
     return "".join(parts)
 
 
-class CaseloadBoard:
+class CaseloadBoard(ShowsWidget):
     """A shift of referrals to put in order and give minutes to.
 
     Attributes:
@@ -107,8 +115,3 @@ class CaseloadBoard:
             return
         self.error.value = ""
         self.output.value = status_html(result_html(self.result))
-
-    def _ipython_display_(self) -> None:  # pragma: no cover - needs a front end
-        from IPython.display import display
-
-        display(self.widget)

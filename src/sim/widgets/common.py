@@ -43,11 +43,15 @@ def feedback_box(w: Any) -> Any:
     return box
 
 
-def display_widget(widget: Any) -> None:  # pragma: no cover - needs a front end
-    """Display ``widget`` in the notebook."""
-    from IPython.display import display
+class ShowsWidget:
+    """Mixin for the GUI classes: a notebook shows the object as its ``widget`` container."""
 
-    display(widget)
+    widget: Any
+
+    def _ipython_display_(self) -> None:  # pragma: no cover - needs a front end
+        from IPython.display import display
+
+        display(self.widget)
 
 
 def button(w: Any, description: str, **kwargs: Any) -> Any:

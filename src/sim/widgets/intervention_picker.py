@@ -6,7 +6,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
-from sim.widgets.common import STYLE, button, error_html, esc, feedback_box, message_html, status_html
+from sim.widgets.common import (
+    STYLE,
+    ShowsWidget,
+    button,
+    error_html,
+    esc,
+    feedback_box,
+    message_html,
+    status_html,
+)
 from sim.widgets.drafts import InterventionDraft, labels
 
 if TYPE_CHECKING:
@@ -16,7 +25,7 @@ if TYPE_CHECKING:
 _ANY_NEED = "(no particular need)"
 
 
-class InterventionPicker:
+class InterventionPicker(ShowsWidget):
     """Choose interventions (each for a need, counseling in a format) and crisis actions.
 
     Attributes:
@@ -120,8 +129,3 @@ class InterventionPicker:
             self.output.value = error_html(str(exc))
             return
         self.output.value = status_html(self.result.html())
-
-    def _ipython_display_(self) -> None:  # pragma: no cover - needs a front end
-        from IPython.display import display
-
-        display(self.widget)

@@ -12,7 +12,7 @@ from typing import Any
 
 from sim.cases.model import Case
 from sim.errors import SimError
-from sim.widgets.common import error_html
+from sim.widgets.common import ShowsWidget, error_html
 
 _STAGE = re.compile(r"\*([^*]+)\*")
 
@@ -22,7 +22,7 @@ def _render(text: str) -> str:
     return _STAGE.sub(r"<i>\1</i>", html.escape(text))
 
 
-class InterviewPanel:
+class InterviewPanel(ShowsWidget):
     """Interview a case's synthetic patient: choose a question by domain and style, ask, act.
 
     Attributes tests and notebooks can drive: ``domain``, ``style``, ``question`` (selectors),
@@ -107,10 +107,6 @@ class InterviewPanel:
                                + (f"<h4>Crisis actions</h4><ul>{crisis}</ul>" if crisis else ""))
         self._refresh()
 
-    def _ipython_display_(self) -> None:  # pragma: no cover - needs a front end
-        from IPython.display import display
-
-        display(self.widget)
 
     # -- display -----------------------------------------------------------------------------------
     def _call(self, method: Any, arg: str) -> None:

@@ -7,7 +7,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
-from sim.widgets.common import button, error_html, esc, feedback_box, message_html, status_html
+from sim.widgets.common import (
+    ShowsWidget,
+    button,
+    error_html,
+    esc,
+    feedback_box,
+    message_html,
+    status_html,
+)
 from sim.widgets.drafts import NoteDraft
 
 if TYPE_CHECKING:
@@ -34,7 +42,7 @@ def review_html(review: NoteReview) -> str:
     return "".join(parts)
 
 
-class NoteEditor:
+class NoteEditor(ShowsWidget):
     """Write a progress note in one format and check it section by section.
 
     Args:
@@ -117,8 +125,3 @@ class NoteEditor:
             self.output.value = error_html(str(exc))
             return
         self.output.value = status_html(review_html(self.result))
-
-    def _ipython_display_(self) -> None:  # pragma: no cover - needs a front end
-        from IPython.display import display
-
-        display(self.widget)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from sim.widgets.common import esc
+from sim.widgets.common import ShowsWidget, esc
 
 if TYPE_CHECKING:
     from sim.outcomes import OutcomeResult
@@ -34,7 +34,7 @@ def describe_outcomes(results: Mapping[str, OutcomeResult], outcomes: tuple[str,
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
-class OutcomePlot:
+class OutcomePlot(ShowsWidget):
     """A figure area and its text alternative.
 
     Attributes:
@@ -69,8 +69,3 @@ class OutcomePlot:
             display(fig)
         pyplot().close(fig)
         self.description.value = describe_outcomes(results)
-
-    def _ipython_display_(self) -> None:  # pragma: no cover - needs a front end
-        from IPython.display import display
-
-        display(self.widget)
