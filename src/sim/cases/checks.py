@@ -8,7 +8,7 @@ from sim.cases.model import Case
 from sim.cases.problems import Problem
 from sim.cases.rules import required_actions
 from sim.cases.source import Source
-from sim.errors import did_you_mean
+from sim.errors import UnknownNameError
 from sim.model.taxonomy import need_domains, risk_kinds
 
 PEDIATRIC_MAX_AGE = 21
@@ -112,13 +112,11 @@ def check_case(case: Case, source: Source) -> list[Problem]:
         if fact.reveals_need is not None and fact.reveals_need not in need_domains():
             problems.append(source.problem(
                 ("hidden_facts", i, "reveals_need"),
-                f"unknown need domain {fact.reveals_need!r}{did_you_mean(fact.reveals_need, need_domains())}; "
-                f"allowed: {', '.join(sorted(need_domains()))}"))
+                str(UnknownNameError("need domain", fact.reveals_need, need_domains()))))
         if fact.reveals_risk is not None and fact.reveals_risk not in risk_kinds():
             problems.append(source.problem(
                 ("hidden_facts", i, "reveals_risk"),
-                f"unknown risk {fact.reveals_risk!r}{did_you_mean(fact.reveals_risk, risk_kinds())}; "
-                f"allowed: {', '.join(sorted(risk_kinds()))}"))
+                str(UnknownNameError("risk", fact.reveals_risk, risk_kinds()))))
         key_needs = {n.domain for n in case.key.needs}
         if fact.reveals_need in need_domains() and fact.reveals_need not in key_needs:
             problems.append(source.problem(
@@ -163,8 +161,7 @@ def _check_responses(case: Case, source: Source) -> list[Problem]:
     for name, answers in case.patient.responses.items():
         where = ("patient", "responses", name)
         if name not in known:
-            problems.append(source.problem(where, f"unknown instrument {name!r}{did_you_mean(name, known)}; "
-                                                  f"allowed: {', '.join(sorted(known))}"))
+            problems.append(source.problem(where, str(UnknownNameError("instrument", name, known))))
             continue
         try:
             score(name, answers, **({"sex": sex} if name == "auditc" and sex in ("female", "male") else {}))
