@@ -4,15 +4,24 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install lab test bench demo clean
+.PHONY: install lab test test-fast test-latest check lock bench demo clean
+
+# uv installs exactly what uv.lock names (and removes anything else); uv itself is pinned in the
+# lock's dev group, so the copy bootstrapped with pip is the locked one.
+UV      := $(BIN)/uv
+UV_PIN  = $(shell sed -n '/^name = "uv"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' uv.lock)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Re-install only when the project's metadata changed.
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(UV): | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_PIN)"
+
+# Re-install only when the project's metadata or the lock changed.
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --extra test --group dev --quiet
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -33,11 +42,33 @@ lab: install
 test: install
 	$(BIN)/python -m pytest
 
+# The edit-test loop: everything but the slow, nbgrader and browser tests.
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow and not browser and not nbgrader"
+
+# Lint, types and layers, as configured in pyproject.toml; `make test` runs them too (tests/test_gates.py).
+check: install
+	$(BIN)/ruff check src tests benchmarks assignments/tools
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+# Re-lock to the newest releases that pyproject.toml allows. Run `make test-latest` first.
+lock: | $(UV)
+	$(UV) lock --upgrade
+
+# The newest releases, without the lock, on the fast tests: shows a coming break before a re-lock.
+LATEST := .venv-latest
+test-latest:
+	rm -rf $(LATEST)
+	$(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(LATEST)/bin/python -m pytest -m "not slow and not browser and not nbgrader and not lockfile"
+
 bench: install
 	@for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache
+	rm -rf $(VENV) $(LATEST) build src/*.egg-info .pytest_cache
 
 # A synthetic class through the nbgrader course: outputs in demo_output/.
 demo: install
