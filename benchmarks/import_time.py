@@ -25,7 +25,7 @@ def import_seconds(module: str, runs: int) -> float:
 
 
 def heavy_modules_loaded() -> list[str]:
-    code = "import sys, sim; print(' '.join(sorted(m for m in %r if m in sys.modules)))" % (HEAVY,)
+    code = f"import sys, sim; print(' '.join(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
 
 

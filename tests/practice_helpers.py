@@ -13,8 +13,20 @@ import numpy as np
 
 from sim.cases.model import Case, CaseKey, ChartExcerpt, CriticalAction, KeyIntervention, KeyNeed, KeyRisk, Referral
 from sim.model.patient import (
-    Address, Contact, Culture, Diagnosis, Economics, FamilyMember, FunctionalStatus, Identity,
-    LatentState, MedicalContext, Need, Patient, PsychosocialProfile, Risk,
+    Address,
+    Contact,
+    Culture,
+    Diagnosis,
+    Economics,
+    FamilyMember,
+    FunctionalStatus,
+    Identity,
+    LatentState,
+    MedicalContext,
+    Need,
+    Patient,
+    PsychosocialProfile,
+    Risk,
 )
 
 COUNTY_STATES = {"Aldren County": "OH", "Brisbey County": "PA", "Fallowmere County": "GA",
@@ -35,17 +47,17 @@ def make_patient(*, age: int = 45, sex: str = "female", county: str = "Aldren Co
     needs = needs if needs is not None else {"food_insecurity": 2}
     family: list[dict[str, Any]] = []
     if caregiver:
-        family.append(dict(id="f1", name="Sam Doe", relation="daughter", sex="female", age=40,
-                           lives_with_patient=True, role="caregiver", relationship_quality="strong"))
+        family.append({"id": "f1", "name": "Sam Doe", "relation": "daughter", "sex": "female", "age": 40,
+                           "lives_with_patient": True, "role": "caregiver", "relationship_quality": "strong"})
     if abusive_partner:
-        family.append(dict(id="f2", name="Lee Doe", relation="partner", sex="male", age=age,
-                           lives_with_patient=True, role="stressor", relationship_quality="abusive",
-                           partner_status="partnered"))
+        family.append({"id": "f2", "name": "Lee Doe", "relation": "partner", "sex": "male", "age": age,
+                           "lives_with_patient": True, "role": "stressor", "relationship_quality": "abusive",
+                           "partner_status": "partnered"})
     for i, child_age in enumerate(children_ages):
-        family.append(dict(id=f"c{i}", name=f"Kid {i}", relation="son", sex="male", age=child_age,
-                           lives_with_patient=True, role="dependent"))
-    lat = dict(depression=0, anxiety=0, alcohol=0, suicide=0, ipv=0, caregiver_burden=0,
-               adl_dependencies=adl, iadl_dependencies=0)
+        family.append({"id": f"c{i}", "name": f"Kid {i}", "relation": "son", "sex": "male", "age": child_age,
+                           "lives_with_patient": True, "role": "dependent"})
+    lat = {"depression": 0, "anxiety": 0, "alcohol": 0, "suicide": 0, "ipv": 0, "caregiver_burden": 0,
+               "adl_dependencies": adl, "iadl_dependencies": 0}
     lat.update(latent or {})
     return Patient(
         id=f"P-{seed:04d}", seed=seed,

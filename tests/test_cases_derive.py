@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 import sim
-
 from sim.cases import from_patient, load_case, render_student, validate_file
 from sim.cases.rules import case_rules
 from sim.cases.writing import to_yaml

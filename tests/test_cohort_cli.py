@@ -77,7 +77,7 @@ def test_unknown_extension_and_unwritable_paths(tmp_path, capsys):
 def test_failed_write_leaves_no_partial_file(tmp_path, capsys, monkeypatch):
     import pandas
 
-    def boom(self, *a, **k):  # noqa: ANN001, ANN002, ANN003
+    def boom(self, *a, **k):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(pandas.DataFrame, "to_csv", boom)

@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
-from practice_helpers import make_case, make_patient, random_case
 
 import sim
 import sim.cases
+from practice_helpers import make_case, make_patient, random_case
 from sim.expert import reference_plan
 from sim.interventions import contraindications, triggered_actions, unmet_prerequisites
 from sim.outcomes import simulate

@@ -312,14 +312,17 @@ def test_medicare_under_65_means_disability():
 
 # ---------------------------------------------------------------- any constraints: a valid patient or a clear error
 
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given  # noqa: E402
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from sim.generate.constraints import PLANS, SEXES, languages  # noqa: E402
-from sim.model.taxonomy import need_domains, risk_kinds, settings as setting_names  # noqa: E402
+from sim.model.taxonomy import need_domains, risk_kinds  # noqa: E402
+from sim.model.taxonomy import settings as setting_names
 
 
 @st.composite
-def constraint_sets(draw):  # noqa: ANN001, ANN201
+def constraint_sets(draw):
     c: dict[str, object] = {}
     if draw(st.booleans()):
         c["setting"] = draw(st.sampled_from(setting_names()))

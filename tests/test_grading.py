@@ -12,7 +12,8 @@ import nbformat
 import pytest
 
 from sim.errors import SimValueError, UnknownNameError
-from sim.grading import forms, inspect as insp, material, scoring, variant
+from sim.grading import forms, material, scoring, variant
+from sim.grading import inspect as insp
 from sim.grading.course import CourseError, load_course
 from sim.grading.nbext import CapOutputBytes, StripHiddenTests
 from sim.grading.simulate import build_submission
@@ -158,7 +159,7 @@ def _run_solutions(source: Path, mat_key: str, seed: int) -> dict[str, Any]:
         src = re.sub(r"^case = start\(.*\)$", "", src, flags=re.M)
         src = "\n".join(line for line in src.splitlines() if not line.startswith(("case[", "df.head", "intervention_ids()")))
         scope.update(case=case, record=lambda gid, v: recorded.__setitem__(gid, forms.check_form(gid, v)))
-        exec(compile(src, f"{source.name}", "exec"), scope)  # noqa: S102 (our own solution code)
+        exec(compile(src, f"{source.name}", "exec"), scope)
     return recorded
 
 

@@ -12,7 +12,7 @@ import pytest
 from sim.cli import main
 from sim.grading import material, variant
 from sim.grading.course import load_course
-from sim.grading.gradebook import gradebook, grade_rows
+from sim.grading.gradebook import grade_rows, gradebook
 from sim.grading.simulate import KINDS, write_submission
 
 pytestmark = pytest.mark.slow

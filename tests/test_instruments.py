@@ -8,8 +8,15 @@ from hypothesis import strategies as st
 from sim import instruments as I
 from sim.errors import SimValueError
 from sim.instruments import (
-    ContextError, InstrumentError, ItemCountError, MissingAnswerError, PointsError, SkipLogicError,
-    UnknownInstrumentError, UnknownOptionError, UnknownQuestionError,
+    ContextError,
+    InstrumentError,
+    ItemCountError,
+    MissingAnswerError,
+    PointsError,
+    SkipLogicError,
+    UnknownInstrumentError,
+    UnknownOptionError,
+    UnknownQuestionError,
 )
 
 ALL_IDS = ["ahc_hrsn", "auditc", "cssrs_screener", "gad7", "hits", "katz_adl", "lace",

@@ -4,11 +4,11 @@ from __future__ import annotations
 import sys
 
 import pytest
+from tests.practice_helpers import make_patient
 
 from sim import instruments as I
 from sim.instruments import InstrumentError, MissingAnswerError, PointsError
 from sim.instruments.form import FormState
-from tests.practice_helpers import make_patient
 
 
 @pytest.fixture
@@ -115,7 +115,7 @@ def test_widget_patient_answers_and_context(patient):
     assert form.result.positive is True
     assert [c.value for c in form.controls] == [
         [o.points for o in item.options].index(p)
-        for item, p in zip(I.get("auditc").items, I.respond(patient, "auditc"))]
+        for item, p in zip(I.get("auditc").items, I.respond(patient, "auditc"), strict=False)]
     form.clear_button.click()
     assert form.result is None and all(c.label == "(not answered)" for c in form.controls)
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests.practice_helpers import make_patient
 
 from sim import instruments as I
 from sim.instruments import SynthesisError
-from tests.practice_helpers import make_patient
 
 N = 5000
 NEEDS = ["need_housing_instability", "need_food_insecurity", "need_transportation",
@@ -125,7 +125,7 @@ def test_ahc_domains_positive_only_with_need_and_documented_nondisclosure(latent
     domains = ["housing_instability", "food_insecurity", "transportation", "utilities",
                "interpersonal_safety"]
     results = [I.score("ahc_hrsn", I.ahc_answers(row)).domains for row in out]
-    for domain, key in zip(domains, NEEDS):
+    for domain, key in zip(domains, NEEDS, strict=False):
         screened = np.array([r[domain] for r in results])
         need = latent[key][:2000] > 0
         assert not np.any(screened & ~need), domain

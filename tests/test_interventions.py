@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import pytest
-from practice_helpers import make_case, make_patient
 
 import sim
+from practice_helpers import make_case, make_patient
 from sim.errors import UnknownNameError
 from sim.interventions import catalogue, contraindications, get, indicated, triggered_actions, unmet_prerequisites
 from sim.model import taxonomy

@@ -11,8 +11,14 @@ import sim
 from sim.cases.model import Case, HiddenFact
 from sim.errors import SimError, UnknownNameError
 from sim.interview import (
-    ActionTakenError, InterviewDataError, InterviewEndedError, TimeBudgetError, UnknownQuestionError,
-    check_reply, question_bank, start,
+    ActionTakenError,
+    InterviewDataError,
+    InterviewEndedError,
+    TimeBudgetError,
+    UnknownQuestionError,
+    check_reply,
+    question_bank,
+    start,
 )
 from sim.interview.bank import STYLES
 from sim.model.taxonomy import need_domains
@@ -270,7 +276,7 @@ def test_crisis_path_detected_and_actions_met_or_missed(crisis: str, domain: str
         taken.act(action)
     taken.end()
     done = taken.crisis_status()
-    assert {s.action: s.status for s in done} == {a: "met" for a in required}
+    assert {s.action: s.status for s in done} == dict.fromkeys(required, "met")
     assert all(s.taken_minute is not None and (s.taken_minute >= minute or s.action in before) for s in done)
 
     missed = start(case, seed=0)

@@ -6,10 +6,10 @@ import io
 from pathlib import Path
 
 import yaml
-from test_interview import ipv_case
 
 from sim.cli import main
 from sim.cli.interview import run
+from test_interview import ipv_case
 
 
 def _case_file(tmp_path: Path) -> str:

@@ -6,13 +6,12 @@ from __future__ import annotations
 import numpy as np
 
 import sim
-from sim.generate import generate_patients
-from test_interview import make_case
-
 from sim.cases.model import Case, HiddenFact
+from sim.generate import generate_patients
 from sim.interview import question_bank, start
 from sim.interview.bank import style_table
 from sim.model.taxonomy import need_domains
+from test_interview import make_case
 
 CRISIS_OF = {"crisis": "suicidal_ideation", "domestic_violence": "ipv", "child_welfare": "child_maltreatment",
              "elder_abuse": "elder_abuse"}

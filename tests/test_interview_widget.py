@@ -4,9 +4,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from test_interview import ipv_case, make_case
-
 from sim.widgets.interview_panel import InterviewPanel
+from test_interview import ipv_case, make_case
 
 
 def test_panel_asks_shows_reply_rapport_time_and_disclosures():

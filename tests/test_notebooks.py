@@ -90,6 +90,6 @@ def test_lesson_03_code_check_reports_a_misspelt_intervention(capsys):
     cell = next(c.source for c in read("03_intervention_selection").cells
                 if c.cell_type == "code" and "parse_plan(my_choices)" in c.source)
     namespace = {"sim": sim, "case": sim.load_case("ed_ipv_01")}
-    exec(cell.replace('"counseling"', '"counselling"'), namespace)  # noqa: S102 - our own lesson cell
+    exec(cell.replace('"counseling"', '"counselling"'), namespace)
     out = capsys.readouterr().out
     assert "Please check interventions[0]" in out and "did you mean 'counseling'" in out

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from practice_helpers import make_case, make_patient
 
 import sim
+from practice_helpers import make_case, make_patient
 from sim.errors import SimValueError
 from sim.outcomes import SUMMARY_KEYS, compile_plan, params, simulate
 from sim.plan import CarePlan

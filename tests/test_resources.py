@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import pytest
-from practice_helpers import make_patient
 
 import sim
+from practice_helpers import make_patient
 from sim.errors import UnknownNameError
 from sim.model import taxonomy
 from sim.resources import counties, directory, get, ineligibility, match
@@ -20,7 +20,7 @@ REQUIRED_KINDS = {
 
 def test_directory_validates_and_covers_every_kind_and_need():
     kinds = {r.kind for r in directory()}
-    assert REQUIRED_KINDS <= kinds
+    assert kinds >= REQUIRED_KINDS
     served = {n for r in directory() for n in r.needs}
     assert set(taxonomy().domains) <= served
     assert "Aldren County" in counties()
@@ -142,7 +142,7 @@ def test_curated_cases_read_immigration_status():
 
 def test_home_health_homebound_rule_applies_under_medicare_only():
     # Medicare: homebound (42 CFR 409.42); Medicaid may not require it (42 CFR 440.70(c)(1)).
-    walking = dict(age=70, fpl=100, mobility="independent", needs={"disability_equipment": 2})
+    walking = {"age": 70, "fpl": 100, "mobility": "independent", "needs": {"disability_equipment": 2}}
     for insurance in ("medicare", "dual"):
         reasons = ineligibility(make_patient(insurance=insurance, **walking), "home_health_agency")
         assert len(reasons) == 1 and "under Medicare requires the patient to be homebound" in reasons[0]

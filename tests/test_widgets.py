@@ -3,7 +3,7 @@ the engine's state and the feedback shown."""
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -11,14 +11,18 @@ import sim
 from sim.cases.model import Case
 from sim.errors import SimError, SimValueError, UnknownNameError
 from sim.widgets import (
-    AssessmentForm, CarePlanBuilder, CaseViewer, InterventionPicker, OutcomePlot,
+    AssessmentForm,
+    CarePlanBuilder,
+    CaseViewer,
+    InterventionPicker,
+    OutcomePlot,
 )
 from sim.widgets.drafts import AssessmentDraft, InterventionDraft, PlanDraft, labels
 
 START = date(2026, 3, 2)
 
 
-@lru_cache(maxsize=None)
+@cache
 def case(case_id: str) -> Case:
     return sim.load_case(case_id)
 
@@ -180,7 +184,7 @@ def test_care_plan_builder_goals_referrals_feedback_and_outcomes():
     builder.referral_need.value = "food_insecurity"
     builder.find_button.click()
     m = sim.resources.match(c, "food_insecurity")
-    for rid, reasons in m.ineligible.items():
+    for _rid, reasons in m.ineligible.items():
         assert reasons[0].split(";")[0].replace("'", "&#x27;") in builder.match_html.value
     assert [v for _, v in builder.resource_choice.options] == [r.id for r in m.eligible]
     builder.add_referral_button.click()
@@ -272,8 +276,8 @@ def test_note_draft_refuses_an_unknown_format():
 
 # ----------------------------------------------------------------------------- caseload board
 
-@lru_cache(maxsize=None)
-def shift(seed: int = 3):  # noqa: ANN201
+@cache
+def shift(seed: int = 3):
     return sim.triage.make_shift(6, seed=seed)
 
 
@@ -411,7 +415,7 @@ def test_outcome_table_gives_rates_as_percentages_and_other_values_in_units():
 
 # ----------------------------------------------------------------------------- accessibility
 
-def _controls(widget):  # noqa: ANN001, ANN202
+def _controls(widget):
     import ipywidgets as w
 
     if isinstance(widget, w.Box):

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).parent))
-from nbbuild import answer, code, locked_md, manual, md, notebook, setup, test  # noqa: E402
+from nbbuild import answer, locked_md, manual, md, notebook, setup, test
 
 SOURCE = Path(__file__).resolve().parents[1] / "source"
 RECORD_NOTE = ("Put each answer in the variable the cell names; the last line records it with "

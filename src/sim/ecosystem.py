@@ -3,8 +3,8 @@ systems around the patient for an ecomap. Pure logic; :mod:`sim.viz` draws it.
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict

@@ -20,9 +20,18 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from sim.interventions import (
-    Subject, any_holds, contraindications, get as get_intervention, indicated, key_contraindication,
-    table as iv_table,
+    Subject,
+    any_holds,
+    contraindications,
+    indicated,
+    key_contraindication,
     triggered_actions,
+)
+from sim.interventions import (
+    get as get_intervention,
+)
+from sim.interventions import (
+    table as iv_table,
 )
 from sim.model.taxonomy import taxonomy
 from sim.outcomes.model import lace_score

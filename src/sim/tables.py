@@ -5,7 +5,7 @@ an installed wheel as well as from a checkout. Each table is parsed once and cac
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -20,7 +20,7 @@ M = TypeVar("M", bound=BaseModel)
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_yaml(relative_path: str) -> Any:
     """Return the parsed YAML of ``sim/data/<relative_path>``."""
     resource = resources.files("sim").joinpath("data", *relative_path.split("/"))
@@ -29,7 +29,7 @@ def read_yaml(relative_path: str) -> Any:
     except FileNotFoundError as exc:
         raise DataTableError(f"data table sim/data/{relative_path} is missing") from exc
     try:
-        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 (a safe loader)
+        return yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
         raise DataTableError(f"sim/data/{relative_path}: not valid YAML: {exc}") from exc
 

@@ -10,16 +10,24 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from sim.cases.model import (
-    Case, CaseKey, ChartExcerpt, CollateralContact, CriticalAction, HiddenFact, KeyIntervention,
-    KeyNeed, KeyRisk, Referral,
-)
-from sim.cases.problems import CaseFileError, Problem
+from sim.cases.coverage import coverage
 
 # The functions named like their modules (library, coverage) are bound here, at import, so that
 # importing the submodule later cannot shadow the function with the module.
-from sim.cases.library import CaseInfo, library, library_dir, load_case, validate_file, validate_paths  # noqa: E402
-from sim.cases.coverage import coverage  # noqa: E402
+from sim.cases.library import CaseInfo, library, library_dir, load_case, validate_file, validate_paths
+from sim.cases.model import (
+    Case,
+    CaseKey,
+    ChartExcerpt,
+    CollateralContact,
+    CriticalAction,
+    HiddenFact,
+    KeyIntervention,
+    KeyNeed,
+    KeyRisk,
+    Referral,
+)
+from sim.cases.problems import CaseFileError, Problem
 
 # Loaded on first use.
 _LAZY = {

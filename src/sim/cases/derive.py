@@ -9,8 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from sim.cases.model import (
-    Case, CaseKey, ChartExcerpt, CollateralContact, CriticalAction, HiddenFact, KeyIntervention,
-    KeyNeed, KeyRisk, Referral,
+    Case,
+    CaseKey,
+    ChartExcerpt,
+    CollateralContact,
+    CriticalAction,
+    HiddenFact,
+    KeyIntervention,
+    KeyNeed,
+    KeyRisk,
+    Referral,
 )
 from sim.cases.rules import CaseRules, active_crises, adl_count, case_rules, fill
 from sim.model import Patient

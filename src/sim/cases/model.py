@@ -9,10 +9,15 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from sim.model import Patient
-from sim.plan import ActionKind
 from sim.model.taxonomy import (
-    FunctionName, InterventionName, NeedDomainName, RiskName, check_name, need_domains,
+    FunctionName,
+    InterventionName,
+    NeedDomainName,
+    RiskName,
+    check_name,
+    need_domains,
 )
+from sim.plan import ActionKind
 
 Competency = Literal[1, 2, 3, 4, 5, 6, 7, 8, 9]
 CriticalKind = ActionKind  # the critical actions a key can demand are the actions a plan can take

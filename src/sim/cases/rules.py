@@ -96,7 +96,7 @@ class CrisisRule(_M):
     source: str
 
     @model_validator(mode="after")
-    def _assess_below_actions(self) -> "CrisisRule":
+    def _assess_below_actions(self) -> CrisisRule:
         if self.actions_min_level is not None and _LEVELS[self.actions_min_level] > _LEVELS[self.min_level] \
                 and not self.assess_step:
             raise ValueError(f"crisis {self.crisis!r}: actions_min_level {self.actions_min_level!r} is above "
@@ -180,7 +180,7 @@ class CaseRules(_M):
     medications: dict[str, list[str]]
 
     @model_validator(mode="after")
-    def _complete(self) -> "CaseRules":
+    def _complete(self) -> CaseRules:
         tx = taxonomy()
         missing = [d for d in tx.domains if d not in self.domains]
         if missing:

@@ -168,7 +168,7 @@ def _draw_checked(kind: str, arg: Any, path: FieldPath, rng: Any, source: Source
         return bad(f"weights takes a non-empty mapping of value: weight (got {short_repr(arg)})")
     options = list(arg)
     weights = [arg[o] for o in options]
-    for option, weight in zip(options, weights):
+    for option, weight in zip(options, weights, strict=False):
         if not _is_number(weight) or not _finite(weight) or weight < 0:
             return bad(f"weight of {option!r} must be a number >= 0 (got {short_repr(weight)})")
     total = float(sum(weights))

@@ -27,10 +27,7 @@ def _finish(items: list[FeedbackItem], missed_critical: list[str]) -> Feedback:
     """
     possible = sum(i.possible for i in items)
     raw = sum(i.earned for i in items)
-    if possible:
-        score = 100.0 * max(0.0, raw) / possible
-    else:
-        score = 100.0 if raw >= 0 else max(0.0, 100.0 + raw)
+    score = 100.0 * max(0.0, raw) / possible if possible else 100.0 if raw >= 0 else max(0.0, 100.0 + raw)
     score = min(100.0, score)
     cap = rubric().cap.critical_action_missed
     reason = ""

@@ -32,10 +32,10 @@ def risk_label(kind: str) -> str:
 
 def _definition(instrument_id: str) -> Any | None:
     try:
-        from sim import instruments  # noqa: PLC0415 (written by another module; may be absent)
+        from sim import instruments
 
         return instruments.get(instrument_id)
-    except Exception:  # noqa: BLE001 - evidence is a courtesy: fall back to raw answers
+    except Exception:
         return None
 
 

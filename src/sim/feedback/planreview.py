@@ -13,8 +13,8 @@ from sim.feedback import practice
 from sim.feedback.evidence import cite_action, cite_need, need_label
 from sim.feedback.model import FeedbackItem
 from sim.feedback.rubric import keyword_pattern, rubric
-from sim.model.taxonomy import need_domains, taxonomy
 from sim.interventions import key_contraindication
+from sim.model.taxonomy import need_domains, taxonomy
 from sim.plan import CarePlan, PlanProblem
 
 
@@ -241,7 +241,7 @@ _NEGATED = re.compile(r"\b(?:not|no|avoid|never|without)\b(?:\W+\w+){0,3}\W*$", 
 
 def supported_dispositions(text: str) -> set[str]:
     """Dispositions a key's discharge text supports: the id itself, or the words that name one."""
-    from sim.plan import DISPOSITIONS  # noqa: PLC0415
+    from sim.plan import DISPOSITIONS
 
     if text in DISPOSITIONS:
         return {text, *rubric().plan.disposition_also.get(text, [])}

@@ -30,7 +30,7 @@ class ReferralCheck:
 
 def check_referral(case: Case, resource_id: str, need: str) -> ReferralCheck:
     """Look a referral up in the directory and match it to the patient for ``need``."""
-    from sim import resources  # noqa: PLC0415 - practice engine, imported on use
+    from sim import resources
 
     try:
         resource = resources.get(resource_id)
@@ -58,7 +58,7 @@ def eligible_for(case: Case, need: str) -> tuple[list[str], list[str]] | None:
     """Resources for ``need``: short names of those the patient is eligible for, and the
     reasons the others are closed to them. None when the directory lists no resource for the need.
     """
-    from sim import resources  # noqa: PLC0415
+    from sim import resources
 
     try:
         result = resources.match(case, need)
@@ -84,7 +84,7 @@ class Concern:
 
 def catalogue_concerns(case: Case, plan: CarePlan) -> list[Concern]:
     """Contraindications (catalogue rules, not the case key's) and unmet prerequisites."""
-    from sim import interventions  # noqa: PLC0415
+    from sim import interventions
 
     out: list[Concern] = []
     try:
@@ -101,7 +101,7 @@ def catalogue_concerns(case: Case, plan: CarePlan) -> list[Concern]:
 
 def indicated_needs(case: Case, intervention: str) -> list[str]:
     """The case's key needs for which the catalogue indicates ``intervention`` at the key's severity."""
-    from sim import interventions  # noqa: PLC0415
+    from sim import interventions
 
     try:
         iv = interventions.get(intervention)

@@ -35,7 +35,7 @@ class AssessmentWeights(_Model):
     formulation_min_words: int = Field(ge=0)
 
     @model_validator(mode="after")
-    def _complete(self) -> "AssessmentWeights":
+    def _complete(self) -> AssessmentWeights:
         for sev in (1, 2, 3):
             if sev not in self.need_found:
                 raise ValueError(f"need_found has no weight for severity {sev}; give 1, 2 and 3")
@@ -53,7 +53,7 @@ class SmartShares(_Model):
     time_bound: float = Field(ge=0, le=1)
 
     @model_validator(mode="after")
-    def _sum_to_one(self) -> "SmartShares":
+    def _sum_to_one(self) -> SmartShares:
         total = sum(self.model_dump().values())
         if abs(total - 1.0) > 1e-6:
             raise ValueError(f"SMART shares must add up to 1, they add up to {total:g}")
@@ -82,7 +82,7 @@ class PlanWeights(_Model):
     @field_validator("disposition_words", "disposition_also")
     @classmethod
     def _dispositions(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        from sim.plan import DISPOSITIONS  # noqa: PLC0415
+        from sim.plan import DISPOSITIONS
 
         unknown = sorted(set(value) - set(DISPOSITIONS))
         if unknown:
@@ -92,7 +92,7 @@ class PlanWeights(_Model):
     @field_validator("optional_discharge_settings")
     @classmethod
     def _settings(cls, value: list[str]) -> list[str]:
-        from sim.model.taxonomy import settings  # noqa: PLC0415
+        from sim.model.taxonomy import settings
 
         unknown = sorted(set(value) - set(settings()))
         if unknown:

@@ -24,7 +24,7 @@ _RESPONSE_INT = {name for name, text in COLUMNS.items() if "missing unless" in t
 __all__ = ["COLUMNS", "cohort", "cohort_columns", "derived_seed", "flatten", "generate_patient", "generate_patients"]
 
 
-def _batch(seeds: np.ndarray, constraints: dict[str, object]) -> "Batch":
+def _batch(seeds: np.ndarray, constraints: dict[str, object]) -> Batch:
     from sim.generate.core import generate_batch
     from sim.generate.responses import draw_responses
 
@@ -33,7 +33,7 @@ def _batch(seeds: np.ndarray, constraints: dict[str, object]) -> "Batch":
     return b
 
 
-def generate_patient(seed: int, **constraints: object) -> "Patient":
+def generate_patient(seed: int, **constraints: object) -> Patient:
     """One synthetic patient from ``seed``; the same seed (and version) gives the same patient.
 
     Args:
@@ -51,7 +51,7 @@ def generate_patient(seed: int, **constraints: object) -> "Patient":
     return to_patients(_batch(seeds, constraints))[0]
 
 
-def generate_patients(seeds: list[int] | np.ndarray, **constraints: object) -> list["Patient"]:
+def generate_patients(seeds: list[int] | np.ndarray, **constraints: object) -> list[Patient]:
     """Several patients at once (vectorized), one per seed, same constraints for all."""
     from sim.generate.assemble import to_patients
 
@@ -101,7 +101,7 @@ def cohort_columns(n: int, seed: int, setting: str | None = None,
 
             _chunk((seed, 0, 1, constraints))  # load tables and pools once, before the threads
             with ThreadPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-                for job, part in zip(jobs, pool.map(_chunk, jobs)):
+                for job, part in zip(jobs, pool.map(_chunk, jobs), strict=False):
                     parts.append(part)
                     if bar is not None:
                         bar.update(job[2] - job[1])
@@ -120,7 +120,7 @@ def cohort_columns(n: int, seed: int, setting: str | None = None,
 
 
 def cohort(n: int, seed: int, setting: str | None = None, progress: bool | None = None,
-           workers: int = 1) -> "pd.DataFrame":
+           workers: int = 1) -> pd.DataFrame:
     """A cohort of ``n`` synthetic patients as a pandas DataFrame, one row per patient.
 
     Row ``i`` equals ``flatten(generate_patient(derived_seed(seed, i), setting=setting))``.

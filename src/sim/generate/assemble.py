@@ -15,8 +15,20 @@ from sim.generate.names import pools
 from sim.generate.params import ADMISSIONS, PROGNOSES, params
 from sim.generate.psychosocial import LEVELS, domains, risks
 from sim.model import (
-    Address, Contact, Culture, Diagnosis, Economics, FamilyMember, FunctionalStatus, Identity, LatentState,
-    MedicalContext, Need, Patient, PsychosocialProfile, Risk,
+    Address,
+    Contact,
+    Culture,
+    Diagnosis,
+    Economics,
+    FamilyMember,
+    FunctionalStatus,
+    Identity,
+    LatentState,
+    MedicalContext,
+    Need,
+    Patient,
+    PsychosocialProfile,
+    Risk,
 )
 
 FAMILY_HEALTH_DECEASED = "deceased"

@@ -12,7 +12,6 @@ import numpy as np
 
 from sim.generate.params import params
 
-
 LUT_BITS = 16
 
 

@@ -262,7 +262,7 @@ class Params(_M):
     narrative: NarrativeTable
 
     @model_validator(mode="after")
-    def _cross_check(self) -> "Params":
+    def _cross_check(self) -> Params:
         tx = taxonomy()
         domains, settings = set(tx.domains), set(tx.settings)
         problems: list[str] = []

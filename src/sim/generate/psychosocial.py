@@ -106,7 +106,7 @@ def need_probabilities(b: Batch) -> np.ndarray:
     prob = t["setting"][b["setting"]] * t["base"][None, :]
     prob *= t["dx"][b["dx"]]
     comorbid = b["comorbid"]
-    for c, j in zip(*np.nonzero(t["log_cm"])):  # only the few comorbidities that move a need
+    for c, j in zip(*np.nonzero(t["log_cm"]), strict=False):  # only the few comorbidities that move a need
         prob[:, j] *= np.where(comorbid[:, c], np.exp(t["log_cm"][c, j]), 1.0)
     prob *= t["fpl"][fpl_band]
     prob *= t["age"][age_band]

@@ -8,7 +8,7 @@ dependencies, so the form and the chart agree.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -33,7 +33,7 @@ def available() -> bool:
         return False
 
 
-@lru_cache(maxsize=None)
+@cache
 def item_ids(instrument_id: str) -> tuple[str, ...]:
     """Item ids of an instrument, in its data file's order."""
     import sim.instruments as instruments
@@ -41,7 +41,7 @@ def item_ids(instrument_id: str) -> tuple[str, ...]:
     return tuple(i.id for i in instruments.get(instrument_id).items)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _ahc_options() -> tuple[tuple[str, ...], ...]:
     import sim.instruments as instruments
 

@@ -7,7 +7,7 @@ splitmix64 (Steele, Lea and Flood 2014), computed with numpy uint64 arithmetic (
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -63,7 +63,7 @@ def derived_seed(seed: int, i: int) -> int:
     return int(derived_seeds(seed, int(i), int(i) + 1)[0])
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stream_constant(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "little")
 

@@ -203,7 +203,7 @@ def _context() -> Any:
     import threading
 
     if sys.platform.startswith("linux") and threading.active_count() == 1:  # forking threads is unsafe
-        import nbgrader.apps  # noqa: F401
+        import nbgrader.apps
         import nbgrader.converters  # noqa: F401
 
         return get_context("fork")

@@ -16,7 +16,7 @@ FORMATS = ("canvas", "csv")
 def canvas_rows(course: Course) -> list[list[str]]:
     """Header, the "Points Possible" row, then one row per student (missing work scores 0)."""
     with gradebook(course.db_url, course.course_id) as gb:
-        assignments = [a for a in sorted(gb.assignments, key=lambda a: a.name)]
+        assignments = sorted(gb.assignments, key=lambda a: a.name)
         header = CANVAS_FIXED + [f"{course.title(a.name)} (points)" for a in assignments]
         rows = [header, ["Points Possible", "", "", "", ""] + [f"{a.max_score:g}" for a in assignments]]
         for student in sorted(gb.students, key=lambda s: s.id):

@@ -81,7 +81,7 @@ class Keys(_Strict):
     a6: A6Rule
 
     @model_validator(mode="after")
-    def _complete(self) -> "Keys":
+    def _complete(self) -> Keys:
         from sim.grading.forms import form_of
         from sim.model.taxonomy import intervention_ids
 
@@ -160,7 +160,7 @@ def gas_tscore(goals: list[dict[str, Any]], rho: float) -> float:
     """Goal attainment scaling T-score (Kiresuk & Sherman 1968)."""
     w = [g["weight"] for g in goals]
     x = [g["attainment"] for g in goals]
-    num = 10 * sum(wi * xi for wi, xi in zip(w, x))
+    num = 10 * sum(wi * xi for wi, xi in zip(w, x, strict=False))
     den = math.sqrt((1 - rho) * sum(wi * wi for wi in w) + rho * sum(w) ** 2)
     return 50 + num / den
 
@@ -267,7 +267,7 @@ def _a4_data_facts(v: dict[str, Any], m: dict[str, Any], k: dict[str, Any]) -> V
     data = _a4_sections(v)["data"].lower()
     e = m["encounter"]
     found = [str(e["phq9_total"]) in data, e["patient_quote"].lower() in data]
-    missing = [w for w, ok in zip(("the PHQ-9 total", "the patient's own words (quoted)"), found) if not ok]
+    missing = [w for w, ok in zip(("the PHQ-9 total", "the patient's own words (quoted)"), found, strict=False) if not ok]
     return Verdict(sum(found) / 2, "Data section cites the screening result and the patient's words."
                    if not missing else f"Data section lacks {' and '.join(missing)}.")
 
@@ -307,8 +307,8 @@ def _a5_order(v: list[str], m: dict[str, Any], k: dict[str, Any]) -> Verdict:
 def _a6(m: dict[str, Any]) -> dict[str, float]:
     c = m["cohort"]
     n = len(c["patient_id"])
-    interp = [r for r, i in zip(c["readmitted_30d"], c["interpreter_needed"]) if i]
-    other = [r for r, i in zip(c["readmitted_30d"], c["interpreter_needed"]) if not i]
+    interp = [r for r, i in zip(c["readmitted_30d"], c["interpreter_needed"], strict=False) if i]
+    other = [r for r, i in zip(c["readmitted_30d"], c["interpreter_needed"], strict=False) if not i]
     ri, ro = sum(interp) / len(interp), sum(other) / len(other)
     return {"food": sum(c["food_insecure"]) / n, "ri": ri, "ro": ro, "ratio": ri / ro}
 

@@ -16,8 +16,16 @@ from __future__ import annotations
 
 from sim.instruments.definition import Instrument, get, instrument_ids, list_instruments, load_file
 from sim.instruments.errors import (
-    ContextError, InstrumentError, ItemCountError, MissingAnswerError, PointsError, SkipLogicError,
-    SynthesisError, UnknownInstrumentError, UnknownOptionError, UnknownQuestionError,
+    ContextError,
+    InstrumentError,
+    ItemCountError,
+    MissingAnswerError,
+    PointsError,
+    SkipLogicError,
+    SynthesisError,
+    UnknownInstrumentError,
+    UnknownOptionError,
+    UnknownQuestionError,
 )
 from sim.instruments.scoring import ScoreResult, lace, score
 

@@ -81,7 +81,7 @@ class PositiveRule(_Model):
     source: str = ""
 
     @model_validator(mode="after")
-    def _one_threshold(self) -> "PositiveRule":
+    def _one_threshold(self) -> PositiveRule:
         if self.min_total is None and not (self.context and self.min_total_by_context):
             raise ValueError("give min_total, or context with min_total_by_context")
         return self
@@ -160,7 +160,7 @@ class Component(_Model):
     table: list[TableRow] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _sorted(self) -> "Component":
+    def _sorted(self) -> Component:
         bounds = [row.at_least for row in self.table]
         if bounds != sorted(bounds) or len(set(bounds)) != len(bounds) or bounds[0] != 0:
             raise ValueError(f"component {self.id}: table rows must start at 0 and increase")
@@ -256,7 +256,7 @@ class Instrument(_Model):
         return next((b.label for b in self.bands if b.min <= total <= b.max), None)
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Instrument":
+    def _consistent(self) -> Instrument:
         ids = [i.id for i in self.items]
         if len(set(ids)) != len(ids):
             raise ValueError("item ids must be unique")
@@ -285,7 +285,7 @@ class Instrument(_Model):
             if ordered[0].min != self.min_total or ordered[-1].max != self.max_total:
                 raise ValueError(f"bands must cover totals {self.min_total}-{self.max_total}, "
                                  f"not {ordered[0].min}-{ordered[-1].max}")
-            for low, high in zip(ordered, ordered[1:]):
+            for low, high in zip(ordered, ordered[1:], strict=False):
                 if high.min != low.max + 1:
                     raise ValueError(f"bands {low.label!r} and {high.label!r} leave a gap or overlap")
         if self.positive and self.positive.context:

@@ -91,7 +91,7 @@ def defn_rows(comp) -> str:  # type: ignore[no-untyped-def]
     if comp.type == "bool":
         return ", ".join(f"{'yes' if r.at_least else 'no'} -> {r.points}" for r in comp.table)
     parts = []
-    for row, nxt in zip(comp.table, [*comp.table[1:], None]):
+    for row, nxt in zip(comp.table, [*comp.table[1:], None], strict=False):
         low = f"{row.at_least:g}"
         if nxt is None:
             parts.append(f"{low}+ -> {row.points}")

@@ -39,14 +39,14 @@ class FormState:
         seed: decides the patient's answers together with the patient's own seed.
     """
 
-    def __init__(self, instrument_id: str | Instrument, patient: "Patient | None" = None,
+    def __init__(self, instrument_id: str | Instrument, patient: Patient | None = None,
                  seed: int = 0) -> None:
         self.definition = instrument_id if isinstance(instrument_id, Instrument) else get(instrument_id)
         self.patient = patient
         self.seed = seed
         self.selected: list[list[int]] = [[] for _ in self.definition.items]
         self.values: dict[str, Any] = {c.id: None for c in self.definition.components}
-        self.context: dict[str, Any] = {key: None for key in self.definition.context}
+        self.context: dict[str, Any] = dict.fromkeys(self.definition.context)
         if self.definition.kind == "cssrs":
             self.context["recency"] = None
         self.result: ScoreResult | None = None

@@ -14,8 +14,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sim.instruments.definition import Condition, Instrument, Item, Option, get
 from sim.instruments.errors import (
-    ContextError, InstrumentError, ItemCountError, MissingAnswerError, PointsError, SkipLogicError,
-    UnknownOptionError, UnknownQuestionError,
+    ContextError,
+    InstrumentError,
+    ItemCountError,
+    MissingAnswerError,
+    PointsError,
+    SkipLogicError,
+    UnknownOptionError,
+    UnknownQuestionError,
 )
 
 Chosen = dict[str, list[Option]]
@@ -118,8 +124,8 @@ def lace(*, los_days: float, emergent: bool, charlson: int, ed_visits: int) -> S
         charlson: Charlson comorbidity index (4 or more scores 5).
         ed_visits: emergency department visits in the 6 months before admission (4+ scores 4).
     """
-    return _score_lace(get("lace"), dict(los_days=los_days, emergent=emergent, charlson=charlson,
-                                         ed_visits=ed_visits))
+    return _score_lace(get("lace"), {"los_days": los_days, "emergent": emergent, "charlson": charlson,
+                                         "ed_visits": ed_visits})
 
 
 # -- parsing ---------------------------------------------------------------------------------
@@ -156,7 +162,7 @@ def _parse_points(defn: Instrument, responses: Any) -> Chosen:
         raise ItemCountError(defn.id, f"expects {len(defn.items)} item points ({ids}) in item "
                              f"order, got {len(values)}")
     chosen: Chosen = {}
-    for index, (item, value) in enumerate(zip(defn.items, values)):
+    for index, (item, value) in enumerate(zip(defn.items, values, strict=False)):
         allowed = sorted({o.points for o in item.options})
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
             raise PointsError(defn.id, f"{_describe(defn, index, item)} must be whole points "
@@ -286,9 +292,7 @@ def holds(cond: Condition, chosen: Chosen, total: int | None, recency: str | Non
             return False
     if cond.min_total is not None and (total is None or total < cond.min_total):
         return False
-    if cond.recency and recency not in cond.recency:
-        return False
-    return True
+    return not (cond.recency and recency not in cond.recency)
 
 
 def _result(defn: Instrument, chosen: Chosen, context: dict[str, Any],

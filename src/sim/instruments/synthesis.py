@@ -312,7 +312,7 @@ def ahc_answers(row: Any) -> dict[str, str]:
     if len(values) != len(defn.items):
         raise SynthesisError(defn.id, f"a row has {len(defn.items)} option indices, got {len(values)}")
     answers = {}
-    for item, k in zip(defn.items, values):
+    for item, k in zip(defn.items, values, strict=False):
         if not 0 <= k < len(item.options):
             raise SynthesisError(defn.id, f"{item.id}: option index {k} out of 0-{len(item.options) - 1}")
         answers[item.id] = item.options[k].id
@@ -326,13 +326,13 @@ def cssrs_answers(row: Any) -> dict[str, str]:
     values = [int(v) for v in row]
     if len(values) != len(defn.items) + 1:
         raise SynthesisError(defn.id, f"a row has {len(defn.items) + 1} values, got {len(values)}")
-    answers = {item.id: ("yes" if v == 1 else "no") for item, v in zip(defn.items, values) if v >= 0}
+    answers = {item.id: ("yes" if v == 1 else "no") for item, v in zip(defn.items, values, strict=False) if v >= 0}
     if values[-1] >= 0:
         answers["recency"] = defn.recency_options[values[-1]].id
     return answers
 
 
-def latent_from_patient(patient: "Patient") -> dict[str, np.ndarray]:
+def latent_from_patient(patient: Patient) -> dict[str, np.ndarray]:
     """Latent arrays (length 1) for one patient: its latent state, need severities and sex."""
     latent = {k: np.array([v]) for k, v in patient.latent.model_dump().items()}
     for key in _AHC_NEEDS:
@@ -342,13 +342,13 @@ def latent_from_patient(patient: "Patient") -> dict[str, np.ndarray]:
     return latent
 
 
-def _patient_rng(patient: "Patient", instrument_id: str, seed: int) -> np.random.Generator:
+def _patient_rng(patient: Patient, instrument_id: str, seed: int) -> np.random.Generator:
     entropy = [patient.seed & 0xFFFFFFFFFFFFFFFF, seed & 0xFFFFFFFFFFFFFFFF,
                zlib.crc32(instrument_id.encode())]
     return np.random.default_rng(np.random.SeedSequence(entropy))
 
 
-def respond(patient: "Patient", instrument_id: str, seed: int = 0) -> Any:
+def respond(patient: Patient, instrument_id: str, seed: int = 0) -> Any:
     """How one synthetic patient answers an instrument, in the form :func:`score` takes.
 
     Item points (``list[int]``) for item-scored instruments; ``{question: option id}`` for
@@ -373,7 +373,7 @@ def respond(patient: "Patient", instrument_id: str, seed: int = 0) -> Any:
     return [int(v) for v in row]
 
 
-def _named_dependencies(patient: "Patient", defn: Instrument) -> list[int] | None:
+def _named_dependencies(patient: Patient, defn: Instrument) -> list[int] | None:
     """Katz/Lawton points from the chart's named dependencies when they agree with the latent
     count (so the form and the chart tell the same story); else None."""
     if defn.synthesis is None or defn.synthesis.method != "dependencies":
@@ -387,7 +387,7 @@ def _named_dependencies(patient: "Patient", defn: Instrument) -> list[int] | Non
     return [i.min_points if i.id in names else i.max_points for i in defn.items]
 
 
-def patient_context(patient: "Patient", instrument_id: str) -> dict[str, str]:
+def patient_context(patient: Patient, instrument_id: str) -> dict[str, str]:
     """Keywords :func:`score` needs for this patient (AUDIT-C: sex; other sexes use the
     synthesis ``context_default``, the lower, more sensitive cut-off)."""
     defn = get(instrument_id)
@@ -399,7 +399,7 @@ def patient_context(patient: "Patient", instrument_id: str) -> dict[str, str]:
     return context
 
 
-def score_patient(patient: "Patient", instrument_id: str, seed: int = 0) -> ScoreResult:
+def score_patient(patient: Patient, instrument_id: str, seed: int = 0) -> ScoreResult:
     """Score what :func:`respond` gives for this patient, with the context the instrument needs."""
     answers = respond(patient, instrument_id, seed)
     if get(instrument_id).kind == "lace":

@@ -14,7 +14,11 @@ from sim.interview.consistency import check_reply
 from sim.interview.crisis import CrisisItem
 from sim.interview.engine import Interview, start
 from sim.interview.errors import (
-    ActionTakenError, InterviewDataError, InterviewEndedError, InterviewError, TimeBudgetError,
+    ActionTakenError,
+    InterviewDataError,
+    InterviewEndedError,
+    InterviewError,
+    TimeBudgetError,
     UnknownQuestionError,
 )
 from sim.interview.models import ActionResult, Engagement, Reply, Turn

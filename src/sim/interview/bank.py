@@ -55,7 +55,7 @@ class QuestionBankFile(_Model):
     domains: dict[str, dict[StyleName, list[str | QuestionEntry]]]
 
     @model_validator(mode="after")
-    def _known_domains(self) -> "QuestionBankFile":
+    def _known_domains(self) -> QuestionBankFile:
         allowed = {"general", *need_domains()}
         unknown = sorted(set(self.domains) - allowed)
         if unknown:
@@ -114,7 +114,7 @@ class StylesFile(_Model):
     feedback: FeedbackParams
 
     @model_validator(mode="after")
-    def _all_styles(self) -> "StylesFile":
+    def _all_styles(self) -> StylesFile:
         missing = sorted(set(STYLES) - set(self.styles))
         if missing:
             raise ValueError(f"no effect given for style(s) {missing}")

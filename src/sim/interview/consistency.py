@@ -35,7 +35,6 @@ def check_reply(case: Case, reply: Reply | Turn, know: PatientKnowledge | None =
                 problems.append("restates an empty opening statement")
             elif ref not in ("opening_statement", "primary_diagnosis"):
                 problems.append(f"restates unknown chart field {ref!r}")
-        elif kind == "strength":
-            if ref not in case.patient.profile.strengths:
-                problems.append(f"names strength {ref!r}, which the profile does not list")
+        elif kind == "strength" and ref not in case.patient.profile.strengths:
+            problems.append(f"names strength {ref!r}, which the profile does not list")
     return problems

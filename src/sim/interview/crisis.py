@@ -43,7 +43,7 @@ class CrisisFile(_Model):
     cssrs_high_requires: list[str]
 
     @model_validator(mode="after")
-    def _known_names(self) -> "CrisisFile":
+    def _known_names(self) -> CrisisFile:
         from sim.interview.bank import style_table
 
         actions = set(style_table().actions)
@@ -101,7 +101,7 @@ class CrisisTracker:
                 if path.on_start == "interpreter_needed":
                     self.triggered[name] = 0
 
-    def copy(self) -> "CrisisTracker":
+    def copy(self) -> CrisisTracker:
         """An independent copy (so a failed call can leave the original unchanged)."""
         other = CrisisTracker.__new__(CrisisTracker)
         other._case, other._table, other._kinds = self._case, self._table, self._kinds

@@ -18,13 +18,13 @@ def engagement(turns: list[Turn], *, budget: int, minutes: int, rapport_start: i
         return round(sum(q.style in names for q in asked) / n, 3) if n else 0.0
 
     poor = [q.id for q in asked if styles[q.style].group == "poor"]
-    result = dict(
-        questions=n, open_share=share("open"), closed_share=share("closed"),
-        reflection_share=share("reflection"), empathic_share=share("empathic", "normalizing"),
-        oars_share=round(sum(styles[q.style].group == "oars" for q in asked) / n, 3) if n else 0.0,
-        poor_share=round(len(poor) / n, 3) if n else 0.0, poor_questions=poor, minutes_used=minutes,
-        budget_minutes=budget, rapport_start=rapport_start, rapport_end=rapport_end, disclosed=disclosed,
-    )
+    result = {
+        "questions": n, "open_share": share("open"), "closed_share": share("closed"),
+        "reflection_share": share("reflection"), "empathic_share": share("empathic", "normalizing"),
+        "oars_share": round(sum(styles[q.style].group == "oars" for q in asked) / n, 3) if n else 0.0,
+        "poor_share": round(len(poor) / n, 3) if n else 0.0, "poor_questions": poor, "minutes_used": minutes,
+        "budget_minutes": budget, "rapport_start": rapport_start, "rapport_end": rapport_end, "disclosed": disclosed,
+    }
     m, msgs = fb.messages, []
     pct = {k: round(100 * result[k]) for k in ("open_share", "reflection_share", "empathic_share")}
     if n < fb.min_questions:

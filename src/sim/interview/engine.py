@@ -12,7 +12,11 @@ from sim.interview.bank import STYLES, Question, question_bank, style_table
 from sim.interview.crisis import CrisisItem, CrisisTracker
 from sim.interview.engagement import engagement
 from sim.interview.errors import (
-    ActionTakenError, InterviewDataError, InterviewEndedError, TimeBudgetError, UnknownQuestionError,
+    ActionTakenError,
+    InterviewDataError,
+    InterviewEndedError,
+    TimeBudgetError,
+    UnknownQuestionError,
 )
 from sim.interview.knowledge import PatientKnowledge
 from sim.interview.models import ActionResult, Engagement, Reply, Turn
@@ -20,7 +24,7 @@ from sim.interview.replies import ReplyContext, compose
 from sim.model.taxonomy import need_domains
 
 
-def start(case: Case, seed: int = 0, budget_minutes: int | None = None) -> "Interview":
+def start(case: Case, seed: int = 0, budget_minutes: int | None = None) -> Interview:
     """Begin an interview with the patient of ``case``.
 
     Args:

@@ -32,7 +32,7 @@ class PatientKnowledge:
     private_crises: frozenset[str] = frozenset()
 
     @classmethod
-    def from_case(cls, case: Case) -> "PatientKnowledge":
+    def from_case(cls, case: Case) -> PatientKnowledge:
         """Profile needs with severity above 0, completed by the key's needs for other domains."""
         needs: dict[str, StatedNeed] = {}
         for need in case.patient.profile.needs:

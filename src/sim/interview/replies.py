@@ -57,10 +57,7 @@ def compose(know: PatientKnowledge, question: Question, ctx: ReplyContext, rng: 
         return _from(_pick(rng, t.language_barrier), [])
     if question.style == "jargon" and know.low_literacy:
         return _from(_pick(rng, t.jargon_confused), [])
-    if question.domain == "general":
-        reply = _general(know, question, ctx, rng)
-    else:
-        reply = _domain(know, question, ctx, rng)
+    reply = _general(know, question, ctx, rng) if question.domain == "general" else _domain(know, question, ctx, rng)
     prefix = ""
     if question.style == "double_barrelled":
         prefix += _pick_str(rng, t.double_barrelled_leads)
@@ -131,8 +128,8 @@ def _need(need: StatedNeed, q: Question, rng: np.random.Generator, name: str, pl
     voices = t.voices[need.domain]
     voice = _pick_str(rng, voices.mild if need.severity == 1 else voices.severe)
     low, high = _RATINGS[need.severity]
-    values = dict(voice=voice, evidence=_sentence(need.evidence), evidence_lc=_sentence(need.evidence, lower=True),
-                  rating=str(int(rng.integers(low, high + 1))), name=name)
+    values = {"voice": voice, "evidence": _sentence(need.evidence), "evidence_lc": _sentence(need.evidence, lower=True),
+                  "rating": str(int(rng.integers(low, high + 1))), "name": name}
     body = _fill(template.text, **values)
     if lead.endswith(", "):
         body = _lc(body)

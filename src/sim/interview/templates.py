@@ -134,7 +134,7 @@ class RepliesFile(_Model):
     denial_blocked_when: dict[str, DenialBlock]
 
     @model_validator(mode="after")
-    def _domains(self) -> "RepliesFile":
+    def _domains(self) -> RepliesFile:
         domains = set(need_domains())
         for name, keys in (("voices", set(self.voices)), ("denial.by_domain", set(self.denial.by_domain)),
                            ("deflection.by_domain", set(self.deflection.by_domain)),

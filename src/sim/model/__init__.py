@@ -2,8 +2,20 @@
 from __future__ import annotations
 
 from sim.model.patient import (
-    Address, Contact, Culture, Diagnosis, Economics, FamilyMember, FunctionalStatus, Identity,
-    LatentState, MedicalContext, Need, Patient, PsychosocialProfile, Risk,
+    Address,
+    Contact,
+    Culture,
+    Diagnosis,
+    Economics,
+    FamilyMember,
+    FunctionalStatus,
+    Identity,
+    LatentState,
+    MedicalContext,
+    Need,
+    Patient,
+    PsychosocialProfile,
+    Risk,
 )
 from sim.model.taxonomy import Taxonomy, taxonomy
 

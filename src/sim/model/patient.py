@@ -191,7 +191,7 @@ class Patient(_Model):
         default_factory=dict, description="synthesized screening answers by instrument id")
 
     @model_validator(mode="after")
-    def _at_least_one_need(self) -> "Patient":
+    def _at_least_one_need(self) -> Patient:
         if not any(n.severity > 0 for n in self.profile.needs):
             raise ValueError("a patient referred to social work has at least one need with severity above 0")
         return self

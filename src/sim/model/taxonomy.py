@@ -38,7 +38,7 @@ class Taxonomy(BaseModel):
     settings: dict[str, str]
 
     @model_validator(mode="after")
-    def _cross_references(self) -> "Taxonomy":
+    def _cross_references(self) -> Taxonomy:
         for name, domain in self.domains.items():
             for iv in domain.interventions:
                 if iv not in self.interventions:

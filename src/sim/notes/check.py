@@ -65,7 +65,7 @@ def _case_checks(case: Case, texts: dict[str, str], full: str) -> tuple[list[Not
     sc, rl = rules().scoring, rules()
     messages: list[NoteMessage] = []
     earned = possible = 0.0
-    from sim.feedback.evidence import need_label  # noqa: PLC0415
+    from sim.feedback.evidence import need_label
 
     for need in case.key.needs:
         possible += sc.need_mentioned

@@ -69,7 +69,7 @@ class NoteReview(BaseModel):
 
     def html(self) -> str:
         """The review as an HTML fragment (all text escaped)."""
-        import html as _html  # noqa: PLC0415
+        import html as _html
 
         esc = _html.escape
         parts = ['<div class="sim-note-review">',

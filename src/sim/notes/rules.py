@@ -91,7 +91,7 @@ def rules() -> NoteRules:
         for section in fmt.sections:
             for cue in [*section.expects, *section.avoid]:
                 if cue not in loaded.cues:
-                    from sim.errors import DataTableError  # noqa: PLC0415
+                    from sim.errors import DataTableError
 
                     raise DataTableError(f"sim/data/notes.yaml: section {section.id!r} names unknown cue {cue!r}; "
                                          f"allowed: {', '.join(loaded.cues)}")

@@ -12,8 +12,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from sim.errors import SimError
-from sim.interventions import Subject, contraindications, get as get_intervention, table as iv_table
-from sim.interventions import triggered_actions
+from sim.interventions import Subject, contraindications, triggered_actions
+from sim.interventions import get as get_intervention
+from sim.interventions import table as iv_table
 from sim.outcomes.params import Effects, params
 from sim.plan import CarePlan
 

@@ -36,7 +36,7 @@ class LaceCurve(_Model):
     @field_validator("by_score")
     @classmethod
     def _increasing(cls, value: list[float]) -> list[float]:
-        if any(b <= a for a, b in zip(value, value[1:])) or not 0 < value[0] < value[-1] < 1:
+        if any(b <= a for a, b in zip(value, value[1:], strict=False)) or not 0 < value[0] < value[-1] < 1:
             raise ValueError("LACE risks must be probabilities rising with the score")
         return value
 

@@ -47,7 +47,7 @@ class Trigger(_Model):
     lace_at_least: int | None = None
 
     @model_validator(mode="after")
-    def _known(self) -> "Trigger":
+    def _known(self) -> Trigger:
         for kind in self.risk_at_least:
             if kind not in risk_kinds():
                 raise UnknownNameError("risk", kind, risk_kinds())
@@ -73,7 +73,7 @@ class TriageRules(_Model):
     reasons: dict[str, str]
 
     @model_validator(mode="after")
-    def _names(self) -> "TriageRules":
+    def _names(self) -> TriageRules:
         for unit in self.units:
             if unit != "default" and unit not in settings():
                 raise UnknownNameError("unit", unit, ["default", *settings()])

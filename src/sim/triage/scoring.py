@@ -62,7 +62,7 @@ class TriageResult(BaseModel):
 
     def html(self) -> str:
         """The result as an HTML fragment (all text escaped)."""
-        import html as _html  # noqa: PLC0415
+        import html as _html
 
         esc = _html.escape
         parts = ['<div class="sim-triage">', f"<p><strong>Triage: {self.score:g} / {self.max_score:g}</strong></p>",
@@ -78,7 +78,7 @@ def _check_order(shift: Shift, order: list[str], minutes: dict[str, int] | None)
     problems: list[str] = []
     if isinstance(order, str) or not isinstance(order, list | tuple):
         raise TriageError(f"order must be a list of referral ids such as {known[:3]}, got {order!r}")
-    from sim.errors import did_you_mean  # noqa: PLC0415
+    from sim.errors import did_you_mean
 
     seen: set[str] = set()
     for rid in order:
@@ -217,7 +217,7 @@ def score_shift(shift: Shift, order: list[str], minutes: dict[str, int] | list[i
         if isinstance(order, list | tuple) and len(minutes) != len(order):
             raise TriageError(f"minutes has {len(minutes)} entries for {len(order)} referrals in the order; "
                               f"give one number per referral, or a mapping of id to minutes")
-        minutes = dict(zip(order, minutes)) if isinstance(order, list | tuple) else {}
+        minutes = dict(zip(order, minutes, strict=False)) if isinstance(order, list | tuple) else {}
     if minutes is not None and not isinstance(minutes, dict):
         raise TriageError(f"minutes must be a mapping of referral id to minutes (or a list in order), "
                           f"got {type(minutes).__name__}")
@@ -228,10 +228,7 @@ def score_shift(shift: Shift, order: list[str], minutes: dict[str, int] | list[i
     ref_order = reference_order(shift)
     ref_outcomes, _, ref_backlog = _simulate(shift, ref_order, {})
     ref_points = _points(ref_outcomes, ref_backlog)
-    if ref_points > 0:
-        score = 100.0 * max(0.0, points) / ref_points
-    else:
-        score = 100.0 if points >= ref_points else 0.0
+    score = 100.0 * max(0.0, points) / ref_points if ref_points > 0 else 100.0 if points >= ref_points else 0.0
     return TriageResult(score=round(min(100.0, score), 1), points=round(points, 3),
                         reference_points=round(ref_points, 3), reference_order=ref_order, minutes_used=used,
                         budget_minutes=shift.budget_minutes, backlog_minutes=backlog,

@@ -64,7 +64,7 @@ class Shift(_Model):
 
     def case(self, referral_id: str) -> Case:
         """A full case for one referral (:func:`sim.cases.from_patient`), to assess after triage."""
-        from sim.cases import from_patient  # noqa: PLC0415
+        from sim.cases import from_patient
 
         return from_patient(self.patient(referral_id), case_id=f"shift-{self.unit}-{referral_id.lower()}")
 
@@ -101,7 +101,7 @@ class Shift(_Model):
 # ----------------------------------------------------------------------------- building a shift
 
 def _lace(patient: Patient) -> int:
-    from sim.instruments import lace  # noqa: PLC0415
+    from sim.instruments import lace
 
     med = patient.medical
     return lace(los_days=med.length_of_stay_days, emergent=med.admission_type == "emergent",
@@ -149,7 +149,7 @@ def referral_for(patient: Patient, referral_id: str, *, discharge_today: bool = 
         reason = rl.reasons[level].format(lace=lace)
     else:
         top = max(patient.profile.needs, key=lambda n: n.severity)
-        from sim.feedback.evidence import need_label  # noqa: PLC0415
+        from sim.feedback.evidence import need_label
 
         reason = rl.reasons["need"].format(need=need_label(top.domain).lower())
     kinds: list[TaskKind] = []
@@ -180,18 +180,18 @@ def shift_from_patients(patients: list[Patient], *, unit: str = "med_surg", hour
         raise SimValueError(f"discharge_today has {len(flags)} entries for {len(patients)} patients")
     width = max(2, len(str(len(patients))))
     referrals = [referral_for(p, f"R{i + 1:0{width}d}", discharge_today=d)
-                 for i, (p, d) in enumerate(zip(patients, flags))]
+                 for i, (p, d) in enumerate(zip(patients, flags, strict=False))]
     shift = Shift(unit=unit, hours=hours, seed=seed, referrals=referrals)
-    shift._patients.update({r.id: p for r, p in zip(referrals, patients)})
+    shift._patients.update({r.id: p for r, p in zip(referrals, patients, strict=False)})
     return shift
 
 
 def _patient_for_slot(seed: int, slot: int, unit: str, crisis: bool, kind: str) -> Patient:
     """A generated patient for one slot of the shift, redrawn (up to 8 times) until its crisis
     status matches the slot's: the unit's mix in triage.yaml decides the share of crises."""
-    import numpy as np  # noqa: PLC0415
+    import numpy as np
 
-    from sim import generate_patient  # noqa: PLC0415
+    from sim import generate_patient
 
     patient = None
     for attempt in range(8):
@@ -211,7 +211,7 @@ def make_shift(n: int, seed: int, unit: str = "med_surg", hours: float = 8) -> S
     is asked of the generator, other slots are redrawn if the patient drawn is in crisis) and how
     many patients go home today; the seed decides which.
     """
-    import numpy as np  # noqa: PLC0415
+    import numpy as np
 
     if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 40:
         raise SimValueError(f"n must be a whole number of referrals from 1 to 40, got {n!r}")

@@ -87,7 +87,7 @@ def ecomap(subject: Patient | Case, ax: Any = None, title: bool = True,
         ax.add_patch(node)
         ax.text(x, y, system.label.replace(" (", "\n("), ha="center", va="center", fontsize=6.5,
                 wrap=True, zorder=3)
-    legend = [Line2D([0], [0], **{k: v for k, v in TIE_STYLE[name].items()}, label=name)
+    legend = [Line2D([0], [0], **dict(TIE_STYLE[name].items()), label=name)
               for name in ("strong", "moderate", "tenuous", "stressful")]
     ax.legend(handles=legend, loc="lower right", fontsize=7, title="tie (hatched = stressful)",
               title_fontsize=7)

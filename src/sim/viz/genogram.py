@@ -34,8 +34,8 @@ def layout(patient: Patient) -> dict[str, tuple[float, float]]:
     for gen, members in rows.items():
         if gen == 0:
             kinds = [relation_info(m.relation).kind for m in members]
-            siblings = [m for m, k in zip(members, kinds) if k in {"sibling", "collateral"}]
-            partners = [m for m, k in zip(members, kinds) if k == "partner"]
+            siblings = [m for m, k in zip(members, kinds, strict=False) if k in {"sibling", "collateral"}]
+            partners = [m for m, k in zip(members, kinds, strict=False) if k == "partner"]
             order = [*siblings, None, *partners]  # None marks the patient
         else:  # household members together, so one boundary can enclose them
             order = sorted(members, key=lambda m: m.lives_with_patient and m.living)
@@ -46,7 +46,7 @@ def layout(patient: Patient) -> dict[str, tuple[float, float]]:
 
 
 def _symbol(ax: Any, member: FamilyMember, xy: tuple[float, float], is_index: bool) -> None:
-    from matplotlib.patches import Circle, RegularPolygon, Rectangle
+    from matplotlib.patches import Circle, Rectangle, RegularPolygon
 
     x, y = xy
     face = OKABE_ITO["sky"] if is_index else "white"

@@ -55,7 +55,7 @@ def compare_plot(results: Mapping[str, OutcomeResult], outcomes: Sequence[str] |
     rows = -(-len(names) // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.9 * rows), squeeze=False)
     labels = list(results)
-    for ax, name in zip(axes.flat, names):
+    for ax, name in zip(axes.flat, names, strict=False):
         heading, unit, lower_better = TITLES[name]
         for i, label in enumerate(labels):
             res = results[label]

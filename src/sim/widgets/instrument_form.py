@@ -26,7 +26,7 @@ class InstrumentForm:
         output: the HTML widget showing the result or an error (never a traceback).
     """
 
-    def __init__(self, instrument_id: str, patient: "Patient | None" = None, seed: int = 0) -> None:
+    def __init__(self, instrument_id: str, patient: Patient | None = None, seed: int = 0) -> None:
         import ipywidgets as w
 
         self.state = FormState(instrument_id, patient=patient, seed=seed)
