@@ -10,6 +10,13 @@ ROOT = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = "sim-msw"
 c.CourseDirectory.root = ROOT
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(ROOT, "gradebook.db")
+try:  # PostgreSQL when course.yaml (gradebook: postgresql://...) or $SIM_GRADEBOOK_URL says so
+    from sim.grading.course import gradebook_url
+    from sim.grading.gradebook import locking_url
+
+    c.CourseDirectory.db_url = locking_url(gradebook_url(ROOT))
+except ImportError:  # sim not installed where nbgrader runs: the SQLite file
+    pass
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
                             "answers.json"]
 

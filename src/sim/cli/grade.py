@@ -76,6 +76,7 @@ def _generate(args: argparse.Namespace) -> int:
 def _autograde(args: argparse.Namespace) -> int:
     from sim.errors import SimValueError
     from sim.grading.autograde import autograde, summary
+    from sim.grading.gradebook import redact
 
     if args.jobs is not None and args.jobs < 1:
         raise SimValueError(f"--jobs {args.jobs} is not allowed; give 1 or more")
@@ -86,7 +87,7 @@ def _autograde(args: argparse.Namespace) -> int:
     results = autograde(course, args.assignment, jobs=args.jobs, students=args.student,
                         timeout=args.timeout, progress=not args.quiet)
     print(summary(results))
-    print(f"gradebook: {course.root / 'gradebook.db'}; report: "
+    print(f"gradebook: {redact(course.db_url)}; report: "
           f"{course.root / 'reports' / f'autograde_{args.assignment}.json'}")
     return 0
 

@@ -40,7 +40,7 @@ class RunOutcome:
     worker: int = 0
 
 
-def _init_worker(root: str, salt: str, timeout: int | None) -> None:
+def _init_worker(root: str, salt: str, timeout: int | None, db_url: str) -> None:
     warnings.filterwarnings("ignore")
     # Kernels inherit this stderr: keep their start-up chatter off the instructor's progress bar
     # (nbgrader's own log is captured per student and summarised).
@@ -53,8 +53,7 @@ def _init_worker(root: str, salt: str, timeout: int | None) -> None:
 
     config = PyFileConfigLoader("nbgrader_config.py", path=root).load_config()
     config.CourseDirectory.root = root
-    config.CourseDirectory.db_url = locking_url(config.CourseDirectory.get("db_url") or
-                                                "sqlite:///" + os.path.join(root, "gradebook.db"))
+    config.CourseDirectory.db_url = locking_url(db_url)
     if timeout:
         config.Execute.timeout = timeout
     _WORKER["api"] = NbGraderAPI(config=config)
@@ -169,6 +168,8 @@ def autograde(course: Course, assignment: str, jobs: int | None = None, students
             outcomes[student] = RunOutcome(student, False, 0.0, [f"{b}" for b in bad])
         else:
             todo.append(student)
+    with gradebook(course.db_url, course.course_id):
+        pass  # create its tables here, once, before workers open it side by side
     bar = tqdm(total=len(students), desc=f"autograde {assignment}", unit="student", disable=not progress)
     bar.update(len(students) - len(todo))
     for round_jobs in (jobs, 1):  # a second, one-worker round for students whose worker died
@@ -215,7 +216,7 @@ def _run_pool(course: Course, assignment: str, students: list[str], jobs: int, t
     """Autograde ``students`` in a pool of ``jobs`` workers; return those whose worker crashed."""
     crashed = []
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_init_worker,
-                             initargs=(str(course.root), course.salt, timeout)) as pool:
+                             initargs=(str(course.root), course.salt, timeout, course.db_url)) as pool:
         futures = {pool.submit(_autograde_one, assignment, s): s for s in students}
         for fut in as_completed(futures):
             student = futures[fut]

@@ -25,10 +25,12 @@ class Course:
     course_id: str
     salt: str
     assignments: dict[str, dict[str, str]] = field(default_factory=dict)
+    gradebook: str | None = None  # a postgresql:// URL; None: the SQLite file gradebook.db
 
     @property
     def db_url(self) -> str:
-        return "sqlite:///" + str(self.root / "gradebook.db")
+        """The gradebook's URL as the course gives it (see :func:`gradebook_url`)."""
+        return self.gradebook or "sqlite:///" + str(self.root / "gradebook.db")
 
     def title(self, assignment: str) -> str:
         return self.assignments.get(assignment, {}).get("title", assignment)
@@ -85,8 +87,11 @@ class Course:
             from nbgrader.apps import NbGraderAPI
             from traitlets.config.loader import PyFileConfigLoader
 
+            from sim.grading.gradebook import locking_url
+
             config = PyFileConfigLoader("nbgrader_config.py", path=str(self.root)).load_config()
             config.CourseDirectory.root = str(self.root)
+            config.CourseDirectory.db_url = locking_url(self.db_url)
             with warnings.catch_warnings(), contextlib.redirect_stderr(None):
                 warnings.simplefilter("ignore")
                 api = NbGraderAPI(config=config)
@@ -101,6 +106,37 @@ class Course:
             os.environ.update(saved_env)
 
 
+GRADEBOOK_ENV = "SIM_GRADEBOOK_URL"
+
+
+def _check_gradebook(url: str, where: str) -> str:
+    from sim.grading.gradebook import GRADEBOOK_SCHEMES, redact
+
+    if not url.startswith(GRADEBOOK_SCHEMES):
+        raise CourseError(f"{where}: gradebook {redact(url)!r} is not a database URL nbgrader can use; "
+                          "allowed: postgresql://USER:PASSWORD@HOST:PORT/DATABASE (or ?host=/socket/dir), "
+                          "sqlite:///PATH, or leave it out for the course's gradebook.db")
+    return url
+
+
+def gradebook_url(root: Path | str, data: dict[str, Any] | None = None) -> str:
+    """The course's gradebook: ``$SIM_GRADEBOOK_URL``, else ``gradebook:`` in ``course.yaml``, else
+    the SQLite file ``gradebook.db`` in the course. ``nbgrader_config.py`` reads it from here too,
+    so that ``sim grade``, plain ``nbgrader`` and formgrader write the same database."""
+    folder = Path(root).resolve()
+    if os.environ.get(GRADEBOOK_ENV):
+        return _check_gradebook(os.environ[GRADEBOOK_ENV], f"${GRADEBOOK_ENV}")
+    if data is None:
+        try:
+            data = yaml.safe_load((folder / "course.yaml").read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            data = {}
+    url = data.get("gradebook") if isinstance(data, dict) else None
+    if url:
+        return _check_gradebook(str(url), str(folder / "course.yaml"))
+    return "sqlite:///" + str(folder / "gradebook.db")
+
+
 def load_course(root: Path | str = "assignments") -> Course:
     """Read the course folder ``root`` (needs ``nbgrader_config.py`` and ``course.yaml``)."""
     folder = Path(root).resolve()
@@ -113,5 +149,7 @@ def load_course(root: Path | str = "assignments") -> Course:
         raise CourseError(f"{folder / 'course.yaml'}: not valid YAML: {exc}") from None
     if not isinstance(data.get("assignments"), dict):
         raise CourseError(f"{folder / 'course.yaml'}: needs an 'assignments' mapping")
+    url = gradebook_url(folder, data)
     return Course(root=folder, course_id=str(data.get("course_id", "sim-msw")),
-                  salt=str(data.get("variant_salt") or "sim-msw"), assignments=data["assignments"])
+                  salt=str(data.get("variant_salt") or "sim-msw"), assignments=data["assignments"],
+                  gradebook=None if url.startswith("sqlite:///" + str(folder)) else url)

@@ -1,8 +1,11 @@
-"""Write to and read from nbgrader's gradebook (the SQLite file formgrader reads), robustly.
+"""Write to and read from nbgrader's gradebook (the database formgrader reads), robustly.
 
+The gradebook is SQLite by default (a file in the course, needs nothing) or PostgreSQL
+(``postgresql://...`` in ``course.yaml``, see :func:`sim.grading.course.gradebook_url`).
 SQLite allows one writer at a time; nbgrader's FAQ calls it not thread-safe. Every write here
 goes through :func:`with_retry`, which retries on "database is locked" with backoff, and the
-connection waits up to 60 s for a lock (``?timeout=60`` in the URL).
+connection waits up to 60 s for a lock (``?timeout=60`` in the URL). PostgreSQL takes concurrent
+writers itself: nothing there is ever retried.
 """
 from __future__ import annotations
 
@@ -15,10 +18,33 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
+GRADEBOOK_SCHEMES = ("sqlite:///", "postgresql://", "postgres://", "postgresql+psycopg://")
+
+
+def redact(db_url: str) -> str:
+    """``db_url`` with any password replaced by ``***`` (for messages and logs)."""
+    import re
+
+    return re.sub(r"(://[^:/@?]*):[^@/?]*@", r"\1:***@", db_url)
+
+
+def is_postgres(db_url: str) -> bool:
+    """Whether ``db_url`` names a PostgreSQL gradebook."""
+    return db_url.startswith(("postgresql", "postgres:"))
+
+
 def locking_url(db_url: str, timeout: int = 60) -> str:
-    """``db_url`` with a SQLite busy timeout, so writers wait for the lock instead of failing."""
+    """The SQLAlchemy URL to open ``db_url`` with.
+
+    SQLite gets a busy timeout, so writers wait for the lock instead of failing; PostgreSQL gets
+    the psycopg (version 3) driver, the one the project installs (``postgresql://`` alone would
+    make SQLAlchemy look for psycopg2).
+    """
     if db_url.startswith("sqlite") and "timeout=" not in db_url:
         return db_url + ("&" if "?" in db_url else "?") + f"timeout={timeout}"
+    for prefix in ("postgresql://", "postgres://"):
+        if db_url.startswith(prefix):
+            return "postgresql+psycopg://" + db_url[len(prefix):]
     return db_url
 
 
