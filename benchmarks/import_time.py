@@ -36,7 +36,10 @@ def main() -> int:
     ours = import_seconds("sim", args.runs)
     baseline = import_seconds("pandas", args.runs)
     heavy = heavy_modules_loaded()
-    print(f"import sim:    {ours * 1000:7.1f} ms (median of {args.runs} fresh processes; target < {TARGET_S * 1000:.0f} ms)")
+    print(
+        f"import sim:    {ours * 1000:7.1f} ms (median of {args.runs} fresh processes; "
+        f"target < {TARGET_S * 1000:.0f} ms)"
+    )
     print(f"import pandas: {baseline * 1000:7.1f} ms (baseline)")
     print(f"ratio sim/pandas: {ours / baseline:.3f}  (import sim is {baseline / ours:.1f}x faster than import pandas)")
     print(f"heavy modules loaded by import sim: {', '.join(heavy) or 'none'}")

@@ -40,7 +40,9 @@ def run(path: Path, show: bool = False) -> tuple[float, str | None]:
                 continue
             print(">>>", cell.source.splitlines()[0] if cell.source else "")
             for out in cell.get("outputs", []):
-                text = out.get("text") or out.get("data", {}).get("text/markdown") or out.get("data", {}).get("text/plain")
+                text = (
+                    out.get("text") or out.get("data", {}).get("text/markdown") or out.get("data", {}).get("text/plain")
+                )
                 if text:
                     print(text if len(text) < 3000 else text[:3000] + "\n[...]")
     return seconds, error
@@ -59,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         worst = max(worst, seconds)
         status = "ok" if error is None and seconds <= TARGET_S else ("FAILED: " + error if error else "over target")
         failed |= status != "ok"
-        print(f"{path.name:40} {seconds:6.1f} s   ratio to the {TARGET_S:g} s target: {seconds / TARGET_S:.2f}   {status}")
+        ratio = seconds / TARGET_S
+        print(f"{path.name:40} {seconds:6.1f} s   ratio to the {TARGET_S:g} s target: {ratio:.2f}   {status}")
     print(f"slowest: {worst:.1f} s ({worst / TARGET_S:.2f} of the target)")
     return 1 if failed else 0
 

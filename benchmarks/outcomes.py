@@ -102,8 +102,11 @@ def main() -> int:
     t0 = time.perf_counter()
     loop_baseline(model, args.n, seed=0)
     loop_ms = (time.perf_counter() - t0) * 1000
-    print(f"outcome simulation of the reference plan of {case.id}, {args.n:,} replicates, {len(model.elements)} plan elements, "
-          f"{len(model.needs)} needs")
+    print(
+        f"outcome simulation of the reference plan of {case.id}, {args.n:,} replicates, "
+        f"{len(model.elements)} plan elements, "
+        f"{len(model.needs)} needs"
+    )
     print(f"  vectorized simulate(): {vec_ms:8.1f} ms (best of {args.repeat}; target under {TARGET_MS:.0f} ms: "
           f"{'met' if vec_ms < TARGET_MS else 'NOT met'})")
     print(f"  baseline plain-Python per-replicate loop: {loop_ms:8.1f} ms")

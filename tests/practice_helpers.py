@@ -34,15 +34,34 @@ COUNTY_STATES = {"Aldren County": "OH", "Brisbey County": "PA", "Fallowmere Coun
 ADL_ITEMS = ["bathing", "dressing", "toileting", "transferring", "continence", "feeding"]
 
 
-def make_patient(*, age: int = 45, sex: str = "female", county: str = "Aldren County", state: str = "OH", fpl: int = 100,
-                 insurance: str = "uninsured", household_size: int = 2,
-                 needs: dict[str, int] | None = None, risks: dict[str, str] | None = None,
-                 latent: dict[str, int] | None = None, prognosis: str = "good", adl: int = 0,
-                 mobility: str = "independent", caregiver: bool = False, abusive_partner: bool = False,
-                 children_ages: tuple[int, ...] = (), language: str = "English",
-                 interpreter: bool = False, setting: str = "med_surg", diagnosis: str = "I50.9",
-                 los: int = 4, emergent: bool = True, charlson: int = 2, ed_visits: int = 1,
-                 seed: int = 1) -> Patient:
+def make_patient(
+    *,
+    age: int = 45,
+    sex: str = "female",
+    county: str = "Aldren County",
+    state: str = "OH",
+    fpl: int = 100,
+    insurance: str = "uninsured",
+    household_size: int = 2,
+    needs: dict[str, int] | None = None,
+    risks: dict[str, str] | None = None,
+    latent: dict[str, int] | None = None,
+    prognosis: str = "good",
+    adl: int = 0,
+    mobility: str = "independent",
+    caregiver: bool = False,
+    abusive_partner: bool = False,
+    children_ages: tuple[int, ...] = (),
+    language: str = "English",
+    interpreter: bool = False,
+    setting: str = "med_surg",
+    diagnosis: str = "I50.9",
+    los: int = 4,
+    emergent: bool = True,
+    charlson: int = 2,
+    ed_visits: int = 1,
+    seed: int = 1,
+) -> Patient:
     """One synthetic patient; every argument has a plain default."""
     needs = needs if needs is not None else {"food_insecurity": 2}
     family: list[dict[str, Any]] = []

@@ -52,7 +52,7 @@ def lab(tmp_path_factory):
     (workdir / "user-settings" / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
     (workdir / "user-settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
      ).write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
-    log = open(workdir / "lab.log", "w")
+    log = (workdir / "lab.log").open("w")
     # Started the way a student starts it: `make lab` (on a copy of the lessons, so that
     # JupyterLab's autosave cannot write outputs into the repository's notebooks).
     lab_args = f"--ip=127.0.0.1 --port={port} --IdentityProvider.token={token} --ServerApp.open_browser=False"

@@ -104,11 +104,22 @@ def test_screening_answers_agree_with_the_latent_state_and_the_chart(path):
     fs = p.medical.functional_status
     if "katz_adl" in r:
         items = ["bathing", "dressing", "toileting", "transferring", "continence", "feeding"]
-        assert [i for i, v in zip(items, r["katz_adl"], strict=False) if v == 0] == [i for i in items if i in fs.adl_dependent]
+        assert [i for i, v in zip(items, r["katz_adl"], strict=False) if v == 0] == [
+            i for i in items if i in fs.adl_dependent
+        ]
     if "lawton_iadl" in r:
-        items = ["telephone", "shopping", "food_preparation", "housekeeping", "laundry", "transportation",
-                 "medications", "finances"]
-        assert [i for i, v in zip(items, r["lawton_iadl"], strict=False) if v == 0] == [i for i in items if i in fs.iadl_dependent]
+        items = [
+            "telephone",
+            "shopping",
+            "food_preparation",
+            "housekeeping",
+            "laundry",
+            "transportation",
+            "medications",
+            "finances",
+        ]
+        dependent = [i for i, v in zip(items, r["lawton_iadl"], strict=False) if v == 0]
+        assert dependent == [i for i in items if i in fs.iadl_dependent]
     if "phq9" in r:
         phq9 = score("phq9", r["phq9"])
         assert PHQ9_BANDS.index(phq9.band) == p.latent.depression

@@ -103,7 +103,10 @@ def test_out_of_range_value(tmp_path):
 def test_age_that_contradicts_the_birth_date(tmp_path):
     text = VALID.replace("    age: 78", "    age: 60")
     message = only(validate_file(write(tmp_path, text)))
-    assert f":{line_of(text, 'age: 60')}:10: patient.identity.age: age 60 does not match date_of_birth 1948-03-02" in message
+    assert (
+        f":{line_of(text, 'age: 60')}:10: patient.identity.age: age 60 does not match date_of_birth 1948-03-02"
+        in message
+    )
 
 
 def test_child_on_medicare_is_flagged(tmp_path):
@@ -127,15 +130,23 @@ def test_caregiver_who_is_the_patient_is_flagged(tmp_path):
     assert "caregiver is the patient" in message
 
 
-@pytest.mark.parametrize("old,new,path,fragment", [
-    ("setting: med_surg", "setting: maternity\n    # x", "patient.identity.sex", "'maternity' with sex 'male'"),
-    ("interpreter_needed: false", "interpreter_needed: true", "patient.identity.interpreter_needed", "'English'"),
-    ("      lives_with_patient: true", "      living: false\n      lives_with_patient: true",
-     "patient.family.0.living", "not living but lives with the patient"),
-])
+@pytest.mark.parametrize(
+    "old,new,path,fragment",
+    [
+        ("setting: med_surg", "setting: maternity\n    # x", "patient.identity.sex", "'maternity' with sex 'male'"),
+        ("interpreter_needed: false", "interpreter_needed: true", "patient.identity.interpreter_needed", "'English'"),
+        (
+            "      lives_with_patient: true",
+            "      living: false\n      lives_with_patient: true",
+            "patient.family.0.living",
+            "not living but lives with the patient",
+        ),
+    ],
+)
 def test_other_contradictions(tmp_path, old, new, path, fragment):
-    text = VALID.replace(old, new).replace("    sex: female\n    gender_identity", "    sex: male\n    gender_identity") \
-        if "maternity" in new else VALID.replace(old, new)
+    text = VALID.replace(old, new)
+    if "maternity" in new:
+        text = text.replace("    sex: female\n    gender_identity", "    sex: male\n    gender_identity")
     message = only(validate_file(write(tmp_path, text)))
     assert f": {path}: " in message and fragment in message
 
@@ -257,7 +268,8 @@ def test_spec_outside_a_template(tmp_path):
 
 
 def test_all_problems_of_a_file_are_reported_at_once(tmp_path):
-    text = (VALID.replace("    age: 78", "    age: -3").replace("1948-03-02", "2029-03-02").replace("  urgency: routine", "  urgency: soon")
+    text = (VALID.replace("    age: 78", "    age: -3").replace("1948-03-02", "2029-03-02")
+            .replace("  urgency: routine", "  urgency: soon")
             .replace("competencies: [6, 7, 8]", "competencies: [6, 7, 12]"))
     paths = {p.path for p in validate_file(write(tmp_path, text))}
     assert {"patient.identity.age", "referral.urgency", "key.competencies.2"} <= paths
@@ -269,7 +281,8 @@ def test_folder_reports_every_bad_file_and_duplicate_ids(tmp_path):
     write(tmp_path, "", "c.yaml")
     write(tmp_path, VALID.replace("    age: 78", "    age: old"), "d.yaml")
     problems = [str(p) for p in validate_paths([tmp_path])]
-    assert any(p.startswith(str(tmp_path / "b.yaml") + ":2:5: id: case id 'test_full_01' is already used") for p in problems)
+    duplicate = str(tmp_path / "b.yaml") + ":2:5: id: case id 'test_full_01' is already used"
+    assert any(p.startswith(duplicate) for p in problems)
     assert any(p.startswith(str(tmp_path / "c.yaml")) and "empty" in p for p in problems)
     assert any(p.startswith(str(tmp_path / "d.yaml")) and "patient.identity.age" in p for p in problems)
     assert not any(p.startswith(str(tmp_path / "a.yaml")) for p in problems)

@@ -19,16 +19,49 @@ START = date(2026, 11, 23)
 
 def crisis_cases():
     return [
-        make_case(make_patient(needs={"domestic_violence": 3, "emotional_distress": 2}, latent={"ipv": 2, "depression": 2},
-                               abusive_partner=True), critical=("private_setting", "ipv_safety_planning")),
-        make_case(make_patient(needs={"crisis": 3, "substance_use": 2}, latent={"suicide": 3, "alcohol": 2},
-                               risks={"suicide": "high"}), critical=("cssrs_today", "safety_plan")),
-        make_case(make_patient(age=82, needs={"disability_equipment": 3, "food_insecurity": 1}, adl=4, prognosis="guarded",
-                               mobility="wheelchair", insurance="medicare", fpl=120)),
-        make_case(make_patient(age=70, needs={"grief_end_of_life": 3, "caregiver_strain": 2}, caregiver=True,
-                               prognosis="terminal_months", insurance="medicare", latent={"caregiver_burden": 2})),
-        make_case(make_patient(needs={"child_welfare": 2, "food_insecurity": 2}, children_ages=(1, 4),
-                               risks={"child_maltreatment": "moderate"}, setting="pediatrics_nicu")),
+        make_case(
+            make_patient(
+                needs={"domestic_violence": 3, "emotional_distress": 2},
+                latent={"ipv": 2, "depression": 2},
+                abusive_partner=True,
+            ),
+            critical=("private_setting", "ipv_safety_planning"),
+        ),
+        make_case(
+            make_patient(
+                needs={"crisis": 3, "substance_use": 2}, latent={"suicide": 3, "alcohol": 2}, risks={"suicide": "high"}
+            ),
+            critical=("cssrs_today", "safety_plan"),
+        ),
+        make_case(
+            make_patient(
+                age=82,
+                needs={"disability_equipment": 3, "food_insecurity": 1},
+                adl=4,
+                prognosis="guarded",
+                mobility="wheelchair",
+                insurance="medicare",
+                fpl=120,
+            )
+        ),
+        make_case(
+            make_patient(
+                age=70,
+                needs={"grief_end_of_life": 3, "caregiver_strain": 2},
+                caregiver=True,
+                prognosis="terminal_months",
+                insurance="medicare",
+                latent={"caregiver_burden": 2},
+            )
+        ),
+        make_case(
+            make_patient(
+                needs={"child_welfare": 2, "food_insecurity": 2},
+                children_ages=(1, 4),
+                risks={"child_maltreatment": "moderate"},
+                setting="pediatrics_nicu",
+            )
+        ),
     ]
 
 
@@ -44,7 +77,8 @@ def library_cases():
 def random_plan(rng: np.random.Generator) -> CarePlan:
     ids = list(sim.interventions.catalogue())
     resources = directory()
-    interventions = [PlannedIntervention(intervention=str(i)) for i in rng.choice(ids, int(rng.integers(1, 5)), replace=False)]
+    chosen = rng.choice(ids, int(rng.integers(1, 5)), replace=False)
+    interventions = [PlannedIntervention(intervention=str(i)) for i in chosen]
     referrals = []
     for j in rng.choice(len(resources), int(rng.integers(1, 4)), replace=False):
         r = resources[int(j)]

@@ -51,21 +51,32 @@ def make_case(patient_updates: dict | None = None, **key_overrides: object) -> C
     }
     key = {
         "needs": [
-            {"domain": "food_insecurity", "severity": 3,
-             "evidence": "Often true to AHC Q3; she skips meals so her son can eat"},
+            {
+                "domain": "food_insecurity",
+                "severity": 3,
+                "evidence": "Often true to AHC Q3; she skips meals so her son can eat",
+            },
             {"domain": "emotional_distress", "severity": 2, "evidence": "PHQ-9 total 14 (moderate)"},
         ],
-        "risks": [{"kind": "suicide", "level": "moderate",
-                   "evidence": "PHQ-9 item 9 answered 'More than half the days'"}],
+        "risks": [
+            {"kind": "suicide", "level": "moderate", "evidence": "PHQ-9 item 9 answered 'More than half the days'"}
+        ],
         "strengths": ["Close relationship with her son"],
         "critical_actions": [{"kind": "cssrs_today", "description": "Complete a C-SSRS screen today"}],
         "recommended": [
-            {"intervention": "social_systems_management", "rationale": "SNAP enrolment and a food pantry close the food gap."},
+            {
+                "intervention": "social_systems_management",
+                "rationale": "SNAP enrolment and a food pantry close the food gap.",
+            },
             {"intervention": "counseling", "rationale": "Moderate depression responds to brief counselling."},
         ],
         "acceptable": [{"intervention": "financial_assistance", "rationale": "Income support eases the food budget."}],
-        "contraindicated": [{"intervention": "end_of_life_care",
-                             "rationale": "Her prognosis is good; end-of-life planning would alarm and mislead her."}],
+        "contraindicated": [
+            {
+                "intervention": "end_of_life_care",
+                "rationale": "Her prognosis is good; end-of-life planning would alarm and mislead her.",
+            }
+        ],
         "competencies": [7, 8],
         "discharge_disposition": "home",
     }
@@ -348,9 +359,19 @@ def test_a_need_no_resource_is_open_for_is_a_systemic_barrier_not_lost_points():
     case = make_case({"economics": {"fpl_percent": 320, "household_income": 64000}}, needs=needs,
                      recommended=[{"intervention": "financial_assistance", "rationale": "pay the bill"}],
                      acceptable=[], contraindicated=[], risks=[], critical_actions=[])
-    plan = {"interventions": ["financial_assistance"], "follow_up_days": 7, "discharge": "home",
-            "goals": [{"need": "utilities", "description": "Keep the power on this winter",
-                       "measure": "payment plan signed", "target_date": "2026-12-15"}]}
+    plan = {
+        "interventions": ["financial_assistance"],
+        "follow_up_days": 7,
+        "discharge": "home",
+        "goals": [
+            {
+                "need": "utilities",
+                "description": "Keep the power on this winter",
+                "measure": "payment plan signed",
+                "target_date": "2026-12-15",
+            }
+        ],
+    }
     fb = review_plan(case, plan)
     barrier = [i for i in fb.by_kind("warning") if "systemic barrier" in i.message]
     assert barrier and "320% FPL" in barrier[0].message and fb.score == 100.0
@@ -359,7 +380,8 @@ def test_a_need_no_resource_is_open_for_is_a_systemic_barrier_not_lost_points():
 @pytest.mark.parametrize("text,expected", [
     ("home", {"home", "home_with_services"}),
     ("Remains at home with hospice; respite offered", {"home", "home_with_services", "hospice"}),
-    ("Short-term SNF rehabilitation as a bridge; not a nursing home against her wishes", {"skilled_nursing", "rehabilitation"}),
+    ("Short-term SNF rehabilitation as a bridge; not a nursing home against her wishes",
+     {"skilled_nursing", "rehabilitation"}),
     ("Discharge to a nursing home", {"skilled_nursing"}),
     ("Follow-up in 2 weeks with the same interpreter", set()),
 ])

@@ -7,12 +7,18 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 import sim
 from sim.errors import ConstraintError, SimValueError, UnknownNameError
 from sim.generate import COLUMNS, derived_seed, flatten, generate_patient, generate_patients
+from sim.generate.constraints import PLANS, SEXES, languages
 from sim.generate.params import params
 from sim.model import Patient
+from sim.model.taxonomy import need_domains, risk_kinds
+from sim.model.taxonomy import settings as setting_names
 
 N_LARGE = 20_000
 
@@ -30,8 +36,8 @@ def test_same_seed_gives_the_same_patient(seed):
 
 
 def test_determinism_across_processes(tmp_path, seed):
-    code = ("import sim, sys; sys.stdout.write(sim.generate_patient(%d).model_dump_json());"
-            "sim.cohort(300, %d, progress=False).to_csv(sys.argv[1], index=False)") % (seed, seed)
+    code = (f"import sim, sys; sys.stdout.write(sim.generate_patient({seed}).model_dump_json());"
+            f"sim.cohort(300, {seed}, progress=False).to_csv(sys.argv[1], index=False)")
     outs = []
     for k in range(2):
         path = tmp_path / f"c{k}.csv"
@@ -312,13 +318,6 @@ def test_medicare_under_65_means_disability():
 
 # ---------------------------------------------------------------- any constraints: a valid patient or a clear error
 
-from hypothesis import HealthCheck, given  # noqa: E402
-from hypothesis import settings as hsettings
-from hypothesis import strategies as st
-
-from sim.generate.constraints import PLANS, SEXES, languages  # noqa: E402
-from sim.model.taxonomy import need_domains, risk_kinds  # noqa: E402
-from sim.model.taxonomy import settings as setting_names
 
 
 @st.composite
@@ -390,8 +389,12 @@ def test_every_setting_has_a_diagnosis_for_every_age_and_sex_it_serves():
         sexes = ["female"] if s.female_share >= 1 else ["female", "male"]
         for age in range(s.age_min, s.age_max + 1):
             for sex in sexes:
-                ok = [d for d in s.diagnoses if p.diagnoses.diagnoses[d].age[0] <= age <= p.diagnoses.diagnoses[d].age[1]
-                      and p.diagnoses.diagnoses[d].sex in (None, sex)]
+                ok = [
+                    d
+                    for d in s.diagnoses
+                    if p.diagnoses.diagnoses[d].age[0] <= age <= p.diagnoses.diagnoses[d].age[1]
+                    and p.diagnoses.diagnoses[d].sex in (None, sex)
+                ]
                 assert ok, (name, age, sex)
 
 

@@ -157,7 +157,9 @@ def _run_solutions(source: Path, mat_key: str, seed: int) -> dict[str, Any]:
             continue
         src = src.replace("from sim.grading import start, record, check", "")
         src = re.sub(r"^case = start\(.*\)$", "", src, flags=re.M)
-        src = "\n".join(line for line in src.splitlines() if not line.startswith(("case[", "df.head", "intervention_ids()")))
+        src = "\n".join(
+            line for line in src.splitlines() if not line.startswith(("case[", "df.head", "intervention_ids()"))
+        )
         scope.update(case=case, record=lambda gid, v: recorded.__setitem__(gid, forms.check_form(gid, v)))
         exec(compile(src, f"{source.name}", "exec"), scope)
     return recorded

@@ -40,12 +40,16 @@ def make_case(
 ) -> Case:
     """A hand-built synthetic case (stands in for the case library in these tests)."""
     needs = needs if needs is not None else [("food_insecurity", 2, "Skips meals at the end of the month")]
-    crisis_kinds = {"ipv": ["private_setting", "ipv_safety_planning"], "suicidal_ideation": ["cssrs_today", "safety_plan"],
-                    "child_maltreatment": ["mandated_report_child"], "elder_abuse": ["mandated_report_elder", "private_setting"]}
+    crisis_kinds = {
+        "ipv": ["private_setting", "ipv_safety_planning"],
+        "suicidal_ideation": ["cssrs_today", "safety_plan"],
+        "child_maltreatment": ["mandated_report_child"],
+        "elder_abuse": ["mandated_report_elder", "private_setting"],
+    }
     critical = list(critical or [])
     for fact in hidden or []:
-        critical += [{"kind": k, "description": "required by the crisis"} for k in crisis_kinds.get(fact.crisis or "", [])
-                     if k not in {c["kind"] for c in critical}]
+        critical += [{"kind": k, "description": "required by the crisis"}
+                     for k in crisis_kinds.get(fact.crisis or "", []) if k not in {c["kind"] for c in critical}]
     lat = {"depression": 0, "anxiety": 0, "alcohol": 0, "suicide": 0, "ipv": 0, "caregiver_burden": 0,
            "adl_dependencies": 0, "iadl_dependencies": 0, **(latent or {})}
     patient = {
@@ -334,7 +338,8 @@ def test_data_tables_reject_unknown_placeholders_and_action_kinds():
 
 
 def test_interpreter_path_and_deadline_from_the_case_key():
-    case = make_case(interpreter=True, critical=[{"kind": "interpreter", "description": "use one", "within_minutes": 3}])
+    case = make_case(interpreter=True,
+                     critical=[{"kind": "interpreter", "description": "use one", "within_minutes": 3}])
     late = start(case)
     for _ in range(3):
         late.ask("general.open.2")

@@ -46,8 +46,10 @@ def test_headings_in_several_styles_are_recognised():
 
 
 def test_soap_missing_section_and_objective_without_measures():
-    note = SOAP.replace("O: PHQ-9 score 14. Tearful, good eye contact, oriented x3. Admitted 5 days ago with hyperglycemia.",
-                        "O: She seems sad and is likely depressed, which suggests a need for help today.")
+    note = SOAP.replace(
+        "O: PHQ-9 score 14. Tearful, good eye contact, oriented x3. Admitted 5 days ago with hyperglycemia.",
+        "O: She seems sad and is likely depressed, which suggests a need for help today.",
+    )
     note = note.split("P:")[0]
     review = check_note(note, "soap")
     obj = review.section("objective")
@@ -60,7 +62,8 @@ def test_soap_missing_section_and_objective_without_measures():
 
 
 def test_soap_subjective_without_client_words():
-    note = SOAP.replace('S: Patient states "I skip meals at the end of the month so my son can eat." She reports feeling down.',
+    note = SOAP.replace('S: Patient states "I skip meals at the end of the month so my son can eat." '
+                        'She reports feeling down.',
                         "S: Diabetes with high sugars, here for five days, on insulin, lives with son in apartment.")
     s = check_note(note, "soap").section("subjective")
     assert any("client's own words" in m.message for m in s.messages) and s.earned < s.possible

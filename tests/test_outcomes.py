@@ -90,7 +90,9 @@ def test_ineligible_referral_has_no_effect_and_is_explained():
 
 def test_a_waitlist_delays_the_effect():
     case = make_case(make_patient(needs={"emotional_distress": 3}, latent={"depression": 3}))
-    full = compile_plan(case, CarePlan(referrals=[{"resource": "community_mental_health", "need": "emotional_distress"}]))
+    full = compile_plan(
+        case, CarePlan(referrals=[{"resource": "community_mental_health", "need": "emotional_distress"}])
+    )
     assert full.elements[0].delay_days == sim.resources.get("community_mental_health").waitlist_days > 0
     assert any("waitlist" in n for n in full.notes)
 
@@ -180,13 +182,18 @@ def test_any_generated_patient_and_any_plan_gives_valid_outcomes():
     for seed in range(15):
         case = sim.cases.from_patient(sim.generate_patient(seed))
         picks = [resources[int(j)] for j in rng.choice(len(resources), 3, replace=False)]
-        plan = CarePlan(interventions=[{"intervention": str(i), "variant": "couples" if i == "counseling" else None}
-                                       for i in rng.choice(ids, 4, replace=False)],
-                        referrals=[{"resource": r.id, "need": r.needs[-1]} for r in picks],
-                        actions=list(rng.choice(["cssrs_today", "interpreter", "private_setting"], 2)),
-                        discharge=str(rng.choice(["home", "hospice", "shelter", "skilled_nursing"])))
+        plan = CarePlan(
+            interventions=[
+                {"intervention": str(i), "variant": "couples" if i == "counseling" else None}
+                for i in rng.choice(ids, 4, replace=False)
+            ],
+            referrals=[{"resource": r.id, "need": r.needs[-1]} for r in picks],
+            actions=list(rng.choice(["cssrs_today", "interpreter", "private_setting"], 2)),
+            discharge=str(rng.choice(["home", "hospice", "shelter", "skilled_nursing"])),
+        )
         summary = simulate(case, plan, n=300, seed=seed).summary()
-        for key in ("readmission_30d", "readmission_90d", "safety_event_90d", "caregiver_burnout_90d", "goal_attainment"):
+        keys = ("readmission_30d", "readmission_90d", "safety_event_90d", "caregiver_burnout_90d", "goal_attainment")
+        for key in keys:
             assert 0.0 <= summary[key] <= 1.0, (case.id, key)
         assert summary["ed_visits_90d"] >= 0 and summary["discharge_delay_days"] >= 0
         assert 0 <= summary["wellbeing_90d"] <= 100

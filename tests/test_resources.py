@@ -94,7 +94,9 @@ def test_medicaid_covers_pregnancy_and_children_in_every_state():
                              "medicaid_enrollment") == [], state
     assert ineligibility(make_patient(age=30, fpl=150), "medicaid_enrollment")  # not pregnant, above 138%
     child_reasons = ineligibility(make_patient(age=8, fpl=210), "medicaid_enrollment")
-    assert "not eligible as a child (Medicaid or CHIP): income 210% FPL is above Medicaid's limit of 200%" in child_reasons
+    assert (
+        "not eligible as a child (Medicaid or CHIP): income 210% FPL is above Medicaid's limit of 200%" in child_reasons
+    )
     assert ineligibility(make_patient(age=30, fpl=210, diagnosis="O24.419"), "medicaid_enrollment")
 
 

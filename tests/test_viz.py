@@ -128,7 +128,9 @@ def test_a_case_hides_undisclosed_abuse_from_the_ecomap_and_genogram_text():
     abuser = next(m for m in case.patient.family if m.relationship_quality == "abusive")
     before = {s.id: s for s in ecomap_systems(case.patient, conceal={"domestic_violence"})}
     assert before[abuser.id].tie == "moderate"
-    assert "abusive" not in describe_genogram(case) and "stressful" not in describe_ecomap(case).split(abuser.name)[1][:40]
+    assert (
+        "abusive" not in describe_genogram(case) and "stressful" not in describe_ecomap(case).split(abuser.name)[1][:40]
+    )
     gids = _gids(ecomap(case))
     assert f"tie:{abuser.id}:moderate" in gids
     told = [f.id for f in case.hidden_facts]

@@ -33,62 +33,98 @@ def header(grade_id: str, title: str, competencies: str, body: str) -> nbformat.
 
 
 def a1() -> nbformat.NotebookNode:
-    return notebook([
-        header("a1_intro", "A1 Psychosocial assessment", "6 Engage, 7 Assess",
-               "Score the screening your patient completed, identify their needs, and plan how you "
-               "will open the conversation."),
-        setup("a1_setup", """
+    return notebook(
+        [
+            header(
+                "a1_intro",
+                "A1 Psychosocial assessment",
+                "6 Engage, 7 Assess",
+                "Score the screening your patient completed, identify their needs, and plan how you "
+                "will open the conversation.",
+            ),
+            setup(
+                "a1_setup",
+                """
             from sim.grading import start, record, check
             case = start("a1")
             print(case["referral"])
             print("PHQ-9 items:", case["phq9"])
             print("GAD-7 items:", case["gad7"])
             case["ahc_hrsn"]
-            """),
-        md("""**1. PHQ-9 total** (items 0-3 each, total 0-27). Store it in `phq9_total`."""),
-        answer("a1_phq9_total", 'phq9_total = sum(case["phq9"])', 'record("a1_phq9_total", phq9_total)'),
-        test("a1_phq9_total", 1, "that a PHQ-9 total from 0 to 27 is recorded",
-             'total = check("a1_phq9_total")',
-             '# the total is the sum of this case\'s nine items\nassert total == sum(case["phq9"])'),
-        md("""**2. PHQ-9 severity band**: one of `"minimal"`, `"mild"`, `"moderate"`,
+            """,
+            ),
+            md("""**1. PHQ-9 total** (items 0-3 each, total 0-27). Store it in `phq9_total`."""),
+            answer("a1_phq9_total", 'phq9_total = sum(case["phq9"])', 'record("a1_phq9_total", phq9_total)'),
+            test(
+                "a1_phq9_total",
+                1,
+                "that a PHQ-9 total from 0 to 27 is recorded",
+                'total = check("a1_phq9_total")',
+                '# the total is the sum of this case\'s nine items\nassert total == sum(case["phq9"])',
+            ),
+            md("""**2. PHQ-9 severity band**: one of `"minimal"`, `"mild"`, `"moderate"`,
         `"moderately severe"`, `"severe"` (Kroenke, Spitzer, Williams 2001). Store it in `phq9_band`."""),
-        answer("a1_phq9_band", """
+            answer(
+                "a1_phq9_band",
+                """
             t = sum(case["phq9"])
             phq9_band = ("minimal" if t <= 4 else "mild" if t <= 9 else "moderate" if t <= 14
                          else "moderately severe" if t <= 19 else "severe")
-            """, 'record("a1_phq9_band", phq9_band)'),
-        test("a1_phq9_band", 1, "that one of the five PHQ-9 bands is recorded",
-             'band = check("a1_phq9_band")',
-             """
+            """,
+                'record("a1_phq9_band", phq9_band)',
+            ),
+            test(
+                "a1_phq9_band",
+                1,
+                "that one of the five PHQ-9 bands is recorded",
+                'band = check("a1_phq9_band")',
+                """
              t = sum(case["phq9"])
              assert band == ("minimal" if t <= 4 else "mild" if t <= 9 else "moderate" if t <= 14
                              else "moderately severe" if t <= 19 else "severe")
-             """),
-        md("""**3. Item 9.** Does the answer to item 9 (thoughts of being better off dead or of
+             """,
+            ),
+            md("""**3. Item 9.** Does the answer to item 9 (thoughts of being better off dead or of
         self-harm) call for a same-day suicide risk assessment (C-SSRS)? `True` or `False`, in `item9_flag`."""),
-        answer("a1_item9_flag", 'item9_flag = case["phq9"][8] > 0', 'record("a1_item9_flag", item9_flag)'),
-        test("a1_item9_flag", 1, "that True or False is recorded for the item 9 flag",
-             'flag = check("a1_item9_flag")', 'assert flag == (case["phq9"][8] > 0)'),
-        md("""**4. GAD-7 band**: `"minimal"`, `"mild"`, `"moderate"` or `"severe"` (Spitzer et al. 2006),
+            answer("a1_item9_flag", 'item9_flag = case["phq9"][8] > 0', 'record("a1_item9_flag", item9_flag)'),
+            test(
+                "a1_item9_flag",
+                1,
+                "that True or False is recorded for the item 9 flag",
+                'flag = check("a1_item9_flag")',
+                'assert flag == (case["phq9"][8] > 0)',
+            ),
+            md("""**4. GAD-7 band**: `"minimal"`, `"mild"`, `"moderate"` or `"severe"` (Spitzer et al. 2006),
         in `gad7_band`."""),
-        answer("a1_gad7_band", """
+            answer(
+                "a1_gad7_band",
+                """
             g = sum(case["gad7"])
             gad7_band = "minimal" if g <= 4 else "mild" if g <= 9 else "moderate" if g <= 14 else "severe"
-            """, 'record("a1_gad7_band", gad7_band)'),
-        test("a1_gad7_band", 1, "that one of the four GAD-7 bands is recorded",
-             'gband = check("a1_gad7_band")',
-             """
+            """,
+                'record("a1_gad7_band", gad7_band)',
+            ),
+            test(
+                "a1_gad7_band",
+                1,
+                "that one of the four GAD-7 bands is recorded",
+                'gband = check("a1_gad7_band")',
+                """
              g = sum(case["gad7"])
              assert gband == ("minimal" if g <= 4 else "mild" if g <= 9 else "moderate" if g <= 14 else "severe")
-             """),
-        md("""**5. Needs identified.** From the AHC HRSN answers (housing, food, transportation,
+             """,
+            ),
+            md("""**5. Needs identified.** From the AHC HRSN answers (housing, food, transportation,
         utilities, interpersonal safety with a total over 10) and the screens (PHQ-9 or GAD-7 of 10
         or more: `emotional_distress`; item 9 above 0: `crisis`), list the need domains, using the
         ids of `sim.model.taxonomy.need_domains()`. Store a list in `needs`."""),
-        answer("a1_needs_identified", """
+            answer(
+                "a1_needs_identified",
+                """
             h = case["ahc_hrsn"]
             needs = []
-            if not h["living_situation"].startswith("I have a steady") or h["housing_problems"] != ["None of the above"]:
+            steady = h["living_situation"].startswith("I have a steady")
+            if not steady or h["housing_problems"] != ["None of the above"]:
                 needs.append("housing_instability")
             if "Often true" in (h["food_worried_would_run_out"], h["food_did_not_last"]) or \\
                "Sometimes true" in (h["food_worried_would_run_out"], h["food_did_not_last"]):
@@ -103,52 +139,76 @@ def a1() -> nbformat.NotebookNode:
                 needs.append("emotional_distress")
             if case["phq9"][8] > 0:
                 needs.append("crisis")
-            """, 'record("a1_needs_identified", needs)'),
-        test("a1_needs_identified", 3, "that a list of known need-domain ids is recorded",
-             'found = check("a1_needs_identified")',
-             """
+            """,
+                'record("a1_needs_identified", needs)',
+            ),
+            test(
+                "a1_needs_identified",
+                3,
+                "that a list of known need-domain ids is recorded",
+                'found = check("a1_needs_identified")',
+                """
              assert ("transportation" in found) == (case["ahc_hrsn"]["transportation_kept_from_care"] == "Yes")
              assert ("crisis" in found) == (case["phq9"][8] > 0)
-             """),
-        md("""**6. Engagement (written, 2 points).** Write the first three sentences you would say
+             """,
+            ),
+            md("""**6. Engagement (written, 2 points).** Write the first three sentences you would say
         to this patient: introduce your role, the purpose and limits of confidentiality, and an
         open question tied to the referral."""),
-        manual("a1_engagement", 2, """
+            manual(
+                "a1_engagement",
+                2,
+                """
             Model answer: "Hello, I'm ___, the social worker on your team. The doctors asked me to
             see how things are going for you and what you need for going home. What we talk about
             stays with your care team, except if I'm worried about your safety or someone else's.
             What has been the hardest part of the last few weeks?"
             Mark scheme: role introduced (0.5); purpose linked to the referral (0.5); limits of
             confidentiality stated (0.5); open, non-leading question (0.5).
-            """),
-        md("""**7. Formulation (written, 3 points).** In five to eight sentences: the patient's main
+            """,
+            ),
+            md("""**7. Formulation (written, 3 points).** In five to eight sentences: the patient's main
         needs and risks, one strength, and how they connect (biopsychosocial)."""),
-        manual("a1_formulation", 3, """
+            manual(
+                "a1_formulation",
+                3,
+                """
             Mark scheme: needs and risks match the screens, including any item 9 follow-up (1);
             at least one strength named and used (1); links between medical, psychological and
             social factors, in person-first language (1).
-            """),
-    ])
+            """,
+            ),
+        ]
+    )
 
 
 def a2() -> nbformat.NotebookNode:
-    return notebook([
-        header("a2_intro", "A2 Intervention selection and crisis response",
-               "1 Ethical and professional behavior, 8 Intervene",
-               "Choose interventions (the twelve of `sim.model.taxonomy.intervention_ids()`) for the "
-               "assessed needs, and respond to what the patient discloses."),
-        setup("a2_setup", """
+    return notebook(
+        [
+            header(
+                "a2_intro",
+                "A2 Intervention selection and crisis response",
+                "1 Ethical and professional behavior, 8 Intervene",
+                "Choose interventions (the twelve of `sim.model.taxonomy.intervention_ids()`) for the "
+                "assessed needs, and respond to what the patient discloses.",
+            ),
+            setup(
+                "a2_setup",
+                """
             from sim.grading import start, record, check
             from sim.model.taxonomy import intervention_ids, taxonomy
             case = start("a2")
             print("Assessed needs:", case["needs"])
             print("The patient says:", repr(case["disclosure"]))
             intervention_ids()
-            """),
-        md("""**1. Interventions.** For each need of severity 2 or 3 choose the intervention that
+            """,
+            ),
+            md("""**1. Interventions.** For each need of severity 2 or 3 choose the intervention that
         addresses it first; add the intervention the disclosure calls for. Avoid interventions not
         linked to any need. A list of ids in `interventions`."""),
-        answer("a2_interventions", """
+            answer(
+                "a2_interventions",
+                """
             domains = taxonomy().domains
             chosen = {domains[n["domain"]].interventions[0] for n in case["needs"] if n["severity"] >= 2}
             text = case["disclosure"].lower()
@@ -167,40 +227,65 @@ def a2() -> nbformat.NotebookNode:
             else:
                 crisis, report = "none", False
             interventions = sorted(chosen)
-            """, 'record("a2_interventions", interventions)'),
-        test("a2_interventions", 3, "that a list of known intervention ids is recorded",
-             'chosen = check("a2_interventions")',
-             """
+            """,
+                'record("a2_interventions", interventions)',
+            ),
+            test(
+                "a2_interventions",
+                3,
+                "that a list of known intervention ids is recorded",
+                'chosen = check("a2_interventions")',
+                """
              assert 1 <= len(chosen) <= 6, "choose a focused set"
              assert len(set(chosen)) == len(chosen)
-             """),
-        md("""**2. Crisis action.** One of `"none"`, `"suicide_risk_assessment_and_safety_plan"`,
+             """,
+            ),
+            md("""**2. Crisis action.** One of `"none"`, `"suicide_risk_assessment_and_safety_plan"`,
         `"ipv_safety_plan"`, `"mandated_report_child_protective_services"`,
         `"mandated_report_adult_protective_services"`, in `crisis`."""),
-        answer("a2_crisis_action", "pass  # computed with the interventions above",
-               'record("a2_crisis_action", crisis)'),
-        test("a2_crisis_action", 2, "that one of the five crisis actions is recorded",
-             'action = check("a2_crisis_action")',
-             """
+            answer(
+                "a2_crisis_action",
+                "pass  # computed with the interventions above",
+                'record("a2_crisis_action", crisis)',
+            ),
+            test(
+                "a2_crisis_action",
+                2,
+                "that one of the five crisis actions is recorded",
+                'action = check("a2_crisis_action")',
+                """
              calm = case["disclosure"].startswith("I'm managing")
              assert (action == "none") == calm
-             """),
-        md("""**3. Mandated report.** Does the law require you to report what was disclosed? `True`
+             """,
+            ),
+            md("""**3. Mandated report.** Does the law require you to report what was disclosed? `True`
         or `False` in `report` (see the course notes on mandated reporting in your state)."""),
-        answer("a2_mandated_report", "pass  # decided with the crisis action above",
-               'record("a2_mandated_report", report)'),
-        test("a2_mandated_report", 1, "that True or False is recorded for the report decision",
-             'decision = check("a2_mandated_report")',
-             'assert decision == action.startswith("mandated_report")'),
-        md("""**4. Confidentiality (written, 2 points).** What do you tell the patient about what
+            answer(
+                "a2_mandated_report",
+                "pass  # decided with the crisis action above",
+                'record("a2_mandated_report", report)',
+            ),
+            test(
+                "a2_mandated_report",
+                1,
+                "that True or False is recorded for the report decision",
+                'decision = check("a2_mandated_report")',
+                'assert decision == action.startswith("mandated_report")',
+            ),
+            md("""**4. Confidentiality (written, 2 points).** What do you tell the patient about what
         happens next with what they disclosed, and why? Name the ethical standard."""),
-        manual("a2_confidentiality", 2, """
+            manual(
+                "a2_confidentiality",
+                2,
+                """
             Mark scheme: explains honestly what will be shared and with whom, before acting where
             safe (1); names NASW Code of Ethics 1.07 (privacy and confidentiality: disclosure
             without consent only to prevent serious, foreseeable and imminent harm, or when the law
             requires it) and the duty to report where it applies (1).
-            """),
-    ])
+            """,
+            ),
+        ]
+    )
 
 
 def a3() -> nbformat.NotebookNode:
@@ -239,7 +324,8 @@ def a3() -> nbformat.NotebookNode:
             import math
             w = [g["weight"] for g in case["goals"]]
             x = [g["attainment"] for g in case["goals"]]
-            t_score = 50 + 10 * sum(a * b for a, b in zip(w, x)) / math.sqrt(0.7 * sum(a * a for a in w) + 0.3 * sum(w) ** 2)
+            spread = math.sqrt(0.7 * sum(a * a for a in w) + 0.3 * sum(w) ** 2)
+            t_score = 50 + 10 * sum(a * b for a, b in zip(w, x)) / spread
             """, 'record("a3_gas_tscore", round(t_score, 2))'),
         test("a3_gas_tscore", 2, "that a T-score from 0 to 100 is recorded",
              't = check("a3_gas_tscore")',

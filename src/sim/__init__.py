@@ -34,7 +34,10 @@ _LAZY: dict[str, str] = {
     "widgets": "sim.widgets",
 }
 
-__all__ = ["__version__", *_LAZY]
+__all__ = [
+    "__version__", "generate_patient", "cohort", "load_case", "Patient", "Case", "instruments", "interview",
+    "interventions", "resources", "outcomes", "expert", "feedback", "triage", "notes", "viz", "widgets",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -203,7 +203,9 @@ class Resource(_Model):
     phone: str = Field(pattern=r"^(\(555\) 555-01\d\d|988)$")
     source: str | None = None
     real: bool = False
-    with_action: ActionKind | None = Field(default=None, description="a reporting line used through this critical action")
+    with_action: ActionKind | None = Field(
+        default=None, description="a reporting line used through this critical action"
+    )
 
     @field_validator("needs")
     @classmethod

@@ -38,7 +38,8 @@ _LAZY = {
 __all__ = [
     "Case", "CaseFileError", "CaseKey", "ChartExcerpt", "CollateralContact", "CriticalAction",
     "HiddenFact", "KeyIntervention", "KeyNeed", "KeyRisk", "Problem", "Referral",
-    "CaseInfo", "library", "library_dir", "load_case", "validate_file", "validate_paths", "coverage", *_LAZY,
+    "CaseInfo", "library", "library_dir", "load_case", "validate_file", "validate_paths", "coverage",
+    "render_student", "render_key", "from_patient", "json_schema",
 ]
 
 

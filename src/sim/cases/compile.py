@@ -159,7 +159,9 @@ def compile_source(source: Source, seed: int | None = None) -> Compiled:
         file_seed = 0
     is_template = data.pop("template", False)
     if not isinstance(is_template, bool):
-        problems.append(source.problem(("template",), f"template must be true or false (got {short_repr(is_template)})"))
+        problems.append(
+            source.problem(("template",), f"template must be true or false (got {short_repr(is_template)})")
+        )
         is_template = True
     effective = file_seed if seed is None else seed
     out = Compiled(source, effective, is_template)

@@ -106,7 +106,9 @@ def _hidden_facts(patient: Patient, rules: CaseRules, needs: list[Need],
     return facts
 
 
-def _interventions(patient: Patient, rules: CaseRules, needs: list[Need]) -> tuple[list[KeyIntervention], list[KeyIntervention]]:
+def _interventions(
+    patient: Patient, rules: CaseRules, needs: list[Need]
+) -> tuple[list[KeyIntervention], list[KeyIntervention]]:
     tx = taxonomy()
     recommended: dict[str, str] = {}
     for kind, rule, level in active_crises(patient):
@@ -224,16 +226,22 @@ def from_patient(patient: Patient, case_id: str | None = None) -> Case:
 
     key = CaseKey(
         needs=[KeyNeed(domain=n.domain, severity=n.severity, evidence=n.evidence) for n in needs],  # type: ignore[arg-type]
-        risks=[KeyRisk(kind=r.kind, level=r.level, evidence=_risk_evidence(patient, r.kind, r.level, r.evidence))  # type: ignore[arg-type]
-               for r in patient.profile.risks if r.level != "none"],
+        risks=[
+            KeyRisk(kind=r.kind, level=r.level, evidence=_risk_evidence(patient, r.kind, r.level, r.evidence))  # type: ignore[arg-type]
+            for r in patient.profile.risks
+            if r.level != "none"
+        ],
         strengths=list(patient.profile.strengths),
         critical_actions=[CriticalAction(kind=k, description=v) for k, v in actions.items()],  # type: ignore[arg-type]
-        recommended=recommended, acceptable=acceptable, contraindicated=contraindicated,
+        recommended=recommended,
+        acceptable=acceptable,
+        contraindicated=contraindicated,
         functions=[f for f in tx.functions if f in functions],
         competencies=sorted(competencies),  # type: ignore[arg-type]
         discharge_disposition=fill(disposition, values) if disposition else None,
     )
-    shown = ", ".join(tx.domains[n.domain].label.split(" (")[0].lower() for n in visible[:2]) or "psychosocial assessment"
+    shown = ", ".join(tx.domains[n.domain].label.split(" (")[0].lower() for n in visible[:2])
+    shown = shown or "psychosocial assessment"
     return Case(
         id=case_id or f"gen-{patient.id}",
         title=f"{tx.settings[med.setting]}: {ident.name}, {ident.age}",

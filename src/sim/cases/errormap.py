@@ -46,7 +46,13 @@ def data_path(loc: tuple[Any, ...], data: Any) -> FieldPath:
     path: list[str | int] = []
     current = data
     for i, part in enumerate(loc):
-        if isinstance(current, dict) and part in current or isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+        if (
+            isinstance(current, dict)
+            and part in current
+            or isinstance(current, list)
+            and isinstance(part, int)
+            and 0 <= part < len(current)
+        ):
             path.append(part)
             current = current[part]
         elif i == len(loc) - 1 and isinstance(part, str) and _IDENT.fullmatch(part) and isinstance(current, dict):

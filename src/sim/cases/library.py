@@ -127,7 +127,9 @@ def validate_file(path: str | Path) -> list[Problem]:
                 break
             for p in again.problems:
                 if p not in problems:
-                    problems.append(Problem(p.file, p.line, p.col, p.path, f"{p.message} (with seed {compiled.seed + extra})"))
+                    problems.append(
+                        Problem(p.file, p.line, p.col, p.path, f"{p.message} (with seed {compiled.seed + extra})")
+                    )
     return problems
 
 

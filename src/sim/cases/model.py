@@ -107,7 +107,9 @@ class CaseKey(_Model):
     recommended: list[KeyIntervention]
     acceptable: list[KeyIntervention] = Field(default_factory=list)
     contraindicated: list[KeyIntervention] = Field(default_factory=list)
-    functions: list[FunctionName] = Field(default_factory=list, description="of the six functions of a medical social worker")
+    functions: list[FunctionName] = Field(
+        default_factory=list, description="of the six functions of a medical social worker"
+    )
     competencies: list[Competency]
     discharge_disposition: str | None = None
 

@@ -2,8 +2,9 @@
 
 The YAML is composed with libyaml's ``CSafeLoader`` (or, without libyaml, a :class:`yaml.SafeLoader`
 subclass; never an unsafe loader), and any alias is refused before it is expanded, which also
-stops "billion laughs". Besides the data, the reader returns the 1-based line and column of every key and value, keyed by the field path, so
-that each problem found later can name the exact place in the file.
+stops "billion laughs". Besides the data, the reader returns the 1-based line and column of every
+key and value, keyed by the field path, so that each problem found later can name the exact place
+in the file.
 """
 from __future__ import annotations
 

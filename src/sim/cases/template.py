@@ -203,7 +203,9 @@ def lookup(patient: BaseModel, dotted_name: str) -> Any:
         if part not in allowed:
             if not allowed:
                 raise LookupError(f"{where} is a plain value; it has no {part!r}")
-            raise LookupError(f"{where} has no {part!r}{did_you_mean(part, allowed)}; allowed: {', '.join(sorted(allowed))}")
+            raise LookupError(
+                f"{where} has no {part!r}{did_you_mean(part, allowed)}; allowed: {', '.join(sorted(allowed))}"
+            )
         obj = getattr(obj, part)
     return obj
 

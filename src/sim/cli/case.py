@@ -107,7 +107,9 @@ def _list(args: argparse.Namespace) -> int:
             rows.append((info.id, info.setting or "-", ",".join(map(str, info.competencies)),
                          " ".join(info.summary.split())))
         else:
-            rows.append((info.id, "INVALID", "-", f"{len(info.problems)} problem(s): run sim case validate {info.path}"))
+            rows.append(
+                (info.id, "INVALID", "-", f"{len(info.problems)} problem(s): run sim case validate {info.path}")
+            )
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     for r in rows:
         print(f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}")

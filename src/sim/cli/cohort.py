@@ -24,7 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--seed", default="0", metavar="S", help="seed (whole number, default 0)")
     parser.add_argument("--setting", metavar="NAME", help="only patients of this practice setting")
     parser.add_argument("--out", required=True, metavar="FILE", help="output file: .csv, .parquet or .jsonl")
-    parser.add_argument("--workers", default="1", metavar="W", help="threads to generate with (default 1; 2 uses both cores)")
+    parser.add_argument(
+        "--workers", default="1", metavar="W", help="threads to generate with (default 1; 2 uses both cores)"
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(handler=run)
 

@@ -153,10 +153,17 @@ def score_formulation(case: Case, assessment: Assessment) -> list[FeedbackItem]:
         return [FeedbackItem(category="formulation", kind="missed", possible=weights.formulation,
                              message="No formulation: say in a few sentences how the needs connect and why now.")]
     if words >= weights.formulation_min_words and tied:
-        return [FeedbackItem(category="formulation", kind="praise", earned=weights.formulation,
-                             possible=weights.formulation,
-                             message=f"The formulation ties together {', '.join(need_label(d).lower() for d in tied)}.")]
-    reason = (f"it has {words} word{'s' if words != 1 else ''}; aim for {weights.formulation_min_words} or more" if words < weights.formulation_min_words
+        return [
+            FeedbackItem(
+                category="formulation",
+                kind="praise",
+                earned=weights.formulation,
+                possible=weights.formulation,
+                message=f"The formulation ties together {', '.join(need_label(d).lower() for d in tied)}.",
+            )
+        ]
+    least = weights.formulation_min_words
+    reason = (f"it has {words} word{'s' if words != 1 else ''}; aim for {least} or more" if words < least
               else "it does not mention the case's main needs")
     return [FeedbackItem(category="formulation", kind="missed", earned=weights.formulation / 2,
                          possible=weights.formulation, message=f"The formulation is thin: {reason}.")]

@@ -5,6 +5,7 @@ patient said (hidden facts) and the chart.
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
 from sim.cases.model import Case
@@ -84,6 +85,14 @@ def _position(key: str, fallback: int, item_ids: list[str | None]) -> int:
     return int(digits.group(1)) if digits else fallback
 
 
+def _salience(numeric_normal: list[int], normal_only: bool, pair: tuple[int, object]) -> tuple[float, int]:
+    """Sort key of a (position, answer) pair: numeric answers farthest from normal first, then by position."""
+    value = pair[1]
+    if isinstance(value, int) and numeric_normal and not normal_only:
+        return (-min(abs(value - v) for v in numeric_normal), pair[0])
+    return (0, pair[0])
+
+
 def _answers(case: Case, wanted: dict[str, list[int]], *, normal_only: bool = False) -> list[tuple[str, str]]:
     """Quoted answers as (respondent, clause), e.g. ("patient", "answered 'Often true' to AHC
     HRSN question 3 (...)"); the most telling answers of each instrument first.
@@ -111,13 +120,7 @@ def _answers(case: Case, wanted: dict[str, list[int]], *, normal_only: bool = Fa
         else:
             pairs = [(n, v) for n, v in enumerate(answers, start=1)]
 
-        def salience(pair: tuple[int, object]) -> tuple[float, int]:
-            value = pair[1]
-            if isinstance(value, int) and numeric_normal and not normal_only:
-                return (-min(abs(value - v) for v in numeric_normal), pair[0])
-            return (0, pair[0])
-
-        for position, value in sorted(pairs, key=salience):
+        for position, value in sorted(pairs, key=partial(_salience, numeric_normal, normal_only)):
             if numbers and position not in numbers:
                 continue
             item = items[position - 1] if position <= len(items) else None

@@ -132,10 +132,15 @@ def score_referrals(case: Case, plan: CarePlan) -> list[FeedbackItem]:
                                       message=f"{check.name} does not serve {need_label(ref.need).lower()}{extra}."))
         else:
             others = f" Eligible options: {', '.join(check.alternatives)}." if check.alternatives else ""
-            items.append(FeedbackItem(
-                category="referrals", kind="missed", earned=-weights.ineligible_referral,
-                message=f"The patient is not eligible for {check.name}: {'; '.join(check.reasons) or 'criteria not met'}."
-                        f"{others}"))
+            items.append(
+                FeedbackItem(
+                    category="referrals",
+                    kind="missed",
+                    earned=-weights.ineligible_referral,
+                    message=f"The patient is not eligible for {check.name}: "
+                    f"{'; '.join(check.reasons) or 'criteria not met'}.{others}",
+                )
+            )
     for key_need in case.key.needs:
         if key_need.severity < weights.referral_min_severity:
             continue
@@ -214,8 +219,9 @@ def score_goals(case: Case, plan: CarePlan, raw: Any) -> list[FeedbackItem]:
         label = need_label(key_need.domain)
         mine = [g for g in goals if g.get("need") == key_need.domain]
         if not mine:
+            cited = cite_need(case, key_need.domain, key_need.evidence)
             items.append(FeedbackItem(category="goals", kind="missed", possible=weights.goal,
-                                      message=f"No goal for {label.lower()}: {cite_need(case, key_need.domain, key_need.evidence)}."))
+                                      message=f"No goal for {label.lower()}: {cited}."))
             continue
         checks = [smart_check(g, case) for g in mine]
         best = max(range(len(mine)), key=lambda i: sum(shares[k] for k, v in checks[i].items() if v is None))
@@ -225,13 +231,21 @@ def score_goals(case: Case, plan: CarePlan, raw: Any) -> list[FeedbackItem]:
             items.append(FeedbackItem(category="goals", kind="missed", earned=earned, possible=weights.goal,
                                       message=f"Goal for {label.lower()} is {'; '.join(problems)}."))
         else:
-            items.append(FeedbackItem(category="goals", kind="praise", earned=earned, possible=weights.goal,
-                                      message=f"SMART goal for {label.lower()}: {mine[best].get('description')}."))
+            items.append(
+                FeedbackItem(
+                    category="goals",
+                    kind="praise",
+                    earned=earned,
+                    possible=weights.goal,
+                    message=f"SMART goal for {label.lower()}: {mine[best].get('description')}.",
+                )
+            )
     key_needs = {n.domain for n in case.key.needs}
     for g in goals:
         if g.get("need") not in key_needs:
             items.append(FeedbackItem(category="goals", kind="warning",
-                                      message=f"Goal {g.get('description')!r} is for {need_label(str(g.get('need'))).lower()}, "
+                                      message=f"Goal {g.get('description')!r} is for "
+                                              f"{need_label(str(g.get('need'))).lower()}, "
                                               f"which is not one of this case's key needs."))
     return items
 

@@ -131,15 +131,24 @@ def to_patients(b: Batch) -> list[Patient]:
             ethnicity="Hispanic or Latino" if b["hispanic"][i] else "Not Hispanic or Latino",
             veteran=bool(b["veteran"][i]))
         medical = MedicalContext(
-            setting=settings[b["setting"][i]], admission_type=ADMISSIONS[b["admission"][i]],
+            setting=settings[b["setting"][i]],
+            admission_type=ADMISSIONS[b["admission"][i]],
             primary_diagnosis=Diagnosis(code=dx.code, label=dx.label),
-            comorbidities=[Diagnosis(code=p.diagnoses.comorbidities[c].code, label=p.diagnoses.comorbidities[c].label)
-                           for j, c in enumerate(cms) if b["comorbid"][i, j]],
-            charlson_index=int(b["charlson"][i]), length_of_stay_days=int(b["los"][i]),
-            ed_visits_6mo=int(b["ed_visits"][i]), prognosis=PROGNOSES[b["prognosis"][i]],
-            functional_status=FunctionalStatus(adl_dependent=dependencies(b, i, lt["adl_items"], adl_n, "adl_mask"),
-                                               iadl_dependent=dependencies(b, i, lt["iadl_items"], iadl_n, "iadl_mask"),
-                                               mobility=lt["mobility_by_adl"][adl_n] if age >= 18 else "age-appropriate"))
+            comorbidities=[
+                Diagnosis(code=p.diagnoses.comorbidities[c].code, label=p.diagnoses.comorbidities[c].label)
+                for j, c in enumerate(cms)
+                if b["comorbid"][i, j]
+            ],
+            charlson_index=int(b["charlson"][i]),
+            length_of_stay_days=int(b["los"][i]),
+            ed_visits_6mo=int(b["ed_visits"][i]),
+            prognosis=PROGNOSES[b["prognosis"][i]],
+            functional_status=FunctionalStatus(
+                adl_dependent=dependencies(b, i, lt["adl_items"], adl_n, "adl_mask"),
+                iadl_dependent=dependencies(b, i, lt["iadl_items"], iadl_n, "iadl_mask"),
+                mobility=lt["mobility_by_adl"][adl_n] if age >= 18 else "age-appropriate",
+            ),
+        )
         pid = ids[i]
         patient = Patient(
             id=pid, seed=int(b.seeds[i]), synthetic=True, identity=identity,

@@ -136,7 +136,13 @@ def text_columns(b: Batch) -> dict[str, np.ndarray]:
         m = county == c
         towns[m] = pc.towns[c][b["town"][m]]
         areas[m] = pc.area_codes[c][b["area_idx"][m]]
-    street = b["house_number"].astype(str).astype(object) + " " + pc.streets[b["street_idx"]] + " " + pc.suffixes[b["suffix_idx"]]
+    street = (
+        b["house_number"].astype(str).astype(object)
+        + " "
+        + pc.streets[b["street_idx"]]
+        + " "
+        + pc.suffixes[b["suffix_idx"]]
+    )
     return {
         "given_name": given,
         "family_name": family,

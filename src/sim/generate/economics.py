@@ -127,7 +127,9 @@ def draw_work_education(b: Batch) -> None:
 
     terminal = np.isin(b["prognosis"], [PROGNOSES.index(g) for g in emp["not_working_prognoses"]])
     stops = (age >= 18) & (b["disabled"] | terminal | (b["adl"] > 0))
-    out = np.where(stops, np.where(age >= 65, labels.index(emp["retired_label"]), labels.index(emp["disabled_label"])), out)
+    out = np.where(
+        stops, np.where(age >= 65, labels.index(emp["retired_label"]), labels.index(emp["disabled_label"])), out
+    )
     ed = pop.education
     u = b.rs.u("education")
     edu = np.where(fpl < 138, categorical(u, ed["low_income"]),

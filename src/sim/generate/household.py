@@ -58,7 +58,9 @@ def draw_family(b: Batch) -> None:
     same_sex = u[:, next(col)] < fam.p_same_sex_partner
     fsex[:, P] = np.where(same_sex, np.where(sex == 1, 1, 0), np.where(sex == 1, 0, 1))
     fage[:, P] = np.maximum(age + _span(u[:, next(col)], A["partner_offset"]), 16)
-    fage[:, P] = np.where(widowed, np.maximum(fage[:, P] - _span(u[:, next(col)], A["widowed_years_ago"]), 20), fage[:, P])
+    fage[:, P] = np.where(
+        widowed, np.maximum(fage[:, P] - _span(u[:, next(col)], A["widowed_years_ago"]), 20), fage[:, P]
+    )
     exists[:, X] = adult & (u[:, next(col)] < _p(fam.p_ex_partner_by_age, band))
     pstatus[:, X] = np.where(u[:, next(col)] < fam.p_divorced_given_ex, 3, 2)
     fsex[:, X] = fsex[:, P]
@@ -79,7 +81,8 @@ def draw_family(b: Batch) -> None:
     kind = categorical(u[:, next(col)], list(fam.child_household.values()))  # child patients
     kinds = list(fam.child_household)
     both, mom, dad = kinds.index("both_parents"), kinds.index("mother_only"), kinds.index("father_only")
-    lives[:, M] = np.where(child, (kind == both) | (kind == mom), u[:, next(col)] < _p(fam.p_lives_with_parents_adult, band))
+    adult_stays = u[:, next(col)] < _p(fam.p_lives_with_parents_adult, band)
+    lives[:, M] = np.where(child, (kind == both) | (kind == mom), adult_stays)
     lives[:, F] = np.where(child, (kind == both) | (kind == dad), lives[:, M])
     living[:, M] |= child & lives[:, M]
     living[:, F] |= child & lives[:, F]
@@ -122,13 +125,14 @@ def draw_family(b: Batch) -> None:
             child, (fage[:, slot] < 18) | (u[:, next(col)] < fam.p_sibling_lives_with_child),
             u[:, next(col)] < fam.p_sibling_lives_with_adult)
     # other person: a grandmother raising a child in kin care; otherwise empty until a caregiver is needed
-    O = SLOT["other"]
-    exists[:, O] = kin
-    lives[:, O] = kin
-    fage[:, O] = np.where(kin, age + _span(u[:, next(col)], A["grandmother_older_by"]), 40)
+    OTH = SLOT["other"]
+    exists[:, OTH] = kin
+    lives[:, OTH] = kin
+    fage[:, OTH] = np.where(kin, age + _span(u[:, next(col)], A["grandmother_older_by"]), 40)
     other_rel = np.where(kin, OTHER_RELATIONS.index("grandmother"), -1)
     lives &= exists & living
-    b["f_exists"], b["f_living"], b["f_lives"], b["f_age"], b["f_sex"] = exists, living, lives, np.minimum(fage, 110), fsex
+    b["f_exists"], b["f_living"], b["f_lives"] = exists, living, lives
+    b["f_age"], b["f_sex"] = np.minimum(fage, 110), fsex
     b["f_pstatus"], b["f_other_rel"] = pstatus, other_rel
     b["f_quality"] = _quality(rs.u("quality", S), list(fam.quality.values()))
     b["f_role"] = np.full((n, S), ROLES.index("none"), dtype=np.int64)
@@ -173,7 +177,7 @@ def assign_roles(b: Batch, caregiver_strain: np.ndarray, dv: np.ndarray, elder: 
     child = age < 18
     u = b.rs.u("roles", 8)
     rows = np.arange(n)
-    P, X, M, F, O = SLOT["partner"], SLOT["ex_partner"], SLOT["mother"], SLOT["father"], SLOT["other"]
+    P, X, M, F, OTH = SLOT["partner"], SLOT["ex_partner"], SLOT["mother"], SLOT["father"], SLOT["other"]
     # child welfare for an adult with no minor child: a child (or grandchild) in the home
     minor = (ex[:, 4:7] & liv[:, 4:7] & (fage[:, 4:7] < 18)).any(axis=1)
     add_child = (child_welfare > 0) & ~child & ~minor
@@ -212,9 +216,10 @@ def assign_roles(b: Batch, caregiver_strain: np.ndarray, dv: np.ndarray, elder: 
         else:
             k = SLOT[name]
             order.append(np.where(ok[:, k] & (fage[:, k] <= 85), k, -1))
-    child_order = [np.where(ex[:, M] & liv[:, M] & lives[:, M], M, -1), np.where(ex[:, F] & liv[:, F] & lives[:, F], F, -1),
+    child_order = [np.where(ex[:, M] & liv[:, M] & lives[:, M], M, -1),
+                   np.where(ex[:, F] & liv[:, F] & lives[:, F], F, -1),
                    np.where(ex[:, M] & liv[:, M], M, -1), np.where(ex[:, F] & liv[:, F], F, -1),
-                   np.where(ex[:, O] & lives[:, O], O, -1)]
+                   np.where(ex[:, OTH] & lives[:, OTH], OTH, -1)]
     for choice in order:
         cand = np.where((cand < 0) & ~child, choice, cand)
     for choice in child_order:
@@ -222,15 +227,16 @@ def assign_roles(b: Batch, caregiver_strain: np.ndarray, dv: np.ndarray, elder: 
     make_other = needs_cg & (cand < 0)
     oc = fam.other_caregiver
     rel = np.array([OTHER_RELATIONS.index(r) for r in oc["relations"]])[_categorical_matrix(u[:, 1], oc["weights"])]
-    ex[:, O] |= make_other
-    liv[:, O] |= make_other
+    ex[:, OTH] |= make_other
+    liv[:, OTH] |= make_other
     b["f_other_rel"] = np.where(make_other, rel, b["f_other_rel"])
-    fage[:, O] = np.where(make_other, _span(u[:, 2], fam.ages["other_caregiver_age"]), fage[:, O])
-    b["f_sex"][:, O] = np.where(make_other, (u[:, 3] < fam.p_other_caregiver_male).astype(np.int64), b["f_sex"][:, O])
-    b["f_sex"][:, O] = np.where(b["f_other_rel"] == OTHER_RELATIONS.index("grandmother"), 0, b["f_sex"][:, O])
-    b["f_sex"][:, O] = np.where(b["f_other_rel"] == OTHER_RELATIONS.index("niece"), 0,
-                                np.where(b["f_other_rel"] == OTHER_RELATIONS.index("nephew"), 1, b["f_sex"][:, O]))
-    cand = np.where(make_other, O, cand)
+    fage[:, OTH] = np.where(make_other, _span(u[:, 2], fam.ages["other_caregiver_age"]), fage[:, OTH])
+    male = (u[:, 3] < fam.p_other_caregiver_male).astype(np.int64)
+    b["f_sex"][:, OTH] = np.where(make_other, male, b["f_sex"][:, OTH])
+    b["f_sex"][:, OTH] = np.where(b["f_other_rel"] == OTHER_RELATIONS.index("grandmother"), 0, b["f_sex"][:, OTH])
+    b["f_sex"][:, OTH] = np.where(b["f_other_rel"] == OTHER_RELATIONS.index("niece"), 0,
+                                  np.where(b["f_other_rel"] == OTHER_RELATIONS.index("nephew"), 1, b["f_sex"][:, OTH]))
+    cand = np.where(make_other, OTH, cand)
     cg = np.where(needs_cg, cand, -1)
     # roles: dependents, supports, stressors, then the caregiver(s)
     strong = (quality == QUALITIES.index("strong")) | (quality == QUALITIES.index("moderate"))
@@ -245,7 +251,7 @@ def assign_roles(b: Batch, caregiver_strain: np.ndarray, dv: np.ndarray, elder: 
     bad_cg = has & (quality[rows, np.maximum(cg, 0)] == QUALITIES.index("cut_off"))
     quality[rows[bad_cg], cg[bad_cg]] = QUALITIES.index("moderate")
     # a child's other co-resident parent (or the grandmother raising them) also gives care
-    for k in (M, F, O):
+    for k in (M, F, OTH):
         co = child & ex[:, k] & liv[:, k] & lives[:, k]
         role[co, k] = ROLES.index("caregiver")
     # elder abuse: the caregiver, else an adult child, else the other person
@@ -254,12 +260,13 @@ def assign_roles(b: Batch, caregiver_strain: np.ndarray, dv: np.ndarray, elder: 
         adult_child = np.where(ex[:, k] & liv[:, k] & (fage[:, k] >= 18), k, adult_child)
     who = np.where(has & (cg != P), cg, adult_child)
     need_other = (elder > 0) & (who < 0)
-    ex[:, O] |= need_other
-    liv[:, O] |= need_other
+    ex[:, OTH] |= need_other
+    liv[:, OTH] |= need_other
     b["f_other_rel"] = np.where(need_other & (b["f_other_rel"] < 0), OTHER_RELATIONS.index("nephew"), b["f_other_rel"])
-    b["f_sex"][:, O] = np.where(need_other & (b["f_other_rel"] == OTHER_RELATIONS.index("nephew")), 1, b["f_sex"][:, O])
-    fage[:, O] = np.where(need_other, np.maximum(fage[:, O], 25), fage[:, O])
-    who = np.where(need_other, O, who)
+    nephew = need_other & (b["f_other_rel"] == OTHER_RELATIONS.index("nephew"))
+    b["f_sex"][:, OTH] = np.where(nephew, 1, b["f_sex"][:, OTH])
+    fage[:, OTH] = np.where(need_other, np.maximum(fage[:, OTH], 25), fage[:, OTH])
+    who = np.where(need_other, OTH, who)
     abuse = elder > 0
     q = np.where(elder >= 2, QUALITIES.index("abusive"), QUALITIES.index("conflicted"))
     quality[rows[abuse], who[abuse]] = q[abuse]

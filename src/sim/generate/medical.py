@@ -145,7 +145,9 @@ def draw_functional(b: Batch) -> None:
     p_any = p_any * np.array([f["prognosis_multiplier"].get(g, 1.0) for g in PROGNOSES])[b["prognosis"]]
     any_adl = adult & (b.rs.u("adl_any") < np.minimum(p_any, 0.95))
     counts = list(f["adl_count_given_any"])
-    adl = np.where(any_adl, np.array(counts)[categorical(b.rs.u("adl_count"), list(f["adl_count_given_any"].values()))], 0)
+    adl = np.where(
+        any_adl, np.array(counts)[categorical(b.rs.u("adl_count"), list(f["adl_count_given_any"].values()))], 0
+    )
     extra_keys = list(f["extra_iadl_given_adl"])
     extra = np.array(extra_keys)[categorical(b.rs.u("iadl_extra"), list(f["extra_iadl_given_adl"].values()))]
     only = adult & ~any_adl & (b.rs.u("iadl_only") < np.array(f["p_iadl_only_by_age"])[band])

@@ -267,7 +267,9 @@ class Params(_M):
         domains, settings = set(tx.domains), set(tx.settings)
         problems: list[str] = []
         if set(self.settings.settings) != settings:
-            problems.append(f"settings.yaml settings {sorted(set(self.settings.settings) ^ settings)} differ from needs.yaml")
+            problems.append(
+                f"settings.yaml settings {sorted(set(self.settings.settings) ^ settings)} differ from needs.yaml"
+            )
         if set(self.needs.needs) != domains:
             problems.append(f"needs.yaml domains {sorted(set(self.needs.needs) ^ domains)} differ from the taxonomy")
         if set(self.narrative.evidence) != domains:

@@ -193,7 +193,9 @@ def draw_risks(b: Batch) -> None:
     lw = lambda t: [t.get(k, 0.0) for k in LEVELS[1:]]  # noqa: E731
     # suicide
     drive = np.maximum(sev[:, D["emotional_distress"]], sev[:, D["crisis"]])
-    ps = np.array(rt.suicide["p_by_severity"])[drive] + np.where(sev[:, D["crisis"]] > 0, rt.suicide["crisis_extra"], 0.0)
+    ps = np.array(rt.suicide["p_by_severity"])[drive] + np.where(
+        sev[:, D["crisis"]] > 0, rt.suicide["crisis_extra"], 0.0
+    )
     has = (b.rs.u("suicide") < ps) & (b["age"] >= 10)
     lvl = 1 + categorical(b.rs.u("suicide_level"), lw(rt.suicide["level"]))
     forced = _forced_risk_level(b, "suicide")
@@ -257,10 +259,13 @@ def draw_latent(b: Batch) -> None:
     al = lt.alcohol
     su = sev[:, D["substance_use"]]
     alcohol_problem = (su > 0) & (b.rs.u("alcohol_involved") < al["share_alcohol_in_substance_use"])
-    problem = by_table({int(k): v for k, v in al["by_substance_severity"].items()}, np.where(alcohol_problem, su, 0), "latent_alcohol")
+    problem = by_table(
+        {int(k): v for k, v in al["by_substance_severity"].items()}, np.where(alcohol_problem, su, 0), "latent_alcohol"
+    )
     u = b.rs.u("latent_alcohol_none")
-    adult_none = np.array(list(al["adult_no_alcohol_problem"]))[categorical(u, list(al["adult_no_alcohol_problem"].values()))]
-    minor_none = np.array(list(al["minor_no_alcohol_problem"]))[categorical(u, list(al["minor_no_alcohol_problem"].values()))]
+    adult_table, minor_table = al["adult_no_alcohol_problem"], al["minor_no_alcohol_problem"]
+    adult_none = np.array(list(adult_table))[categorical(u, list(adult_table.values()))]
+    minor_none = np.array(list(minor_table))[categorical(u, list(minor_table.values()))]
     none = np.where(b["age"] >= 18, adult_none, np.where(b["age"] >= 12, minor_none, 0))
     b["lat_alcohol"] = np.where(alcohol_problem, problem, none)
     b["lat_suicide"] = b["risk_level"][:, R["suicide"]]

@@ -161,9 +161,16 @@ def autograde(course: Course, assignment: str, jobs: int | None = None, students
         bad = [why for p in sorted(folder.glob("*.ipynb")) if (why := load_json(p)[1])]
         found = sorted(p.name for p in folder.glob("*.ipynb"))
         if released and not set(released) & set(found):
-            outcomes[student] = RunOutcome(student, False, 0.0, [
-                f"no {', '.join(released)} in submitted/{student}/{assignment} (found: {', '.join(found) or 'nothing'}); "
-                "nbgrader grades a notebook under its released name"])
+            outcomes[student] = RunOutcome(
+                student,
+                False,
+                0.0,
+                [
+                    f"no {', '.join(released)} in submitted/{student}/{assignment} "
+                    f"(found: {', '.join(found) or 'nothing'}); "
+                    "nbgrader grades a notebook under its released name"
+                ],
+            )
         elif bad:
             outcomes[student] = RunOutcome(student, False, 0.0, [f"{b}" for b in bad])
         else:

@@ -119,7 +119,7 @@ def a3(seed: int) -> dict[str, Any]:
                 "accepting_referrals": bool(rng.random() < 0.8),
                 "waitlist_days": int(rng.choice([0, 3, 7, 14, 30, 60])),
             })
-    for i, domain in enumerate(needs):  # at least one eligible, open resource per need
+    for domain in needs:  # at least one eligible, open resource per need
         group = [r for r in resources if r["serves"] == domain]
         pick = group[int(rng.integers(0, 3))]
         pick.update(accepting_referrals=True, min_age=18)

@@ -267,7 +267,9 @@ def _a4_data_facts(v: dict[str, Any], m: dict[str, Any], k: dict[str, Any]) -> V
     data = _a4_sections(v)["data"].lower()
     e = m["encounter"]
     found = [str(e["phq9_total"]) in data, e["patient_quote"].lower() in data]
-    missing = [w for w, ok in zip(("the PHQ-9 total", "the patient's own words (quoted)"), found, strict=False) if not ok]
+    missing = [
+        w for w, ok in zip(("the PHQ-9 total", "the patient's own words (quoted)"), found, strict=False) if not ok
+    ]
     return Verdict(sum(found) / 2, "Data section cites the screening result and the patient's words."
                    if not missing else f"Data section lacks {' and '.join(missing)}.")
 

@@ -287,9 +287,8 @@ def holds(cond: Condition, chosen: Chosen, total: int | None, recency: str | Non
             return False
         if cond.not_options and all(o.id in cond.not_options for o in options):
             return False
-    elif cond.items and cond.min_points is not None:
-        if sum(_points(chosen, i) for i in cond.items) < cond.min_points:
-            return False
+    elif cond.items and cond.min_points is not None and sum(_points(chosen, i) for i in cond.items) < cond.min_points:
+        return False
     if cond.min_total is not None and (total is None or total < cond.min_total):
         return False
     return not (cond.recency and recency not in cond.recency)

@@ -85,7 +85,9 @@ def _domain(know: PatientKnowledge, q: Question, ctx: ReplyContext, rng: np.rand
     return _deny(q, rng)
 
 
-def _disclosable(know: PatientKnowledge, pending: list[HiddenFact], q: Question, ctx: ReplyContext) -> HiddenFact | None:
+def _disclosable(
+    know: PatientKnowledge, pending: list[HiddenFact], q: Question, ctx: ReplyContext
+) -> HiddenFact | None:
     if not q.allows_disclosure():
         return None
     for fact in pending:

@@ -34,9 +34,14 @@ def _check_section(section: SectionRule, text: str | None, points: float) -> Sec
     if words >= section.min_words:
         earned += points * sc.length
     else:
-        review.messages.append(NoteMessage(kind="missed", section=section.id,
-                                           message=f"{section.label} is short ({words} word{'s' if words != 1 else ''}; "
-                                                   f"aim for {section.min_words} or more)."))
+        review.messages.append(
+            NoteMessage(
+                kind="missed",
+                section=section.id,
+                message=f"{section.label} is short ({words} word{'s' if words != 1 else ''}; "
+                f"aim for {section.min_words} or more).",
+            )
+        )
     lacking = [cues[c] for c in section.expects if not _has_cue(text, cues[c])]
     if section.expects:
         earned += points * sc.content * (1 - len(lacking) / len(section.expects))
@@ -88,7 +93,8 @@ def _case_checks(case: Case, texts: dict[str, str], full: str) -> tuple[list[Not
             messages.append(NoteMessage(kind="missed", message=f"{action.description} is mentioned, but not in the "
                                         f"plan: document it there, with when it was or will be done."))
         else:
-            messages.append(NoteMessage(kind="missed", message=f"Critical action not documented: {action.description}."))
+            messages.append(NoteMessage(kind="missed",
+                                        message=f"Critical action not documented: {action.description}."))
     return messages, earned, possible
 
 
@@ -117,8 +123,8 @@ def _penalties(texts: dict[str, str], case: Case | None) -> tuple[list[NoteMessa
             hit = pattern.search(text)
             if hit:
                 lost_j = min(sc.judgmental_max, lost_j + sc.judgmental)
-                messages.append(NoteMessage(kind="missed", section=sid,
-                                            message=f"Judgmental language: {hit.group(0)!r}; instead, {entry.instead}."))
+                message = f"Judgmental language: {hit.group(0)!r}; instead, {entry.instead}."
+                messages.append(NoteMessage(kind="missed", section=sid, message=message))
                 break
     kinds: dict[str, tuple[str, str]] = {}
     for kind, pattern in _identifiers(case):

@@ -18,7 +18,9 @@ def template(fmt: str) -> str:
 
 
 _MARKUP = re.compile(r"^\s*(?:#{1,6}\s*)?(?:[*_]{1,2})?\s*")
-_HEADING = re.compile(r"^(?P<h>[A-Za-z][A-Za-z /]{0,70}?)\s*(?:[*_]{1,2})?\s*(?:[:\-–—.)]\s*(?:[*_]{1,2})?\s*(?P<rest>.*)|$)")
+_HEADING = re.compile(
+    r"^(?P<h>[A-Za-z][A-Za-z /]{0,70}?)\s*(?:[*_]{1,2})?\s*(?:[:\-–—.)]\s*(?:[*_]{1,2})?\s*(?P<rest>.*)|$)"
+)
 
 
 def _heading_index(spec: FormatRule) -> dict[str, str]:

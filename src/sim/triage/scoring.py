@@ -178,8 +178,15 @@ def _messages(shift: Shift, outcomes: list[ReferralOutcome], backlog: int) -> li
         if not o.on_time and window is not None:
             late = (o.start_minute or 0) - window
             harm = (" Harm: a crisis waited past its window." if o.harm else "")
-            items.append(FeedbackItem(category="triage", kind="missed", earned=o.credit, possible=o.weight,
-                                      message=f"{head}: {when}, {late} minutes after the {window}-minute window.{harm}"))
+            items.append(
+                FeedbackItem(
+                    category="triage",
+                    kind="missed",
+                    earned=o.credit,
+                    possible=o.weight,
+                    message=f"{head}: {when}, {late} minutes after the {window}-minute window.{harm}",
+                )
+            )
         elif o.tasks_missed and [t for t in o.tasks_missed if t != "documentation"]:
             missed = ", ".join(rl.tasks[t].label.split(" (")[0].lower() for t in o.tasks_missed)
             harm = " Harm: the crisis response was not completed." if o.harm else ""

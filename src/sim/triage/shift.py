@@ -89,9 +89,13 @@ class Shift(_Model):
 
     def markdown(self) -> str:
         """The board as a Markdown table (synthetic patients)."""
-        lines = [f"**{self.unit} shift: {self.hours:g} hours ({self.budget_minutes} minutes) for "
-                 f"{self.minutes_needed} minutes of work** (synthetic patients)", "",
-                 "| id | patient | age | referral | LACE | discharge today | minutes |", "|---|---|---|---|---|---|---|"]
+        lines = [
+            f"**{self.unit} shift: {self.hours:g} hours ({self.budget_minutes} minutes) for "
+            f"{self.minutes_needed} minutes of work** (synthetic patients)",
+            "",
+            "| id | patient | age | referral | LACE | discharge today | minutes |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for r in self.referrals:
             lines.append(f"| {r.id} | {r.name} | {r.age} | {r.reason} | {r.lace} | "
                          f"{'yes' if r.discharge_today else ''} | {r.minutes_needed} |")
