@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.errors import SimValueError
-from sim.generate.columns import COLUMNS, Coded, batch_columns, flatten, merge_coded
+from sim.generate.columns import COLUMNS, Coded, Column, batch_columns, flatten, merge_coded
 from sim.generate.constraints import check, resolve
 from sim.generate.responses import MISSING
 from sim.generate.rng import check_seed, derived_seed, derived_seeds
@@ -24,7 +25,7 @@ _RESPONSE_INT = {name for name, text in COLUMNS.items() if "missing unless" in t
 __all__ = ["COLUMNS", "cohort", "cohort_columns", "derived_seed", "flatten", "generate_patient", "generate_patients"]
 
 
-def _batch(seeds: np.ndarray, constraints: dict[str, object]) -> Batch:
+def _batch(seeds: np.ndarray, constraints: Mapping[str, object]) -> Batch:
     from sim.generate.core import generate_batch
     from sim.generate.responses import draw_responses
 
@@ -65,13 +66,13 @@ def _check_n(n: object) -> int:
     return int(n)
 
 
-def _chunk(args: tuple[int, int, int, dict[str, object]]) -> dict[str, object]:
+def _chunk(args: tuple[int, int, int, Mapping[str, object]]) -> dict[str, Column]:
     seed, start, stop, constraints = args
     return batch_columns(_batch(derived_seeds(seed, start, stop), constraints))
 
 
 def cohort_columns(n: int, seed: int, setting: str | None = None,
-                   progress: bool | None = None, workers: int = 1) -> dict[str, object]:
+                   progress: bool | None = None, workers: int = 1) -> dict[str, Column]:
     """The columns of :func:`cohort`: numpy arrays, or :class:`~sim.generate.columns.Coded` codes
     for text with few distinct values (chunks of 20,000, tqdm bar on a terminal)."""
     n = _check_n(n)
@@ -89,7 +90,7 @@ def cohort_columns(n: int, seed: int, setting: str | None = None,
         raise SimValueError(f"workers {workers!r} is not allowed; use a whole number 1 or more")
     size = CHUNK if workers == 1 else max(1000, min(CHUNK, -(-n // (4 * workers))))  # balanced rounds
     jobs = [(seed, start, min(n, start + size), constraints) for start in range(0, n, size)]
-    parts: list[dict[str, object]] = []
+    parts: list[dict[str, Column]] = []
     try:
         if workers == 1 or len(jobs) == 1:
             for job in jobs:
@@ -109,14 +110,16 @@ def cohort_columns(n: int, seed: int, setting: str | None = None,
         if bar is not None:
             bar.close()
     if len(parts) == 1:
-        return parts[0]  # type: ignore[return-value]
-    out: dict[str, object] = {}
-    for k, first in parts[0].items():
-        if isinstance(first, Coded):
-            out[k] = merge_coded([p[k] for p in parts])  # type: ignore[misc]
-        else:
-            out[k] = np.concatenate([p[k] for p in parts])  # type: ignore[arg-type]
-    return out
+        return parts[0]
+    return {k: _merge([p[k] for p in parts]) for k in parts[0]}
+
+
+def _merge(chunks: list[Column]) -> Column:
+    """One column from its chunks (all coded, or all arrays)."""
+    coded = [c for c in chunks if isinstance(c, Coded)]
+    if coded:
+        return merge_coded(coded)
+    return np.concatenate([c for c in chunks if isinstance(c, np.ndarray)])
 
 
 def cohort(n: int, seed: int, setting: str | None = None, progress: bool | None = None,

@@ -166,6 +166,10 @@ class Coded:
         return out
 
 
+# A cohort column: numbers (or object arrays) as numpy arrays, text with few distinct values coded.
+Column = np.ndarray | Coded
+
+
 def merge_coded(parts: list[Coded]) -> Coded:
     """Concatenate coded columns, merging their categories when chunks differ."""
     first = parts[0].categories
@@ -219,7 +223,7 @@ def _ids(seeds: np.ndarray) -> np.ndarray:
     return np.char.add(b"P-", hexed).astype(str).astype(object)
 
 
-def batch_columns(b: Batch) -> dict[str, object]:
+def batch_columns(b: Batch) -> dict[str, Column]:
     """Every column of :data:`COLUMNS` for a batch, as numpy arrays or :class:`Coded` text."""
     from sim.generate.batch import SLOT
     from sim.generate.household import RELATIONS, relation_codes
@@ -265,7 +269,7 @@ def batch_columns(b: Batch) -> dict[str, object]:
     mob = [lt["mobility_by_adl"][k] for k in range(7)] + ["age-appropriate"]
     mobility = np.where(age >= 18, b["adl"], 7)
     sev = b["need_sev"]
-    cols: dict[str, object] = {
+    cols: dict[str, Column] = {
         "id": _ids(b.seeds), "seed": b.seeds, "synthetic": np.ones(n, dtype=bool),
         "given_name": Coded(gcode, pl.given_categories), "family_name": Coded(fcode, pl.family_categories),
         "sex": _coded(b["sex"], SEXES), "gender_identity": _coded(b["gender"], GENDERS),

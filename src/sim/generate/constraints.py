@@ -7,8 +7,8 @@ naming the conflict and what is allowed.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -19,6 +19,7 @@ from sim.model.taxonomy import need_domains, risk_kinds, settings
 AGE_MAX = 110
 SEXES = ("female", "male", "intersex")
 PLANS = ("medicare", "medicaid", "dual", "private", "marketplace", "va", "uninsured")
+SEVERITIES = (1, 2, 3)
 KEYWORDS = ("setting", "age_range", "sex", "insurance", "language", "needs", "risks")
 # Ages at which a need or risk can be drawn (needs.yaml `eligible`, and teaching assumptions for risks).
 RISK_AGES = {"suicide": (10, AGE_MAX), "ipv": (13, AGE_MAX), "elder_abuse": (60, AGE_MAX),
@@ -67,24 +68,19 @@ def check(**kwargs: object) -> Constraints:
     for key in kwargs:
         if key not in KEYWORDS:
             raise UnknownNameError("constraint", key, KEYWORDS)
-    setting = kwargs.get("setting")
-    if setting is not None:
-        setting = _name("setting", setting, settings())
-    sex = kwargs.get("sex")
-    if sex is not None:
-        sex = _name("sex", sex, SEXES)
-    insurance = kwargs.get("insurance")
-    if insurance is not None:
-        insurance = _name("insurance", insurance, PLANS)
-    language = kwargs.get("language")
-    if language is not None:
-        language = _name("language", language, languages())
-    age_range = kwargs.get("age_range")
-    if age_range is not None:
-        age_range = _age_range(age_range)
+    def named(key: str, kind: str, allowed: list[str] | tuple[str, ...]) -> str | None:
+        value = kwargs.get(key)
+        return None if value is None else _name(kind, value, allowed)
+
+    setting = named("setting", "setting", settings())
+    sex = named("sex", "sex", SEXES)
+    insurance = named("insurance", "insurance", PLANS)
+    language = named("language", "language", languages())
+    ages = kwargs.get("age_range")
+    age_range = None if ages is None else _age_range(ages)
     needs = _needs(kwargs.get("needs"))
     risks = _risks(kwargs.get("risks"))
-    return Constraints(setting, age_range, sex, insurance, language, needs, risks)  # type: ignore[arg-type]
+    return Constraints(setting, age_range, sex, insurance, language, needs, risks)
 
 
 def _name(kind: str, value: object, allowed: list[str] | tuple[str, ...]) -> str:
@@ -94,26 +90,34 @@ def _name(kind: str, value: object, allowed: list[str] | tuple[str, ...]) -> str
 
 
 def _age_range(value: object) -> tuple[int, int]:
-    ok = (isinstance(value, (tuple, list)) and len(value) == 2
-          and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value))
-    if not ok or not 0 <= value[0] <= value[1] <= AGE_MAX:  # type: ignore[index]
-        raise SimValueError(f"age_range {value!r} is not allowed; give (lowest, highest) whole ages "
-                            f"with 0 <= lowest <= highest <= {AGE_MAX}")
-    return int(value[0]), int(value[1])  # type: ignore[index]
+    if (isinstance(value, (tuple, list)) and len(value) == 2
+            and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value)):
+        lowest, highest = int(value[0]), int(value[1])
+        if 0 <= lowest <= highest <= AGE_MAX:
+            return lowest, highest
+    raise SimValueError(f"age_range {value!r} is not allowed; give (lowest, highest) whole ages "
+                        f"with 0 <= lowest <= highest <= {AGE_MAX}")
 
 
 def _needs(value: object) -> dict[str, int]:
     if value is None:
         return {}
+    items: Iterable[tuple[object, object]]
     if isinstance(value, str):
-        value = [value]
-    items = value.items() if isinstance(value, Mapping) else [(d, 1) for d in value]  # type: ignore[union-attr]
+        items = [(value, 1)]
+    elif isinstance(value, Mapping):
+        items = value.items()
+    elif isinstance(value, Iterable):
+        items = [(d, 1) for d in value]
+    else:
+        raise SimValueError(f"needs {value!r} is not allowed; give a need domain, a list of them, "
+                            f"or a mapping of need domain to minimum severity (1, 2, 3)")
     out: dict[str, int] = {}
     for domain, sev in items:
-        _name("need domain", domain, need_domains())
-        if isinstance(sev, bool) or sev not in (1, 2, 3):
+        name = _name("need domain", domain, need_domains())
+        if isinstance(sev, bool) or sev not in SEVERITIES:
             raise SimValueError(f"minimum severity {sev!r} for need {domain!r} is not allowed; allowed: 1, 2, 3")
-        out[domain] = int(sev)
+        out[name] = SEVERITIES[SEVERITIES.index(sev)]
     return out
 
 
@@ -122,7 +126,9 @@ def _risks(value: object) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         value = [value]
-    return tuple(_name("risk", r, risk_kinds()) for r in value)  # type: ignore[union-attr]
+    if not isinstance(value, Iterable):
+        raise SimValueError(f"risks {value!r} is not allowed; give a risk kind or a list of them")
+    return tuple(_name("risk", r, risk_kinds()) for r in value)
 
 
 def resolve(c: Constraints) -> Plan:
@@ -140,13 +146,13 @@ def resolve(c: Constraints) -> Plan:
             raise ConstraintError(f"{reason} conflicts with {why}{detail}; {reason} allows ages {a}-{b}")
         lo, hi, why = max(lo, a), min(hi, b), f"{why} and {reason}"
 
-    plan_kw: dict[str, object] = {}
+    income = Plan(c, (), lo, hi)  # the insurance's bounds on income and status, if any
     if c.insurance is not None:
         ic = p.population.insurance_constraints[c.insurance]
         narrow(ic.age_min, ic.age_max, f"insurance {c.insurance!r}", ic.explain)
-        plan_kw.update(under_65_weight=ic.under_65_weight, force_veteran=ic.veteran,
-                       fpl_low=ic.fpl_at_least, fpl_high=ic.fpl_below,
-                       force_disabled=ic.disabled_below is not None and lo < ic.disabled_below)
+        income = Plan(c, (), lo, hi, under_65_weight=ic.under_65_weight, force_veteran=ic.veteran,
+                      fpl_low=ic.fpl_at_least, fpl_high=ic.fpl_below,
+                      force_disabled=ic.disabled_below is not None and lo < ic.disabled_below)
     min_need = dict(c.needs)
     for kind in c.risks:
         if kind in RISK_NEED:
@@ -179,7 +185,7 @@ def resolve(c: Constraints) -> Plan:
                           for n in candidates)
         raise ConstraintError(f"no setting serves {why}" + (f" and sex={c.sex!r}" if c.sex else "")
                               + f"; settings serve ages: {spans}")
-    return Plan(c, tuple(kept), lo, hi, min_need=min_need, **plan_kw)  # type: ignore[arg-type]
+    return replace(income, settings=tuple(kept), age_lo=lo, age_hi=hi, min_need=min_need)
 
 
 def _sex_ok(sex: str, female_share: float) -> bool:

@@ -22,9 +22,9 @@ def _p(table: list[float], band: np.ndarray) -> np.ndarray:
     return np.array(table)[band]
 
 
-def _span(u: np.ndarray, bounds: object) -> np.ndarray:
+def _span(u: np.ndarray, bounds: tuple[int, int]) -> np.ndarray:
     """Whole numbers uniform in [lo, hi] from uniforms ``u``."""
-    lo, hi = bounds  # type: ignore[misc]
+    lo, hi = bounds
     return lo + np.minimum((u * (hi - lo + 1)).astype(np.int64), hi - lo)
 
 
@@ -57,26 +57,26 @@ def draw_family(b: Batch) -> None:
     pstatus[:, P] = np.where(widowed, 4, np.where(u[:, next(col)] < fam.p_married_given_partner, 0, 1))
     same_sex = u[:, next(col)] < fam.p_same_sex_partner
     fsex[:, P] = np.where(same_sex, np.where(sex == 1, 1, 0), np.where(sex == 1, 0, 1))
-    fage[:, P] = np.maximum(age + _span(u[:, next(col)], A["partner_offset"]), 16)
+    fage[:, P] = np.maximum(age + _span(u[:, next(col)], A.partner_offset), 16)
     fage[:, P] = np.where(
-        widowed, np.maximum(fage[:, P] - _span(u[:, next(col)], A["widowed_years_ago"]), 20), fage[:, P]
+        widowed, np.maximum(fage[:, P] - _span(u[:, next(col)], A.widowed_years_ago), 20), fage[:, P]
     )
     exists[:, X] = adult & (u[:, next(col)] < _p(fam.p_ex_partner_by_age, band))
     pstatus[:, X] = np.where(u[:, next(col)] < fam.p_divorced_given_ex, 3, 2)
     fsex[:, X] = fsex[:, P]
-    fage[:, X] = np.maximum(age + _span(u[:, next(col)], A["ex_partner_offset"]), 16)
+    fage[:, X] = np.maximum(age + _span(u[:, next(col)], A.ex_partner_offset), 16)
 
     # parents
     M, F = SLOT["mother"], SLOT["father"]
     exists[:, M] = exists[:, F] = True
     fsex[:, M], fsex[:, F] = 0, 1
-    fage[:, M] = age + _span(u[:, next(col)], A["mother_age_at_birth"])
-    fage[:, F] = fage[:, M] + _span(u[:, next(col)], A["father_minus_mother"])
+    fage[:, M] = age + _span(u[:, next(col)], A.mother_age_at_birth)
+    fage[:, F] = fage[:, M] + _span(u[:, next(col)], A.father_minus_mother)
     living[:, M] = u[:, next(col)] < _p(fam.p_mother_alive_by_age, band)
     living[:, F] = u[:, next(col)] < _p(fam.p_father_alive_by_age, band)
-    death_age = _span(u[:, next(col)], A["parent_death_age"])
+    death_age = _span(u[:, next(col)], A.parent_death_age)
     for slot in (M, F):
-        living[:, slot] &= fage[:, slot] <= A["parent_max_age"]
+        living[:, slot] &= fage[:, slot] <= A.parent_max_age
         fage[:, slot] = np.where(living[:, slot], fage[:, slot], np.minimum(fage[:, slot], death_age))
     kind = categorical(u[:, next(col)], list(fam.child_household.values()))  # child patients
     kinds = list(fam.child_household)
@@ -96,11 +96,11 @@ def draw_family(b: Batch) -> None:
     for bi, table in enumerate(fam.children_by_age):
         m = band == bi
         n_children[m] = np.array(list(table))[categorical(uc[m], list(table.values()))]
-    first_age = age - _span(u[:, next(col)], A["first_child_at"])
+    first_age = age - _span(u[:, next(col)], A.first_child_at)
     maternity = np.array(list(params().settings.settings))[b["setting"]] == "maternity"
     n_children = np.where(maternity, np.maximum(n_children, 1), n_children)
-    step2 = _span(u[:, next(col)], A["second_child_gap"])
-    step3 = _span(u[:, next(col)], A["third_child_gap"])
+    step2 = _span(u[:, next(col)], A.second_child_gap)
+    step3 = _span(u[:, next(col)], A.third_child_gap)
     ages = [first_age, first_age - step2, first_age - step2 - step3]
     newborn_sibs = [np.zeros(n, dtype=np.int64), step2, step2 + step3]  # maternity: the newborn first
     for k in range(3):
@@ -114,7 +114,7 @@ def draw_family(b: Batch) -> None:
     n_sib = np.array(list(fam.siblings))[categorical(u[:, next(col)], list(fam.siblings.values()))]
     for k in range(2):
         slot = SLOT[f"sibling{k + 1}"]
-        lo, hi = A["sibling_offset"]
+        lo, hi = A.sibling_offset
         offset = _span(u[:, next(col)], (lo, hi - 1))
         offset = np.where(offset >= 0, offset + 1, offset)  # younger or older, never the same year
         exists[:, slot] = (n_sib > k) & (age + offset >= 0)  # a younger sibling must be born
@@ -128,7 +128,7 @@ def draw_family(b: Batch) -> None:
     OTH = SLOT["other"]
     exists[:, OTH] = kin
     lives[:, OTH] = kin
-    fage[:, OTH] = np.where(kin, age + _span(u[:, next(col)], A["grandmother_older_by"]), 40)
+    fage[:, OTH] = np.where(kin, age + _span(u[:, next(col)], A.grandmother_older_by), 40)
     other_rel = np.where(kin, OTHER_RELATIONS.index("grandmother"), -1)
     lives &= exists & living
     b["f_exists"], b["f_living"], b["f_lives"] = exists, living, lives
@@ -230,7 +230,7 @@ def assign_roles(b: Batch, caregiver_strain: np.ndarray, dv: np.ndarray, elder: 
     ex[:, OTH] |= make_other
     liv[:, OTH] |= make_other
     b["f_other_rel"] = np.where(make_other, rel, b["f_other_rel"])
-    fage[:, OTH] = np.where(make_other, _span(u[:, 2], fam.ages["other_caregiver_age"]), fage[:, OTH])
+    fage[:, OTH] = np.where(make_other, _span(u[:, 2], fam.ages.other_caregiver_age), fage[:, OTH])
     male = (u[:, 3] < fam.p_other_caregiver_male).astype(np.int64)
     b["f_sex"][:, OTH] = np.where(make_other, male, b["f_sex"][:, OTH])
     b["f_sex"][:, OTH] = np.where(b["f_other_rel"] == OTHER_RELATIONS.index("grandmother"), 0, b["f_sex"][:, OTH])

@@ -5,6 +5,7 @@ Faker is imported only here, on first use.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -32,7 +33,7 @@ class Pool:
         return self.lut[(u * (1 << LUT_BITS)).astype(np.int64)]
 
 
-def _pool(names: object) -> Pool:
+def _pool(names: Iterable[str] | Mapping[str, float]) -> Pool:
     if isinstance(names, dict):
         values, weights = list(names.keys()), [float(w) for w in names.values()]
     else:
@@ -85,11 +86,14 @@ def pools() -> Pools:
     given = ((_pool(En.first_names_female), _pool(En.first_names_male)),
              (_pool(Es.first_names_female), _pool(Es.first_names_male)))
     family = (_pool(En.last_names), _pool(Es.last_names))
-    email_given = tuple(tuple(_ascii_lower(p.values) + "." for p in pair) for pair in given)
-    email_family = tuple(_ascii_lower(p.values) for p in family)
+    def email(pool: Pool) -> np.ndarray:
+        return _ascii_lower(pool.values) + "."
+
+    email_given = ((email(given[0][0]), email(given[0][1])), (email(given[1][0]), email(given[1][1])))
+    email_family = (_ascii_lower(family[0].values), _ascii_lower(family[1].values))
     g_cat, g_codes = _codes([given[t][x].values for t in (0, 1) for x in (0, 1)])
     f_cat, f_codes = _codes([family[0].values, family[1].values])
-    return Pools(given, family, email_given, email_family, g_cat,  # type: ignore[arg-type]
+    return Pools(given, family, email_given, email_family, g_cat,
                  ((g_codes[0], g_codes[1]), (g_codes[2], g_codes[3])), f_cat, (f_codes[0], f_codes[1]))
 
 

@@ -6,18 +6,19 @@ teaching assumption in the file. :func:`params` loads and cross-checks them once
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.errors import DataTableError
 from sim.generate.charlson import categories_of
+from sim.model.patient import AdmissionType, Prognosis
 from sim.model.taxonomy import taxonomy
 from sim.tables import load_table
 
 Weights = dict[str, float]
-PROGNOSES = ("good", "guarded", "poor", "terminal_months", "terminal_weeks")
-ADMISSIONS = ("emergent", "urgent", "elective", "outpatient")
+PROGNOSES: tuple[Prognosis, ...] = get_args(Prognosis)
+ADMISSIONS: tuple[AdmissionType, ...] = get_args(AdmissionType)
 RISK_LEVELS = ("none", "low", "moderate", "high")
 
 
@@ -39,9 +40,9 @@ class SettingParams(_M):
     inpatient: bool
     age_bands: list[tuple[int, int, float]]
     female_share: float = Field(ge=0, le=1)
-    admission: dict[Literal["emergent", "urgent", "elective", "outpatient"], float]
+    admission: dict[AdmissionType, float]
     diagnoses: Weights
-    prognosis: dict[Literal["good", "guarded", "poor", "terminal_months", "terminal_weeks"], float]
+    prognosis: dict[Prognosis, float]
     ed_visits_mean: float = Field(ge=0)
     fpl_median: float = Field(gt=0)
     fpl_sigma: float = Field(gt=0)
@@ -118,15 +119,31 @@ class NeedsTable(_M):
     disclosure: dict[str, float]
 
 
+class SuicideRisk(_M):
+    """risks.yaml ``suicide``: chance by the driving need's severity, and the level's weights."""
+
+    p_by_severity: list[float]
+    crisis_extra: float
+    level: Weights
+
+
+class FallsRisk(_M):
+    """risks.yaml ``falls``: chance by age band, the factor for any ADL dependency, the level's weights."""
+
+    p_by_age: list[float]
+    adl_any: float
+    level: Weights
+
+
 class RisksTable(_M):
     """risks.yaml: how risks follow needs, age, function and the chart."""
 
     source: str
     levels: list[str]
-    suicide: dict[str, list[float] | float | Weights]
+    suicide: SuicideRisk
     from_need: dict[str, str]
     child_maltreatment: dict[str, float]
-    falls: dict[str, list[float] | float | Weights]
+    falls: FallsRisk
     readmission: dict[str, int]
     ed_visit_multipliers: dict[str, float]
 
@@ -188,6 +205,24 @@ class PopulationTable(_M):
         return [InsuranceRule.model_validate(r) for r in self.insurance["rules"]]
 
 
+class FamilyAges(_M):
+    """Age spans (lowest, highest, in whole years) of family members (family.yaml ``ages``)."""
+
+    partner_offset: tuple[int, int]
+    ex_partner_offset: tuple[int, int]
+    widowed_years_ago: tuple[int, int]
+    mother_age_at_birth: tuple[int, int]
+    father_minus_mother: tuple[int, int]
+    parent_death_age: tuple[int, int]
+    parent_max_age: int
+    first_child_at: tuple[int, int]
+    second_child_gap: tuple[int, int]
+    third_child_gap: tuple[int, int]
+    sibling_offset: tuple[int, int]
+    grandmother_older_by: tuple[int, int]
+    other_caregiver_age: tuple[int, int]
+
+
 class FamilyTable(_M):
     """family.yaml: household and family structure."""
 
@@ -218,7 +253,7 @@ class FamilyTable(_M):
     p_sibling_lives_with_child: float
     p_other_caregiver_male: float
     same_family_name: list[float] = Field(min_length=10, max_length=10)
-    ages: dict[str, tuple[int, int] | int]
+    ages: FamilyAges
 
 
 class County(_M):
@@ -285,19 +320,19 @@ class Params(_M):
         if set(dg.charlson_codes) != set(dg.charlson_weights):
             problems.append(f"charlson_codes and charlson_weights name different categories: "
                             f"{sorted(set(dg.charlson_codes) ^ set(dg.charlson_weights))}")
-        for name, dx in [*dg.diagnoses.items(), *dg.comorbidities.items()]:
-            for c in dx.charlson:
+        for name, diagnosis in [*dg.diagnoses.items(), *dg.comorbidities.items()]:
+            for c in diagnosis.charlson:
                 if c not in dg.charlson_weights:
                     problems.append(f"diagnosis {name!r} names unknown Charlson category {c!r}")
-            coded = categories_of(dx.code, dg.charlson_codes)
-            if sorted(dx.charlson) != sorted(coded):
-                problems.append(f"diagnosis {name!r} ({dx.code}) lists Charlson {sorted(dx.charlson)} but its code "
-                                f"counts as {sorted(coded)} (charlson_codes, Quan et al. 2005)")
-            for c in dx.implies:
+            coded = categories_of(diagnosis.code, dg.charlson_codes)
+            if sorted(diagnosis.charlson) != sorted(coded):
+                problems.append(f"diagnosis {name!r} ({diagnosis.code}) lists Charlson {sorted(diagnosis.charlson)} "
+                                f"but its code counts as {sorted(coded)} (charlson_codes, Quan et al. 2005)")
+            for c in diagnosis.implies:
                 if c not in dg.comorbidities:
                     problems.append(f"diagnosis {name!r} implies unknown comorbidity {c!r}; "
                                     f"allowed: {sorted(dg.comorbidities)}")
-            for d in [*dx.need_multipliers, *dx.need_min]:
+            for d in [*diagnosis.need_multipliers, *diagnosis.need_min]:
                 if d not in domains:
                     problems.append(f"diagnosis {name!r} names unknown need domain {d!r}")
         if problems:

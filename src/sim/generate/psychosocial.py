@@ -6,6 +6,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from sim.errors import DataTableError
 from sim.generate.batch import Batch, band_index
 from sim.generate.economics import PLANS
 from sim.generate.medical import comorbidity_names, dx_names
@@ -57,6 +58,14 @@ def _eligible(b: Batch) -> np.ndarray:
     return out
 
 
+def _factor(modifiers: dict[str, list[float] | dict[str, float] | float], domain: str, key: str) -> float:
+    """A need's multiplier ``key`` that is one number (1 when not named)."""
+    value = modifiers.get(key, 1.0)
+    if isinstance(value, (list, dict)):
+        raise DataTableError(f"needs.yaml: modifier {key!r} of need {domain!r} must be one number (got {value!r})")
+    return float(value)
+
+
 @lru_cache(maxsize=1)
 def _need_tables() -> dict[str, np.ndarray]:
     """Multiplier tables (levels x domains) from the YAML files, built once."""
@@ -82,10 +91,10 @@ def _need_tables() -> dict[str, np.ndarray]:
             if isinstance(mod, list):
                 table[:, j] = mod
             elif isinstance(mod, dict):
-                table[:, j] = [mod.get(x, 1.0) for x in levels]
+                table[:, j] = [mod.get(str(x), 1.0) for x in levels]
         t[key] = table
     for key in ("interpreter", "non_english", "lives_alone", "adl_any", "iadl3"):
-        t[key] = np.array([float(nt.needs[d].modifiers.get(key, 1.0)) for d in doms])  # type: ignore[arg-type]
+        t[key] = np.array([_factor(nt.needs[d].modifiers, d, key) for d in doms])
     return t
 
 
@@ -182,6 +191,11 @@ def draw_disclosure(b: Batch) -> None:
     b["disclosure"] = np.round(np.clip(base[None, :] + (u - 0.5) * 0.2, 0.0, 1.0), 2)
 
 
+def _level_weights(table: dict[str, float]) -> list[float]:
+    """Weights of the levels low, moderate, high (0 for a level the table does not name)."""
+    return [table.get(k, 0.0) for k in LEVELS[1:]]
+
+
 def draw_risks(b: Batch) -> None:
     """Risk levels, ED visits and the LACE index."""
     p = params()
@@ -190,14 +204,13 @@ def draw_risks(b: Batch) -> None:
     sev = b["need_sev"]
     R = {r: j for j, r in enumerate(risks())}
     level = np.zeros((b.n, len(R)), dtype=np.int64)
-    lw = lambda t: [t.get(k, 0.0) for k in LEVELS[1:]]  # noqa: E731
     # suicide
     drive = np.maximum(sev[:, D["emotional_distress"]], sev[:, D["crisis"]])
-    ps = np.array(rt.suicide["p_by_severity"])[drive] + np.where(
-        sev[:, D["crisis"]] > 0, rt.suicide["crisis_extra"], 0.0
+    ps = np.array(rt.suicide.p_by_severity)[drive] + np.where(
+        sev[:, D["crisis"]] > 0, rt.suicide.crisis_extra, 0.0
     )
     has = (b.rs.u("suicide") < ps) & (b["age"] >= 10)
-    lvl = 1 + categorical(b.rs.u("suicide_level"), lw(rt.suicide["level"]))
+    lvl = 1 + categorical(b.rs.u("suicide_level"), _level_weights(rt.suicide.level))
     forced = _forced_risk_level(b, "suicide")
     level[:, R["suicide"]] = np.where(has | (forced > 0), np.maximum(lvl, forced), 0)
     for kind, domain in rt.from_need.items():
@@ -206,9 +219,9 @@ def draw_risks(b: Batch) -> None:
     forced_cm = _forced_risk_level(b, "child_maltreatment")
     cm = (cw > 0) & ((b.rs.u("child_maltreatment") < rt.child_maltreatment["p_given_need"]) | (forced_cm > 0))
     level[:, R["child_maltreatment"]] = np.where(cm, np.maximum(cw, forced_cm), 0)
-    pf = np.array(rt.falls["p_by_age"])[b["age_band"]] * np.where(b["adl"] > 0, rt.falls["adl_any"], 1.0)
+    pf = np.array(rt.falls.p_by_age)[b["age_band"]] * np.where(b["adl"] > 0, rt.falls.adl_any, 1.0)
     falls = (b.rs.u("falls") < pf) | ("falls" in b.plan.constraints.risks)
-    level[:, R["falls"]] = np.where(falls, 1 + categorical(b.rs.u("falls_level"), lw(rt.falls["level"])), 0)
+    level[:, R["falls"]] = np.where(falls, 1 + categorical(b.rs.u("falls_level"), _level_weights(rt.falls.level)), 0)
     # ED visits, then the LACE index for inpatients
     mean = np.array([p.settings.settings[s].ed_visits_mean for s in p.settings.settings])[b["setting"]]
     for d, f in rt.ed_visit_multipliers.items():

@@ -9,11 +9,15 @@ dependencies, so the form and the chart agree.
 from __future__ import annotations
 
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.generate.batch import SEXES, Batch
 from sim.model import Patient
+
+if TYPE_CHECKING:
+    from sim.generate.columns import Column
 
 ITEM_SCORED = ("phq9", "gad7", "auditc", "hits", "zbi12", "katz_adl", "lawton_iadl")
 INSTRUMENTS = ("phq9", "gad7", "auditc", "hits", "ahc_hrsn", "zbi12", "katz_adl", "lawton_iadl")
@@ -75,12 +79,12 @@ def draw_responses(b: Batch) -> None:
     b["iadl_mask"] = b["resp_lawton_iadl"] == 0
 
 
-def response_columns(b: Batch) -> dict[str, object]:
+def response_columns(b: Batch) -> dict[str, Column]:
     """Cohort columns ``<id>_<item>`` (points; AHC HRSN option ids) and ``<id>_total``.
 
     Instruments a patient does not answer hold -1 here (missing values, <NA>, in :func:`sim.cohort`).
     """
-    cols: dict[str, object] = {}
+    cols: dict[str, Column] = {}
     if "resp_phq9" not in b:
         return cols
     for inst in INSTRUMENTS:

@@ -6,8 +6,11 @@ stream feeds which draw (see :mod:`sim.generate.rng`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
 import numpy as np
+
+K = TypeVar("K")
 
 
 def categorical(u: np.ndarray, weights: Sequence[float] | np.ndarray) -> np.ndarray:
@@ -37,7 +40,7 @@ def categorical(u: np.ndarray, weights: Sequence[float] | np.ndarray) -> np.ndar
     return idx.astype(np.int64)
 
 
-def weights_of(table: Mapping[object, float], keys: Sequence[object]) -> np.ndarray:
+def weights_of(table: Mapping[K, float], keys: Sequence[K]) -> np.ndarray:
     """Weights of ``keys`` in order (0 for a key the table does not name)."""
     return np.array([float(table.get(k, 0.0)) for k in keys], dtype=np.float64)
 
