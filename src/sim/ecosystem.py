@@ -30,6 +30,10 @@ class FamilyTable(BaseModel):
     relations: dict[str, RelationInfo]
 
 
+# How strongly a faith community ties in, by how important spirituality is to the patient.
+_FAITH_TIE: dict[str, Tie] = {"high": "strong", "moderate": "moderate", "low": "tenuous"}
+
+
 @lru_cache(maxsize=1)
 def _family_table() -> FamilyTable:
     return load_table("family.yaml", FamilyTable)
@@ -146,8 +150,7 @@ def ecomap_systems(patient: Patient, conceal: Iterable[str] = ()) -> list[System
                                  tie="stressful", flow="from_patient"))
     religion = patient.profile.culture.religion
     if religion and religion.lower() not in {"none", "no religion", "not religious"}:
-        faith_tie: Tie = {"high": "strong", "moderate": "moderate", "low": "tenuous"}[
-            patient.profile.culture.spirituality_importance]
+        faith_tie = _FAITH_TIE[patient.profile.culture.spirituality_importance]
         systems.append(SystemTie(id="faith", label=f"Faith community ({religion})", category="faith",
                                  tie=faith_tie, flow="to_patient"))
     income_tie: Tie = "stressful" if max(needs.get("financial_strain", 0), needs.get("insurance_gap", 0)) >= 2 \

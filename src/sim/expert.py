@@ -36,7 +36,7 @@ from sim.interventions import (
 from sim.model.taxonomy import taxonomy
 from sim.outcomes.model import lace_score
 from sim.outcomes.params import params
-from sim.plan import CarePlan, Goal, PlannedIntervention, PlannedReferral
+from sim.plan import CarePlan, Disposition, Goal, PlannedIntervention, PlannedReferral
 
 if TYPE_CHECKING:
     from sim.cases.model import Case
@@ -146,7 +146,7 @@ def _goals(s: Subject, start: date) -> list[Goal]:
     return goals
 
 
-def _discharge(s: Subject, plan: CarePlan) -> str | None:
+def _discharge(s: Subject, plan: CarePlan) -> Disposition | None:
     rules = iv_table().discharge_rules
     if s.patient.medical.setting in rules.no_discharge_settings:
         return None

@@ -59,13 +59,17 @@ class Subject:
     @classmethod
     def of(cls, case_or_patient: Case | Patient | Subject) -> Subject:
         """Build the facts from a :class:`Case` or a :class:`Patient` (a Subject passes through)."""
+        from sim.cases.model import Case
+        from sim.model.patient import Patient
+
         if isinstance(case_or_patient, Subject):
             return case_or_patient
-        patient = getattr(case_or_patient, "patient", None)
-        case = case_or_patient if patient is not None else None
-        if patient is None:
-            patient = case_or_patient
-        if not hasattr(patient, "profile"):
+        case: Case | None
+        if isinstance(case_or_patient, Case):
+            case, patient = case_or_patient, case_or_patient.patient
+        elif isinstance(case_or_patient, Patient):
+            case, patient = None, case_or_patient
+        else:
             raise TypeError(f"expected a Case or a Patient, got {type(case_or_patient).__name__}")
         needs = {n.domain: int(n.severity) for n in patient.profile.needs if n.severity > 0}
         risks = {r.kind: RISK_ORDER[r.level] for r in patient.profile.risks}
@@ -355,14 +359,14 @@ def indicated(need: str, severity: int = 3) -> list[str]:
 
 def planned_variant(item: PlannedIntervention) -> str | None:
     """The format of a planned intervention: its ``variant`` field, else words in its rationale."""
-    explicit = getattr(item, "variant", None)
-    if explicit:
-        return explicit
+    if item.variant:
+        return item.variant
     if not get(item.intervention).variants:
         return None
     text = item.rationale.lower()
-    for variant in ("couples", "family", "group", "individual"):
-        if any(k in text for k in table().variant_keywords.get(variant, [])):  # type: ignore[arg-type]
+    variants: tuple[Variant, ...] = ("couples", "family", "group", "individual")
+    for variant in variants:
+        if any(k in text for k in table().variant_keywords.get(variant, [])):
             return variant
     return None
 

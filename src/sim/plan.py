@@ -7,7 +7,7 @@ feedback is still given for the rest ("a goal without a date" does not discard t
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -16,7 +16,7 @@ from sim.model.taxonomy import InterventionName, NeedDomainName, RiskName
 Disposition = Literal[
     "home", "home_with_services", "skilled_nursing", "rehabilitation", "hospice", "shelter",
 ]
-DISPOSITIONS: tuple[str, ...] = Disposition.__args__  # type: ignore[attr-defined]
+DISPOSITIONS: tuple[Disposition, ...] = get_args(Disposition)
 ActionKind = Literal[
     "cssrs_today", "safety_plan", "mandated_report_child", "mandated_report_elder",
     "ipv_safety_planning", "private_setting", "urgent_mh_referral", "interpreter",

@@ -142,11 +142,11 @@ def check_case(case: Case, source: Source) -> list[Problem]:
     problems += _check_responses(case, source)
 
     domain_counts = Counter(n.domain for n in case.key.needs)
-    for i, need in enumerate(case.key.needs):
-        if domain_counts[need.domain] > 1:
+    for i, key_need in enumerate(case.key.needs):
+        if domain_counts[key_need.domain] > 1:
             problems.append(source.problem(("key", "needs", i, "domain"),
-                                           f"need domain {need.domain!r} is listed more than once in the key"))
-            domain_counts[need.domain] = 0  # report once
+                                           f"need domain {key_need.domain!r} is listed more than once in the key"))
+            domain_counts[key_need.domain] = 0  # report once
     return problems
 
 

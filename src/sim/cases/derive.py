@@ -96,8 +96,8 @@ def _hidden_facts(patient: Patient, rules: CaseRules, needs: list[Need],
             facts.append(HiddenFact(id=need.domain, domain=need.domain, min_rapport=min(100, rapport),
                                     statement=said(rules.domains[need.domain].hidden), reveals_need=need.domain))
     for kind, rule, level in active_crises(patient):
-        need = patient.profile.need(rule.domain)
-        has_need = need is not None and need.severity > 0
+        crisis_need = patient.profile.need(rule.domain)
+        has_need = crisis_need is not None and crisis_need.severity > 0
         facts.append(HiddenFact(
             id=f"crisis_{kind}", domain=rule.domain, min_rapport=rule.min_rapport,
             statement=said(rule.statement_low if level == "low" else rule.statement),
@@ -225,19 +225,19 @@ def from_patient(patient: Patient, case_id: str | None = None) -> Case:
     disposition = next((d.text for d in rules.dispositions if d.when.matches(patient)), None)
 
     key = CaseKey(
-        needs=[KeyNeed(domain=n.domain, severity=n.severity, evidence=n.evidence) for n in needs],  # type: ignore[arg-type]
+        needs=[KeyNeed(domain=n.domain, severity=n.severity, evidence=n.evidence) for n in needs],
         risks=[
-            KeyRisk(kind=r.kind, level=r.level, evidence=_risk_evidence(patient, r.kind, r.level, r.evidence))  # type: ignore[arg-type]
+            KeyRisk(kind=r.kind, level=r.level, evidence=_risk_evidence(patient, r.kind, r.level, r.evidence))
             for r in patient.profile.risks
             if r.level != "none"
         ],
         strengths=list(patient.profile.strengths),
-        critical_actions=[CriticalAction(kind=k, description=v) for k, v in actions.items()],  # type: ignore[arg-type]
+        critical_actions=[CriticalAction(kind=k, description=v) for k, v in actions.items()],
         recommended=recommended,
         acceptable=acceptable,
         contraindicated=contraindicated,
         functions=[f for f in tx.functions if f in functions],
-        competencies=sorted(competencies),  # type: ignore[arg-type]
+        competencies=sorted(competencies),
         discharge_disposition=fill(disposition, values) if disposition else None,
     )
     shown = ", ".join(tx.domains[n.domain].label.split(" (")[0].lower() for n in visible[:2])

@@ -28,37 +28,36 @@ def _check(fmt: str) -> None:
 
 # A document is a list of blocks: ("h1"|"h2", text), ("p", text), ("ul", [items]),
 # ("dl", [(term, text)]). Rendered to Markdown or HTML at the end; text is escaped for HTML.
-Block = tuple[str, object]
+TextBlock = tuple[Literal["h1", "h2", "p"], str]
+ListBlock = tuple[Literal["ul"], list[str]]
+TermsBlock = tuple[Literal["dl"], list[tuple[str, str]]]
+Block = TextBlock | ListBlock | TermsBlock
 
 
 def _to_md(blocks: list[Block]) -> str:
     out: list[str] = []
-    for kind, body in blocks:
-        if kind == "h1":
-            out.append(f"# {body}")
-        elif kind == "h2":
-            out.append(f"## {body}")
-        elif kind == "p":
-            out.append(str(body))
-        elif kind == "ul":
-            out.append("\n".join(f"- {item}" for item in body))  # type: ignore[union-attr]
-        elif kind == "dl":
-            out.append("\n".join(f"- **{term}:** {text}" for term, text in body))  # type: ignore[misc]
+    for block in blocks:
+        if block[0] == "ul":
+            out.append("\n".join(f"- {item}" for item in block[1]))
+        elif block[0] == "dl":
+            out.append("\n".join(f"- **{term}:** {text}" for term, text in block[1]))
+        else:
+            out.append({"h1": "# ", "h2": "## ", "p": ""}[block[0]] + block[1])
     return "\n\n".join(out) + "\n"
 
 
 def _to_html(blocks: list[Block], css_class: str) -> str:
     e = html.escape
     out: list[str] = [f'<div class="sim-case {css_class}">']
-    for kind, body in blocks:
-        if kind in ("h1", "h2"):
-            out.append(f"<{kind}>{e(str(body))}</{kind}>")
-        elif kind == "p":
-            out.append(f"<p>{e(str(body))}</p>")
-        elif kind == "ul":
-            out.append("<ul>" + "".join(f"<li>{e(str(i))}</li>" for i in body) + "</ul>")  # type: ignore[union-attr]
-        elif kind == "dl":
-            out.append("<dl>" + "".join(f"<dt>{e(str(t))}</dt><dd>{e(str(x))}</dd>" for t, x in body) + "</dl>")  # type: ignore[misc]
+    for block in blocks:
+        if block[0] == "ul":
+            out.append("<ul>" + "".join(f"<li>{e(str(i))}</li>" for i in block[1]) + "</ul>")
+        elif block[0] == "dl":
+            terms = block[1]
+            out.append("<dl>" + "".join(f"<dt>{e(str(t))}</dt><dd>{e(str(x))}</dd>" for t, x in terms) + "</dl>")
+        else:
+            kind, text = block
+            out.append(f"<{kind}>{e(str(text))}</{kind}>")
     out.append("</div>")
     return "\n".join(out) + "\n"
 

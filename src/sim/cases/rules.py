@@ -216,7 +216,7 @@ def adl_count(patient: Patient) -> int:
 def active_crises(patient: Patient) -> list[tuple[str, CrisisRule, str]]:
     """``(risk kind, rule, level)`` for each risk at or above its crisis threshold."""
     rules = case_rules()
-    found = []
+    found: list[tuple[str, CrisisRule, str]] = []
     for risk in patient.profile.risks:
         rule = rules.crises.get(risk.kind)
         if rule is not None and _LEVELS[risk.level] >= max(1, _LEVELS[rule.min_level]):

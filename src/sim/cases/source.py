@@ -57,7 +57,7 @@ def dotted(path: FieldPath) -> str:
 class _NoAliasLoader(yaml.SafeLoader):
     """A SafeLoader that refuses anchors and aliases."""
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise _Refused("YAML aliases are not allowed in case files "

@@ -12,11 +12,24 @@ from sim.cases.problems import CaseFileError
 from sim.errors import SimValueError
 
 
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    """Block style, keys in the given order, long texts folded, no aliases (libyaml when present)."""
+class _NoAliases:
+    """Block style, keys in the given order, long texts folded, no aliases."""
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
+
+
+class _PyDumper(_NoAliases, yaml.SafeDumper):
+    """The pure-Python dumper, where PyYAML was built without libyaml."""
+
+
+_Dumper: type[_PyDumper | _CDumper] = _PyDumper
+if yaml.__with_libyaml__:  # PyYAML defines CSafeDumper only when built with libyaml
+
+    class _CDumper(_NoAliases, yaml.CSafeDumper):
+        """libyaml's emitter."""
+
+    _Dumper = _CDumper
 
 
 def _str(dumper: Any, value: str) -> yaml.ScalarNode:

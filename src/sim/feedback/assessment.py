@@ -75,7 +75,7 @@ def score_needs(case: Case, assessment: Assessment) -> list[FeedbackItem]:
 def score_risks(case: Case, assessment: Assessment) -> list[FeedbackItem]:
     """One item per key risk (identified, level off, missed) and per risk named without basis."""
     weights = rubric().assessment
-    named = {}
+    named: dict[str, str] = {}
     for risk in assessment.risks:
         named.setdefault(risk.kind, risk.level)
     items: list[FeedbackItem] = []

@@ -115,6 +115,7 @@ def _answers(case: Case, wanted: dict[str, list[int]], *, normal_only: bool = Fa
             or rules.names.get(instrument_id, instrument_id)
         respondent = (_text(definition, "respondent") if definition is not None else None) or "patient"
         item_ids = [_text(i, "id") for i in items]
+        pairs: list[tuple[int, object]]
         if isinstance(answers, dict):
             pairs = [(_position(str(k), n, item_ids), v) for n, (k, v) in enumerate(answers.items(), start=1)]
         else:

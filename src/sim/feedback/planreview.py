@@ -278,7 +278,7 @@ def score_discharge(case: Case, plan: CarePlan) -> list[FeedbackItem]:
     expected = case.key.discharge_disposition
     allowed = supported_dispositions(expected) if expected else set()
     optional = case.patient.medical.setting in weights.optional_discharge_settings and plan.discharge is None
-    if allowed and weights.discharge and not optional:
+    if expected and allowed and weights.discharge and not optional:
         shown = expected.replace("_", " ") if expected in allowed else f'"{expected.strip().rstrip(".")}"'
         if plan.discharge in allowed:
             items.append(FeedbackItem(category="discharge", kind="praise", earned=weights.discharge,

@@ -14,6 +14,8 @@ Every patient these functions see is synthetic.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from sim.instruments.definition import Instrument, get, instrument_ids, list_instruments, load_file
 from sim.instruments.errors import (
     ContextError,
@@ -29,6 +31,18 @@ from sim.instruments.errors import (
 )
 from sim.instruments.scoring import ScoreResult, lace, score
 
+if TYPE_CHECKING:  # loaded on first use (numpy), see __getattr__
+    from sim.instruments.synthesis import (
+        ahc_answers,
+        cssrs_answers,
+        latent_from_patient,
+        respond,
+        score_patient,
+        synth_width,
+        synthesize,
+    )
+    from sim.instruments.vectorized import score_arrays
+
 __all__ = [
     "ContextError", "Instrument", "InstrumentError", "ItemCountError", "MissingAnswerError",
     "PointsError", "ScoreResult", "SkipLogicError", "SynthesisError", "UnknownInstrumentError",
@@ -41,7 +55,7 @@ _SYNTH = {"synthesize", "synth_width", "ahc_answers", "cssrs_answers", "respond"
           "latent_from_patient"}
 
 
-def __getattr__(name: str):  # numpy loads only when synthesis is used
+def __getattr__(name: str) -> Any:  # numpy loads only when synthesis is used
     if name == "score_arrays":
         from sim.instruments.vectorized import score_arrays
         return score_arrays

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.errors import DataTableError
-from sim.instruments.errors import UnknownInstrumentError
+from sim.instruments.errors import UnknownInstrumentError, UnknownQuestionError
 from sim.tables import list_tables, load_table
 
 Kind = Literal["summed", "ahc_hrsn", "cssrs", "lace"]
@@ -250,6 +250,14 @@ class Instrument(_Model):
     def item(self, item_id: str) -> Item | None:
         """The item with this id, or None."""
         return next((i for i in self.items if i.id == item_id), None)
+
+    def item_named(self, item_id: str) -> Item:
+        """The item with this id; :class:`UnknownQuestionError` naming the ids there are if none."""
+        found = self.item(item_id)
+        if found is None:
+            ids = ", ".join(i.id for i in self.items)
+            raise UnknownQuestionError(self.id, f"has no question {item_id!r}; questions: {ids}")
+        return found
 
     def band_for(self, total: int) -> str | None:
         """The band label for a total (None if the instrument has no bands)."""

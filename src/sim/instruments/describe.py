@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import textwrap
 
-from sim.instruments.definition import Instrument
+from sim.instruments.definition import Component, Condition, Instrument
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
@@ -86,7 +86,7 @@ def describe(defn: Instrument) -> str:
     return "\n".join(lines)
 
 
-def defn_rows(comp) -> str:  # type: ignore[no-untyped-def]
+def defn_rows(comp: Component) -> str:
     """A LACE component table as text, e.g. '0 -> 0, 1 -> 1, ..., 14+ -> 7'."""
     if comp.type == "bool":
         return ", ".join(f"{'yes' if r.at_least else 'no'} -> {r.points}" for r in comp.table)
@@ -102,7 +102,7 @@ def defn_rows(comp) -> str:  # type: ignore[no-untyped-def]
     return ", ".join(parts)
 
 
-def _condition(cond) -> str:  # type: ignore[no-untyped-def]
+def _condition(cond: Condition) -> str:
     parts = []
     if cond.item:
         if cond.options:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
-from sim.instruments.definition import Instrument, get
+from sim.instruments.definition import Instrument, Item, get
 from sim.instruments.errors import ContextError, InstrumentError, MissingAnswerError, PointsError
 from sim.instruments.scoring import ScoreResult, score
 
@@ -44,13 +44,22 @@ class FormState:
         self.definition = instrument_id if isinstance(instrument_id, Instrument) else get(instrument_id)
         self.patient = patient
         self.seed = seed
-        self.selected: list[list[int]] = [[] for _ in self.definition.items]
-        self.values: dict[str, Any] = {c.id: None for c in self.definition.components}
-        self.context: dict[str, Any] = dict.fromkeys(self.definition.context)
-        if self.definition.kind == "cssrs":
-            self.context["recency"] = None
+        self.selected: list[list[int]] = []
+        self.values: dict[str, Any] = {}
+        self.context: dict[str, Any] = {}
         self.result: ScoreResult | None = None
         self.error: str | None = None
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget every answer and the result."""
+        self.selected = [[] for _ in self.definition.items]
+        self.values = {c.id: None for c in self.definition.components}
+        self.context = dict.fromkeys(self.definition.context)
+        if self.definition.kind == "cssrs":
+            self.context["recency"] = None
+        self.result = None
+        self.error = None
 
     # -- what to show ---------------------------------------------------------------------
     def fields(self) -> list[FieldSpec]:
@@ -149,9 +158,6 @@ class FormState:
         self.context[key] = value
         self.result = None
 
-    def clear(self) -> None:
-        """Forget every answer and the result."""
-        self.__init__(self.definition, self.patient, self.seed)  # type: ignore[misc]
 
     def let_patient_answer(self) -> None:
         """Fill every answer from the simulated patient (:func:`sim.instruments.respond`)."""
@@ -214,7 +220,7 @@ class FormState:
             return '<div class="sim-instrument-result" role="status">Not scored yet.</div>'
         return render_result(self.result)
 
-    def _item(self, index: int):  # type: ignore[no-untyped-def]
+    def _item(self, index: int) -> Item:
         items = self.definition.items
         if not isinstance(index, int) or not 0 <= index < len(items):
             raise InstrumentError(self.definition.id, f"has items 0-{len(items) - 1} (by position), "

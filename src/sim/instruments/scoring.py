@@ -133,8 +133,8 @@ def lace(*, los_days: float, emergent: bool, charlson: int, ed_visits: int) -> S
 def _check_context(defn: Instrument, context: dict[str, Any]) -> dict[str, Any]:
     for key in context:
         if key not in defn.context:
-            allowed = ", ".join(defn.context) or "none"
-            raise ContextError(defn.id, f"unexpected keyword {key!r}; keywords allowed: {allowed}")
+            keywords = ", ".join(defn.context) or "none"
+            raise ContextError(defn.id, f"unexpected keyword {key!r}; keywords allowed: {keywords}")
     for key, allowed in defn.context.items():
         if key not in context or context[key] is None:
             raise ContextError(defn.id, f"needs {key}= one of {', '.join(allowed)}")
@@ -183,11 +183,10 @@ def _parse_points(defn: Instrument, responses: Any) -> Chosen:
 
 
 def _as_mapping(defn: Instrument, responses: Any) -> dict[str, Any]:
-    if not isinstance(responses, Mapping):
-        ids = ", ".join(i.id for i in defn.items)
-        raise InstrumentError(defn.id, f"expects a mapping of question id ({ids}) to answer, "
-                              f"not {responses!r}")
     ids = [i.id for i in defn.items]
+    if not isinstance(responses, Mapping):
+        raise InstrumentError(defn.id, f"expects a mapping of question id ({', '.join(ids)}) to answer, "
+                              f"not {responses!r}")
     for key in responses:
         if key not in ids:
             from sim.errors import did_you_mean
@@ -334,7 +333,7 @@ def _result(defn: Instrument, chosen: Chosen, context: dict[str, Any],
     if chosen_band and chosen_band.next_step:
         steps.append(chosen_band.next_step)
     answers: dict[str, Any] = {
-        k: (v[0].id if len(v) == 1 and not defn.item(k).multiple else [o.id for o in v])  # type: ignore[union-attr]
+        k: (v[0].id if len(v) == 1 and not defn.item_named(k).multiple else [o.id for o in v])
         for k, v in chosen.items()
     }
     if recency:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -230,9 +231,7 @@ def _dependencies(defn: Instrument, cfg: Synthesis, latent: Mapping[str, Any],
 
 
 def _option_index(defn: Instrument, item_id: str, option_id: str) -> int:
-    item = defn.item(item_id)
-    assert item is not None
-    return [o.id for o in item.options].index(option_id)
+    return [o.id for o in defn.item_named(item_id).options].index(option_id)
 
 
 def _ahc(defn: Instrument, cfg: Synthesis, latent: Mapping[str, Any], u: np.ndarray) -> np.ndarray:
@@ -243,14 +242,12 @@ def _ahc(defn: Instrument, cfg: Synthesis, latent: Mapping[str, Any], u: np.ndar
     need = np.where(u[:, 0:5] < cfg.nondisclosure, 0, need)
     housing, food, transport, utilities, safety = need.T
     out = np.zeros((n, 10), dtype=np.int64)
-    idx = lambda item, option: _option_index(defn, item, option)  # noqa: E731
+    idx = partial(_option_index, defn)
     worried, unsteady = idx("q1", "worried"), idx("q1", "no_steady_place")
     out[:, 0] = np.select([housing == 0, housing == 1, housing == 3],
                           [idx("q1", "steady"), worried, unsteady],
                           np.where(u[:, 5] < 0.5, worried, unsteady))
-    q2 = defn.item("q2")
-    assert q2 is not None
-    problems = [k for k, o in enumerate(q2.options) if not o.exclusive]
+    problems = [k for k, o in enumerate(defn.item_named("q2").options) if not o.exclusive]
     p_quality = cfg.params.get("quality_problem_given_housing_need", 0.5)
     has_problem = (housing > 0) & (u[:, 6] < p_quality)
     pick = np.minimum((u[:, 6] / max(p_quality, 1e-9) * len(problems)).astype(np.int64), len(problems) - 1)
@@ -266,14 +263,14 @@ def _ahc(defn: Instrument, cfg: Synthesis, latent: Mapping[str, Any], u: np.ndar
     table = np.asarray(cfg.totals_by_level, dtype=np.int64)
     lo, hi = table[safety, 0], table[safety, 1]
     total = np.minimum(lo + np.floor(u[:, 10] * (hi - lo + 1)).astype(np.int64), hi)
-    safety_items = [defn.item(f"q{k}") for k in range(7, 11)]
-    low = np.array([i.min_points for i in safety_items], dtype=np.int64)  # type: ignore[union-attr]
-    high = np.array([i.max_points for i in safety_items], dtype=np.int64)  # type: ignore[union-attr]
+    safety_items = [defn.item_named(f"q{k}") for k in range(7, 11)]
+    low = np.array([i.min_points for i in safety_items], dtype=np.int64)
+    high = np.array([i.max_points for i in safety_items], dtype=np.int64)
     weights = np.asarray(cfg.item_weights or [1.0] * 4, dtype=float)
     room = np.repeat((high - low)[None, :], n, axis=0)
     points = low[None, :] + _allocate(total - low.sum(), weights[None, :] * (0.3 + u[:, 11:15]), room)
     for k, item in enumerate(safety_items):
-        by_points = {o.points: j for j, o in enumerate(item.options)}  # type: ignore[union-attr]
+        by_points = {o.points: j for j, o in enumerate(item.options)}
         lookup = np.zeros(max(by_points) + 1, dtype=np.int64)
         for p, j in by_points.items():
             lookup[p] = j

@@ -137,7 +137,7 @@ def _holds(defn: Instrument, cond: Condition, index: np.ndarray, points: np.ndar
         cols = [ids.index(i) for i in cond.items]
         hit &= points[:, cols].sum(axis=1) >= cond.min_points
     if cond.min_total is not None:
-        hit &= total is not None and total >= cond.min_total  # type: ignore[operator]
+        hit &= total is not None and total >= cond.min_total
     if cond.recency:
         hit &= np.isin(recency if recency is not None else np.full(n, None, dtype=object),
                        np.array(cond.recency, dtype=object))

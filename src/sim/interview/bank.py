@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -15,7 +15,7 @@ StyleName = Literal[
     "open", "closed", "leading", "reflection", "empathic", "normalizing", "scaling", "summarizing",
     "judgmental", "jargon", "double_barrelled",
 ]
-STYLES: tuple[str, ...] = StyleName.__args__  # type: ignore[attr-defined]
+STYLES: tuple[StyleName, ...] = get_args(StyleName)
 
 
 class _Model(BaseModel):

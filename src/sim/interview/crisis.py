@@ -2,6 +2,7 @@
 whether each was taken (and when). Rules come from ``sim/data/interview/crisis.yaml``."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Literal, get_args
 
@@ -89,7 +90,7 @@ class CrisisItem(_Model):
 class CrisisTracker:
     """Records triggered crisis paths and the actions taken; computes each item's status."""
 
-    def __init__(self, case: Case, action_kinds: dict[str, str]) -> None:
+    def __init__(self, case: Case, action_kinds: Mapping[str, str]) -> None:
         self._case = case
         self._table = crisis_table()
         self._kinds = action_kinds
@@ -124,7 +125,7 @@ class CrisisTracker:
         for kind, ref in facts:
             if kind == "fact" and ref in hidden:
                 fact = hidden[ref]
-                names = [fact.crisis] if fact.crisis else []
+                names: list[str] = [fact.crisis] if fact.crisis else []
                 names += [n for n, p in self._table.paths.items()
                           if fact.reveals_risk and fact.reveals_risk in p.reveals_risks
                           and self._revealed_level_ok(p, fact.reveals_risk)]
@@ -174,7 +175,7 @@ class CrisisTracker:
 
     def status(self, now: int, ended: bool) -> list[CrisisItem]:
         """Every required action of every triggered path, with status met, missed or pending."""
-        deadlines = {a.kind: a.within_minutes for a in self._case.key.critical_actions}
+        deadlines: dict[str, int | None] = {a.kind: a.within_minutes for a in self._case.key.critical_actions}
         items: list[CrisisItem] = []
         for name, minute in sorted(self.triggered.items(), key=lambda kv: (kv[1], kv[0])):
             path = self._table.paths[name]

@@ -18,26 +18,21 @@ def engagement(turns: list[Turn], *, budget: int, minutes: int, rapport_start: i
         return round(sum(q.style in names for q in asked) / n, 3) if n else 0.0
 
     poor = [q.id for q in asked if styles[q.style].group == "poor"]
-    result = {
-        "questions": n, "open_share": share("open"), "closed_share": share("closed"),
-        "reflection_share": share("reflection"), "empathic_share": share("empathic", "normalizing"),
-        "oars_share": round(sum(styles[q.style].group == "oars" for q in asked) / n, 3) if n else 0.0,
-        "poor_share": round(len(poor) / n, 3) if n else 0.0, "poor_questions": poor, "minutes_used": minutes,
-        "budget_minutes": budget, "rapport_start": rapport_start, "rapport_end": rapport_end, "disclosed": disclosed,
-    }
+    open_share, reflection_share = share("open"), share("reflection")
+    empathic_share = share("empathic", "normalizing")
     m, msgs = fb.messages, []
-    pct = {k: round(100 * result[k]) for k in ("open_share", "reflection_share", "empathic_share")}
     if n < fb.min_questions:
         msgs.append(m["few_questions"].format(questions=n))
     if n:
-        if result["open_share"] < fb.open_share_min:
-            msgs.append(m["low_open"].format(open_pct=pct["open_share"], target_pct=round(100 * fb.open_share_min)))
+        if open_share < fb.open_share_min:
+            msgs.append(m["low_open"].format(open_pct=round(100 * open_share),
+                                             target_pct=round(100 * fb.open_share_min)))
         else:
-            msgs.append(m["good_open"].format(open_pct=pct["open_share"]))
-        if result["reflection_share"] < fb.reflection_share_min:
-            msgs.append(m["low_reflection"].format(reflection_pct=pct["reflection_share"]))
-        if result["empathic_share"] < fb.empathic_share_min:
-            msgs.append(m["low_empathy"].format(empathic_pct=pct["empathic_share"]))
+            msgs.append(m["good_open"].format(open_pct=round(100 * open_share)))
+        if reflection_share < fb.reflection_share_min:
+            msgs.append(m["low_reflection"].format(reflection_pct=round(100 * reflection_share)))
+        if empathic_share < fb.empathic_share_min:
+            msgs.append(m["low_empathy"].format(empathic_pct=round(100 * empathic_share)))
         if poor:
             msgs.append(m["poor"].format(poor=len(poor), poor_ids=", ".join(poor)))
         if not any(q.style == "summarizing" for q in asked):
@@ -51,4 +46,10 @@ def engagement(turns: list[Turn], *, budget: int, minutes: int, rapport_start: i
     if ended and privacy_blocked:
         msgs.append(m["needs_private"])
     msgs.append(m["over_time"].format(minutes=minutes, budget=budget))
-    return Engagement(**result, messages=msgs)
+    return Engagement(
+        questions=n, open_share=open_share, closed_share=share("closed"), reflection_share=reflection_share,
+        empathic_share=empathic_share,
+        oars_share=round(sum(styles[q.style].group == "oars" for q in asked) / n, 3) if n else 0.0,
+        poor_share=round(len(poor) / n, 3) if n else 0.0, poor_questions=poor, minutes_used=minutes,
+        budget_minutes=budget, rapport_start=rapport_start, rapport_end=rapport_end, disclosed=disclosed,
+        messages=msgs)

@@ -38,9 +38,9 @@ class PatientKnowledge:
         for need in case.patient.profile.needs:
             if need.severity > 0 and need.evidence.strip():
                 needs[need.domain] = StatedNeed(need.domain, need.severity, need.evidence.strip())
-        for need in case.key.needs:
-            if need.domain not in needs and need.evidence.strip():
-                needs[need.domain] = StatedNeed(need.domain, need.severity, need.evidence.strip())
+        for key_need in case.key.needs:
+            if key_need.domain not in needs and key_need.evidence.strip():
+                needs[key_need.domain] = StatedNeed(key_need.domain, key_need.severity, key_need.evidence.strip())
         private: frozenset[str] = frozenset()
         if any(a.kind == "private_setting" for a in case.key.critical_actions):
             from sim.interview.crisis import crisis_table

@@ -54,7 +54,7 @@ def split_sections(text: str, fmt: str) -> tuple[dict[str, str], list[NoteMessag
         name = match.group("h").strip().lower() if match else ""
         is_heading = match is not None and (match.group("rest") is not None or markdown_heading
                                             or stripped.strip().rstrip("*_ ").lower() == name)
-        if is_heading and name in own:
+        if is_heading and match is not None and name in own:
             current = index[name]
             if current in found:
                 messages.append(NoteMessage(kind="warning", section=current,

@@ -153,8 +153,11 @@ def run(model: SimModel, n: int, rng: np.random.Generator) -> OutcomeResult:
         else:
             hit = np.zeros(n, dtype=bool)
         dist[f"goal:{i}"] = hit.astype(float)
-    attainment = (sum(v.astype(float) for v in met_need.values()) / len(model.needs)
-                  if model.needs and met_need else zero.copy())
+    attainment = zero.copy()
+    if model.needs and met_need:
+        for met in met_need.values():
+            attainment = attainment + met.astype(float)
+        attainment = attainment / len(model.needs)
 
     p_safety = 1 - (1 - p_sh) * (1 - p_vi) * (1 - p_mt)
     dist.update({
@@ -190,7 +193,7 @@ def simulate(case: Case | Patient, plan: CarePlan | dict | None, n: int = 10_000
     if not isinstance(n, int) or not 1 <= n <= 1_000_000:
         raise SimulationSizeError(f"n must be an integer from 1 to 1,000,000, got {n!r}")
     notes: list[str] = []
-    if plan is not None and not hasattr(plan, "interventions"):
+    if isinstance(plan, dict):
         from sim.plan import parse_plan
 
         plan, problems = parse_plan(plan)

@@ -108,8 +108,9 @@ def _lace(patient: Patient) -> int:
     from sim.instruments import lace
 
     med = patient.medical
-    return lace(los_days=med.length_of_stay_days, emergent=med.admission_type == "emergent",
-                charlson=med.charlson_index, ed_visits=med.ed_visits_6mo).total
+    total = lace(los_days=med.length_of_stay_days, emergent=med.admission_type == "emergent",
+                 charlson=med.charlson_index, ed_visits=med.ed_visits_6mo).total
+    return total or 0
 
 
 def _trigger_hits(trigger: Trigger, patient: Patient, lace: int) -> list[tuple[str, str]]:
@@ -120,9 +121,9 @@ def _trigger_hits(trigger: Trigger, patient: Patient, lace: int) -> list[tuple[s
         if value >= level:
             labels = rules().latent_labels.get(name, [])
             hits.append((name, labels[value] if value < len(labels) else f"{name.replace('_', ' ')} (level {value})"))
-    for kind, level in trigger.risk_at_least.items():
+    for kind, min_level in trigger.risk_at_least.items():
         risk = patient.profile.risk(kind)
-        if risk is not None and _RISK_ORDER[risk.level] >= _RISK_ORDER[level]:
+        if risk is not None and _RISK_ORDER[risk.level] >= _RISK_ORDER[min_level]:
             hits.append((kind, f"{kind.replace('_', ' ')} risk {risk.level}"))
     if trigger.lace_at_least is not None and lace >= trigger.lace_at_least:
         hits.append(("lace", f"LACE {lace}"))
