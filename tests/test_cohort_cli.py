@@ -115,11 +115,83 @@ def test_workers_give_the_same_file(tmp_path, capsys):
     assert _run(capsys, "cohort", "--n", "2500", "--seed", "3", "--workers", "2", "--out", str(two))[0] == 0
     assert one.read_bytes() == two.read_bytes()
     code, _, err = _run(capsys, "cohort", "--n", "5", "--workers", "0", "--out", str(tmp_path / "x.csv"))
-    assert code == 2 and "--workers 0" in err and "threads" in err  # the help says threads
+    assert code == 2 and "--workers 0" in err and "processes" in err  # the help says processes
 
 
-def test_a_cohort_too_large_for_memory_is_refused_at_once(tmp_path, capsys):
+def test_a_cohort_beyond_the_limit_is_refused_at_once(tmp_path, capsys):
     from sim.cli.cohort import MAX_N
 
     code, _, err = _run(capsys, "cohort", "--n", str(MAX_N + 1), "--out", str(tmp_path / "big.csv"))
-    assert code == 2 and "allowed: 1 to 5,000,000" in err and not (tmp_path / "big.csv").exists()
+    assert code == 2 and "allowed: 1 to 100,000,000" in err and not (tmp_path / "big.csv").exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "jsonl"])
+def test_parquet_csv_jsonl_bytes_do_not_depend_on_workers(tmp_path, capsys, monkeypatch, fmt):
+    """Three chunks of patients, generated in one process or two, give the same file."""
+    from sim.generate import stream
+
+    monkeypatch.setattr(stream, "CHUNK", 400)
+    n = 2 * 400 + 37
+    one, two = tmp_path / f"one.{fmt}", tmp_path / f"two.{fmt}"
+    assert _run(capsys, "cohort", "--n", str(n), "--seed", "5", "--out", str(one), "--no-progress")[0] == 0
+    assert _run(capsys, "cohort", "--n", str(n), "--seed", "5", "--workers", "2", "--out", str(two))[0] == 0
+    assert one.read_bytes() == two.read_bytes()
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        meta = pq.ParquetFile(one).metadata
+        assert meta.num_rows == n and meta.num_row_groups == 3  # one row group per chunk: streamed
+        back = pd.read_parquet(one)
+        expected = sim.cohort(n, 5, progress=False)
+        assert list(back.columns) == list(expected.columns)
+        for col in ("id", "given_name", "date_of_birth", "phq9_total", "ahc_hrsn_q3", "comorbidity_codes"):
+            got = back[col].astype(object).where(back[col].notna(), None).tolist()
+            want = expected[col].astype(object).where(expected[col].notna(), None).tolist()
+            assert got == want, col
+        assert str(back["phq9_total"].dtype) == "Int64" and str(back["setting"].dtype) == "category"
+
+
+def test_format_flag_overrides_the_extension(tmp_path, capsys):
+    path = tmp_path / "cohort.data"
+    code, _, err = _run(capsys, "cohort", "--n", "30", "--seed", "2", "--format", "parquet", "--out", str(path))
+    assert code == 0 and len(pd.read_parquet(path)) == 30
+    code, _, err = _run(capsys, "cohort", "--n", "30", "--format", "xlsx", "--out", str(tmp_path / "x.xlsx"))
+    assert code == 2 and err.count("\n") == 1 and "'xlsx'" in err and "csv, parquet, jsonl" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cohort.data"]
+
+
+def test_disk_full_mid_stream_leaves_nothing_under_the_final_name(tmp_path, capsys, monkeypatch):
+    """The third chunk's write fails as a full disk would: one line, exit 2, no file, no temp file."""
+    import builtins
+
+    from sim.generate import stream
+
+    monkeypatch.setattr(stream, "CHUNK", 100)
+
+    real_open = builtins.open
+
+    class FillingFile:
+        def __init__(self, fh):
+            self.fh, self.writes = fh, 0
+
+        def write(self, data):
+            self.writes += 1
+            if self.writes == 3:
+                raise OSError(28, "No space left on device")
+            return self.fh.write(data)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+    def fake_open(file, mode="r", *a, **k):
+        fh = real_open(file, mode, *a, **k)
+        return FillingFile(fh) if "w" in mode and str(file).endswith(".tmp") else fh
+
+    monkeypatch.setattr(builtins, "open", fake_open)
+    path = tmp_path / "c.csv"
+    code, _, err = _run(capsys, "cohort", "--n", "300", "--seed", "1", "--out", str(path))
+    assert code == 2 and err.count("\n") == 1 and "No space left on device" in err and str(path) in err
+    assert list(tmp_path.iterdir()) == []

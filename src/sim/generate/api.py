@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.errors import SimValueError
-from sim.generate.columns import COLUMNS, Coded, Column, batch_columns, flatten, merge_coded
+from sim.generate.columns import COLUMNS, Coded, Column, flatten, merge_coded
 from sim.generate.constraints import check, resolve
 from sim.generate.responses import MISSING
-from sim.generate.rng import check_seed, derived_seed, derived_seeds
+from sim.generate.rng import check_seed, derived_seed
+from sim.generate.stream import CHUNK
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -19,8 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from sim.generate.batch import Batch
     from sim.model import Patient
 
-CHUNK = 20_000
-_RESPONSE_INT = {name for name, text in COLUMNS.items() if "missing unless" in text}
+RESPONSE_INT = {name for name, text in COLUMNS.items() if "missing unless" in text}
 
 __all__ = ["COLUMNS", "cohort", "cohort_columns", "derived_seed", "flatten", "generate_patient", "generate_patients"]
 
@@ -66,49 +66,24 @@ def _check_n(n: object) -> int:
     return int(n)
 
 
-def _chunk(args: tuple[int, int, int, Mapping[str, object]]) -> dict[str, Column]:
-    seed, start, stop, constraints = args
-    return batch_columns(_batch(derived_seeds(seed, start, stop), constraints))
+def _identity(cols: dict[str, Column], start: int, stop: int) -> dict[str, Column]:
+    return cols
 
 
 def cohort_columns(n: int, seed: int, setting: str | None = None,
                    progress: bool | None = None, workers: int = 1) -> dict[str, Column]:
     """The columns of :func:`cohort`: numpy arrays, or :class:`~sim.generate.columns.Coded` codes
-    for text with few distinct values (chunks of 20,000, tqdm bar on a terminal)."""
+    for text with few distinct values (chunks of 20,000, tqdm bar on a terminal; ``workers``
+    processes generate the chunks, see :mod:`sim.generate.stream`)."""
+    from sim.generate.stream import check_workers, stream_chunks
+
     n = _check_n(n)
     check_seed(seed)
-    constraints = {"setting": setting} if setting is not None else {}
-    resolve(check(**constraints))  # fail before any work
+    check_workers(workers)
     if progress is None:
         progress = n > CHUNK and sys.stderr.isatty()
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=n, unit="patients", desc="cohort", file=sys.stderr)
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise SimValueError(f"workers {workers!r} is not allowed; use a whole number 1 or more")
-    size = CHUNK if workers == 1 else max(1000, min(CHUNK, -(-n // (4 * workers))))  # balanced rounds
-    jobs = [(seed, start, min(n, start + size), constraints) for start in range(0, n, size)]
-    parts: list[dict[str, Column]] = []
-    try:
-        if workers == 1 or len(jobs) == 1:
-            for job in jobs:
-                parts.append(_chunk(job))
-                if bar is not None:
-                    bar.update(job[2] - job[1])
-        else:
-            from concurrent.futures import ThreadPoolExecutor
-
-            _chunk((seed, 0, 1, constraints))  # load tables and pools once, before the threads
-            with ThreadPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-                for job, part in zip(jobs, pool.map(_chunk, jobs), strict=False):
-                    parts.append(part)
-                    if bar is not None:
-                        bar.update(job[2] - job[1])
-    finally:
-        if bar is not None:
-            bar.close()
+    parts = list(stream_chunks(n, seed, _identity, setting=setting, workers=workers, progress=progress,
+                               size=CHUNK))
     if len(parts) == 1:
         return parts[0]
     return {k: _merge([p[k] for p in parts]) for k in parts[0]}
@@ -122,6 +97,22 @@ def _merge(chunks: list[Column]) -> Column:
     return np.concatenate([c for c in chunks if isinstance(c, np.ndarray)])
 
 
+def columns_frame(cols: Mapping[str, object]) -> pd.DataFrame:
+    """A pandas DataFrame of cohort columns: :class:`Coded` text as categoricals, instrument
+    columns a patient was not asked as <NA>."""
+    import pandas as pd
+
+    data: dict[str, object] = {}
+    for name, values in cols.items():
+        if isinstance(values, Coded):
+            data[name] = pd.Categorical.from_codes(values.codes, categories=pd.Index(values.categories, dtype=object))
+        elif name in RESPONSE_INT and isinstance(values, np.ndarray) and values.dtype.kind == "i":
+            data[name] = pd.arrays.IntegerArray(values, mask=values == MISSING)
+        else:
+            data[name] = values
+    return pd.DataFrame(data)
+
+
 def cohort(n: int, seed: int, setting: str | None = None, progress: bool | None = None,
            workers: int = 1) -> pd.DataFrame:
     """A cohort of ``n`` synthetic patients as a pandas DataFrame, one row per patient.
@@ -129,26 +120,14 @@ def cohort(n: int, seed: int, setting: str | None = None, progress: bool | None 
     Row ``i`` equals ``flatten(generate_patient(derived_seed(seed, i), setting=setting))``.
     Generation is vectorized (counter-based randomness per patient seed), in chunks of 20,000
     with a progress bar when stderr is a terminal (``progress=`` forces it on or off);
-    ``workers=2`` generates chunks in two threads (numpy releases the GIL in its array work;
-    same rows, same order).
+    ``workers=2`` generates chunks in two processes (same rows, same order).
     The columns, described in :data:`sim.generate.COLUMNS` and listed below, are: identity,
     contact, address, economics, medical context, ``need_<domain>`` severities, ``risk_<kind>``
     levels, ``latent_*``, household counts, and instrument item/total columns when
     :mod:`sim.instruments` is available. Text with few distinct values (setting, insurance,
     names, ...) is a pandas categorical; instrument columns a patient was not asked are <NA>.
     """
-    import pandas as pd
-
-    cols = cohort_columns(n, seed, setting=setting, progress=progress, workers=workers)
-    data: dict[str, object] = {}
-    for name, values in cols.items():
-        if isinstance(values, Coded):
-            data[name] = pd.Categorical.from_codes(values.codes, categories=pd.Index(values.categories, dtype=object))
-        elif name in _RESPONSE_INT and isinstance(values, np.ndarray) and values.dtype.kind == "i":
-            data[name] = pd.arrays.IntegerArray(values, mask=values == MISSING)
-        else:
-            data[name] = values
-    return pd.DataFrame(data)
+    return columns_frame(cohort_columns(n, seed, setting=setting, progress=progress, workers=workers))
 
 
 cohort.__doc__ = (cohort.__doc__ or "") + "\n    Columns:\n" + "".join(

@@ -1,0 +1,125 @@
+"""A cohort generated chunk by chunk, in worker processes, and handed on in order.
+
+Chunk boundaries are fixed (:data:`CHUNK` patients, whatever the number of workers), every chunk
+depends only on its patients' derived seeds, and results come back in chunk order: so whatever is
+built from the chunks (file bytes, FHIR resources) is the same for any ``workers``. At most two
+chunks per worker are in flight, so memory stays flat however many patients there are.
+
+Workers are forked processes where the platform can fork (each loads nothing again: the tables
+and name pools are loaded in the parent first), otherwise spawned ones.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TYPE_CHECKING, TypeVar
+
+from sim.errors import SimValueError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sim.generate.columns import Column
+
+CHUNK = 20_000
+"""Patients per chunk: the unit of work, of progress and (for Parquet) of a row group."""
+
+T = TypeVar("T")
+Columns = dict[str, "Column"]
+Encoder = Callable[[Columns, int, int], T]
+Task = tuple[int, int, int, dict[str, object], Callable[[Columns, int, int], T]]
+
+
+def chunk_bounds(n: int, size: int = CHUNK) -> list[tuple[int, int]]:
+    """``(start, stop)`` of each chunk of a cohort of ``n`` patients."""
+    return [(start, min(n, start + size)) for start in range(0, n, size)]
+
+
+def chunk_columns(seed: int, start: int, stop: int, constraints: dict[str, object]) -> Columns:
+    from sim.generate.api import _batch
+    from sim.generate.columns import batch_columns
+    from sim.generate.rng import derived_seeds
+
+    return batch_columns(_batch(derived_seeds(seed, start, stop), constraints))
+
+
+def _work(task: Task[T]) -> T:
+    seed, start, stop, constraints, encode = task
+    return encode(chunk_columns(seed, start, stop, constraints), start, stop)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods and sys.platform != "darwin" else "spawn")
+
+
+def check_workers(workers: object) -> int:
+    """``workers`` as an int if it is a whole number 1 or more, else :class:`SimValueError`."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise SimValueError(f"workers {workers!r} is not allowed; use a whole number 1 or more")
+    return workers
+
+
+def stream_chunks(n: int, seed: int, encode: Encoder[T], *, setting: str | None = None, workers: int = 1,
+                  progress: bool = False, size: int | None = None) -> Iterator[T]:
+    """``encode(columns, start, stop)`` for each chunk of the cohort ``(n, seed, setting)``, in order.
+
+    Args:
+        n: number of patients (1 or more).
+        seed: the cohort's seed; patient ``i`` has seed ``derived_seed(seed, i)``.
+        encode: a module-level function (it is sent to worker processes) turning the columns of
+            :func:`sim.generate.columns.batch_columns` into what the caller writes.
+        setting: only patients of this practice setting.
+        workers: processes to generate in; 1 generates in this process.
+        progress: show a tqdm bar on stderr.
+        size: patients per chunk (default :data:`CHUNK`; other sizes are for tests).
+
+    Raises:
+        SimValueError: bad ``n``, ``seed``, ``workers`` or an unknown setting (before any work).
+    """
+    from sim.generate.api import _check_n
+    from sim.generate.constraints import check, resolve
+    from sim.generate.rng import check_seed
+
+    n, seed, workers = _check_n(n), check_seed(seed), check_workers(workers)
+    constraints: dict[str, object] = {"setting": setting} if setting is not None else {}
+    resolve(check(**constraints))
+    encode(chunk_columns(seed, 0, 1, constraints), 0, 1)  # load every table once, before any fork
+    tasks: list[Task[T]] = [(seed, a, b, constraints, encode) for a, b in chunk_bounds(n, size or CHUNK)]
+    bar = None
+    pool: ProcessPoolExecutor | None = None
+    if workers > 1 and len(tasks) > 1:
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=_context())
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=n, unit="patients", desc="cohort", file=sys.stderr)
+    try:
+        if pool is None:
+            for task in tasks:
+                out = _work(task)
+                if bar is not None:
+                    bar.update(task[2] - task[1])
+                yield out
+            return
+        pending: deque[tuple[Task[T], Future[T]]] = deque()
+        todo = iter(tasks)
+        for task in todo:
+            pending.append((task, pool.submit(_work, task)))
+            if len(pending) >= 2 * workers:
+                break
+        while pending:
+            task, future = pending.popleft()
+            out = future.result()
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.append((nxt, pool.submit(_work, nxt)))
+            if bar is not None:
+                bar.update(task[2] - task[1])
+            yield out
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if bar is not None:
+            bar.close()
