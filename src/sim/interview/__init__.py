@@ -4,12 +4,15 @@ crisis paths with the actions they require, a transcript and engagement feedback
     >>> import sim
     >>> iv = sim.interview.start(case, seed=0)          # doctest: +SKIP
     >>> iv.ask("domestic_violence.empathic.1").text      # doctest: +SKIP
+    >>> iv.ask_text("Is anyone at home hurting you?").text  # doctest: +SKIP
+    >>> sim.interview.classify("You feel alone with this.").style   # doctest: +SKIP
 
 The patient is synthetic; every reply is composed from the case (profile, chart, hidden facts).
 """
 from __future__ import annotations
 
 from sim.interview.bank import STYLES, Question, question_bank
+from sim.interview.classifier import Alternative, Classification, TypedTextError, classify
 from sim.interview.consistency import check_reply
 from sim.interview.crisis import CrisisItem
 from sim.interview.engine import Interview, start
@@ -24,7 +27,8 @@ from sim.interview.errors import (
 from sim.interview.models import ActionResult, Engagement, Reply, Turn
 
 __all__ = [
-    "STYLES", "ActionResult", "ActionTakenError", "CrisisItem", "Engagement", "Interview",
+    "STYLES", "ActionResult", "ActionTakenError", "Alternative", "Classification", "CrisisItem", "Engagement",
+    "Interview", "TypedTextError", "classify",
     "InterviewDataError", "InterviewEndedError", "InterviewError", "Question", "Reply",
     "TimeBudgetError", "Turn", "UnknownQuestionError", "check_reply", "question_bank", "start",
 ]

@@ -34,7 +34,9 @@ def engagement(turns: list[Turn], *, budget: int, minutes: int, rapport_start: i
         if empathic_share < fb.empathic_share_min:
             msgs.append(m["low_empathy"].format(empathic_pct=round(100 * empathic_share)))
         if poor:
-            msgs.append(m["poor"].format(poor=len(poor), poor_ids=", ".join(poor)))
+            named = [f'"{q.text}"' if q.id.startswith("typed:") else q.id
+                     for q in asked if styles[q.style].group == "poor"]
+            msgs.append(m["poor"].format(poor=len(poor), poor_ids=", ".join(named)))
         if not any(q.style == "summarizing" for q in asked):
             msgs.append(m["no_summary"])
     if rapport_end < rapport_start:
@@ -46,10 +48,13 @@ def engagement(turns: list[Turn], *, budget: int, minutes: int, rapport_start: i
     if ended and privacy_blocked:
         msgs.append(m["needs_private"])
     msgs.append(m["over_time"].format(minutes=minutes, budget=budget))
+    from sim.interview.miti import code
+
+    miti = code(turns)
     return Engagement(
         questions=n, open_share=open_share, closed_share=share("closed"), reflection_share=reflection_share,
         empathic_share=empathic_share,
         oars_share=round(sum(styles[q.style].group == "oars" for q in asked) / n, 3) if n else 0.0,
         poor_share=round(len(poor) / n, 3) if n else 0.0, poor_questions=poor, minutes_used=minutes,
         budget_minutes=budget, rapport_start=rapport_start, rapport_end=rapport_end, disclosed=disclosed,
-        messages=msgs)
+        messages=msgs + miti.messages, miti=miti)

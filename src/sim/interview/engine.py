@@ -9,6 +9,7 @@ from __future__ import annotations
 from sim.cases.model import Case, HiddenFact
 from sim.errors import SimValueError, UnknownNameError
 from sim.interview.bank import STYLES, Question, question_bank, style_table
+from sim.interview.classifier import Classification
 from sim.interview.crisis import CrisisItem, CrisisTracker
 from sim.interview.engagement import engagement
 from sim.interview.errors import (
@@ -155,14 +156,47 @@ class Interview:
         Raises:
             InterviewEndedError, TimeBudgetError, UnknownQuestionError (state unchanged).
         """
-        self._check_open()
-        if self._minutes >= self.budget_minutes:
-            raise TimeBudgetError(f"the {self.budget_minutes}-minute time budget is spent "
-                                  f"({self._minutes} minutes used): end the interview")
+        self._check_time()
         bank = question_bank()
         question = bank.get(question_id) if isinstance(question_id, str) else None
         if question is None:
             raise UnknownQuestionError(question_id, bank)
+        return self._put(question)
+
+    def ask_text(self, text: str) -> Reply:
+        """Say something in your own words (a question, reflection or summary); returns the reply.
+
+        The text is read by :func:`sim.interview.classify` and answered as a bank question of the
+        same domain and style would be (rapport, disclosure and time as for :meth:`ask`). A
+        double-barrelled question is answered on its second half only. When the reading's
+        confidence is below the threshold (``freetext.yaml``), the patient asks what was meant:
+        that costs a minute and changes nothing else. The transcript keeps the words and the
+        reading.
+
+        Raises:
+            TypedTextError: the text is not a string, is empty, or is over 500 characters.
+            InterviewEndedError, TimeBudgetError (state unchanged).
+        """
+        from sim.interview.classifier import check_text, classify, freetext_params
+        from sim.interview.typed import typed_question
+
+        self._check_time()
+        reading = classify(check_text(text))
+        if reading.understood:
+            return self._put(typed_question(reading), reading)
+        import numpy as np
+
+        params = freetext_params()
+        rng = np.random.default_rng([self._seed, len(self._turns)])
+        line = params.clarify_replies[int(rng.integers(len(params.clarify_replies)))]
+        minute = self._minutes
+        self._minutes += params.clarify_minutes
+        self._turns.append(Turn(index=len(self._turns), minute=minute, kind="unclear", typed=reading.text,
+                                reading=reading, reply=line.text, emotion=line.emotion, rapport_after=self._rapport))
+        return Reply(text=line.text, emotion=line.emotion, asks_back=line.asks_back)
+
+    def _put(self, question: Question, reading: Classification | None = None) -> Reply:
+        """Answer ``question`` and commit the turn (the shared step of ask and ask_text)."""
         params = style_table()
         blocked = self._needs_interpreter and not self._interpreter
         rapport = self._next_rapport(question)
@@ -190,7 +224,8 @@ class Interview:
         self._minutes += cost
         self._turns.append(Turn(index=len(self._turns), minute=minute, question=question, reply=reply.text,
                                 emotion=reply.emotion, rapport_after=rapport,
-                                disclosed=[f.id for f in reply.disclosed], facts=list(reply.facts)))
+                                disclosed=[f.id for f in reply.disclosed], facts=list(reply.facts),
+                                typed=reading.text if reading else None, reading=reading))
         return reply
 
     def act(self, action: str) -> ActionResult:
@@ -260,11 +295,18 @@ class Interview:
                  f"*Synthetic patient {name}; simulated interview, not a real person.*", "",
                  f"**Patient (opening):** {self.opening}", ""]
         for turn in self._turns:
+            if turn.kind == "unclear" and turn.reading is not None:
+                lines += [f"**Minute {turn.minute}, student (typed; not understood, read as "
+                          f"{turn.reading.description}, confidence {turn.reading.confidence:.2f}):** {turn.typed}", "",
+                          f"**Patient** *({turn.emotion})*: {turn.reply}", ""]
+                continue
             if turn.kind == "action" or turn.question is None:
                 lines += [f"**Minute {turn.minute}, action `{turn.action}`:** {turn.reply}", ""]
                 continue
             q = turn.question
-            lines += [f"**Minute {turn.minute}, student ({q.style}, {q.domain}):** {q.text}", "",
+            how = (f"typed, read as {turn.reading.description}" if turn.reading is not None
+                   else f"{q.style}, {q.domain}")
+            lines += [f"**Minute {turn.minute}, student ({how}):** {q.text}", "",
                       f"**Patient** *({turn.emotion})*: {turn.reply}", "",
                       f"<small>rapport {turn.rapport_after}"
                       + (f"; disclosed: {', '.join(turn.disclosed)}" if turn.disclosed else "") + "</small>", ""]
@@ -276,6 +318,12 @@ class Interview:
     def _check_open(self) -> None:
         if self._ended:
             raise InterviewEndedError("the interview has ended: start a new one to ask more")
+
+    def _check_time(self) -> None:
+        self._check_open()
+        if self._minutes >= self.budget_minutes:
+            raise TimeBudgetError(f"the {self.budget_minutes}-minute time budget is spent "
+                                  f"({self._minutes} minutes used): end the interview")
 
     def _next_rapport(self, question: Question) -> int:
         table = style_table()

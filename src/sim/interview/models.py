@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sim.cases.model import HiddenFact
 from sim.interview.bank import Question
+from sim.interview.classifier import Classification
 
 FactKind = Literal["need", "fact", "denies", "deflects", "chart", "strength"]
 
@@ -34,12 +35,19 @@ class Reply(_Model):
 
 
 class Turn(_Model):
-    """One step of the transcript: a question and its reply, or an action and its result."""
+    """One step of the transcript: a question and its reply, or an action and its result.
+
+    A typed question keeps the student's words in ``typed`` and how they were read in
+    ``reading``; one the patient did not understand is a turn of kind ``unclear`` with no
+    ``question``.
+    """
 
     index: int
     minute: int = Field(description="interview minute at which the turn began")
-    kind: Literal["question", "action"] = "question"
+    kind: Literal["question", "action", "unclear"] = "question"
     question: Question | None = None
+    typed: str | None = Field(default=None, description="the student's own words, for a typed question")
+    reading: Classification | None = Field(default=None, description="how a typed question was read")
     action: str | None = None
     reply: str
     emotion: str = "neutral"
@@ -55,6 +63,21 @@ class ActionResult(_Model):
     minute: int
     message: str
     crisis_started: list[str] = Field(default_factory=list)
+
+
+class MitiSummary(_Model):
+    """MITI-style counts over an interview's turns, with messages quoting the student
+    (see :mod:`sim.interview.miti`)."""
+
+    questions: int
+    reflections: int
+    complex_reflections: int
+    ratio: float | None = Field(description="reflections per question (None when no question was asked)")
+    complex_share: float | None = Field(description="complex reflections / reflections (None without reflections)")
+    open_share: float = Field(description="open questions / questions")
+    empathic_share: float = Field(description="empathic and normalizing turns / all spoken turns")
+    unclear: int = Field(description="typed turns the patient did not understand")
+    messages: list[str] = Field(default_factory=list)
 
 
 class Engagement(_Model):
@@ -74,3 +97,4 @@ class Engagement(_Model):
     rapport_end: int
     disclosed: int
     messages: list[str] = Field(default_factory=list)
+    miti: MitiSummary | None = Field(default=None, description="MITI-style coding of the same turns")
