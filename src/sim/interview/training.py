@@ -155,7 +155,7 @@ def train(items: list[Item]) -> dict[str, np.ndarray]:
     from sim.model.taxonomy import need_domains
 
     domains = ["general", *need_domains()]
-    styles = list(STYLES)
+    styles: list[str] = [str(s) for s in STYLES]
     dom_pairs = domain_examples(items)
     dom_w, dom_b = fit([t for t, _ in dom_pairs], [d for _, d in dom_pairs], domains, hashed_domain)
     sty_w, sty_b = fit([i.text for i in items], [i.style for i in items], styles, hashed)
