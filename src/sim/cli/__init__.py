@@ -11,7 +11,8 @@ import importlib
 import importlib.util
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import NoReturn, TypeAlias
 
 from sim import __version__
 from sim.errors import SimError
@@ -20,11 +21,16 @@ from sim.errors import SimError
 COMMAND_MODULES = ("cohort", "patient", "instruments", "case", "interview", "plan", "grade")
 
 
+# What ``add_subparsers`` returns; each command module's ``register`` adds its parsers to it.
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+Handler: TypeAlias = Callable[[argparse.Namespace], int]
+
+
 class UsageError(SimError):
     """A command-line argument is wrong; the message says what is allowed."""
 
 
-def missing_subcommand(parser: argparse.ArgumentParser, sub: argparse._SubParsersAction):  # type: ignore[type-arg]
+def missing_subcommand(parser: argparse.ArgumentParser, sub: Subparsers) -> Handler:
     """A handler for a command group given without a subcommand: one line naming the allowed ones."""
     def handler(args: argparse.Namespace) -> int:
         raise UsageError(f"missing subcommand after '{parser.prog}'; allowed: {', '.join(sub.choices)} "
@@ -33,7 +39,7 @@ def missing_subcommand(parser: argparse.ArgumentParser, sub: argparse._SubParser
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's default prints usage + exits 2
+    def error(self, message: str) -> NoReturn:  # argparse's default prints usage + exits 2
         raise UsageError(message)
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
-from sim.cli import missing_subcommand
+from sim.cli import Subparsers, missing_subcommand
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add the ``case`` command group."""
     parser = subparsers.add_parser("case", help="case files: validate, render, key, new, list, coverage, schema",
                                    description="Work with case files (YAML) and templates.")

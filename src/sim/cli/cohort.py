@@ -12,13 +12,14 @@ import sys
 import tempfile
 from pathlib import Path
 
+from sim.cli import Subparsers
 from sim.export.formats import EXTENSIONS, FORMATS
 
 MAX_N = 100_000_000
 """Largest cohort in one run: memory is flat, but a slip of the keyboard should not run for hours."""
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add ``sim cohort --n N --seed S [--setting NAME] [--format F] --out PATH``."""
     parser = subparsers.add_parser(
         "cohort", help="generate a cohort of synthetic patients to a file",

@@ -7,11 +7,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sim.cli import missing_subcommand
+from sim.cli import Subparsers, missing_subcommand
+
+if TYPE_CHECKING:
+    from sim.grading.course import Course
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser("grade", help="grade the nbgrader course (autograde, feedback, export, ...)",
                                    description="Course tooling around nbgrader for the sim-msw course.")
     parser.add_argument("--course", default="assignments", metavar="DIR",
@@ -58,7 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=missing_subcommand(parser, sub))
 
 
-def _course(args: argparse.Namespace):
+def _course(args: argparse.Namespace) -> Course:
     from sim.grading.course import load_course
 
     return load_course(args.course)

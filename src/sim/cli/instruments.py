@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import argparse
 
-from sim.cli import missing_subcommand
+from sim.cli import Subparsers, missing_subcommand
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: Subparsers) -> None:
     """Add ``sim instruments {list,show,score}``."""
     parser = subparsers.add_parser("instruments", help="screening instruments: list, show, score",
                                    description="Screening instruments (PHQ-9, GAD-7, AUDIT-C, ...).")
@@ -67,15 +67,16 @@ def _score(args: argparse.Namespace) -> int:
         except ContextError as exc:  # the Python keyword (sex=) is the --sex option here
             raise UsageError(f"{exc} (on the command line: --sex female or --sex male)") from None
     else:
-        pairs: dict[str, object] = {}
+        pairs: dict[str, str | list[str]] = {}
         for token in args.answers:
             key, sep, value = token.partition("=")
             if not sep:
                 raise UsageError(f"{defn.id} takes question=option pairs, got {token!r}")
-            if key in pairs and isinstance(pairs[key], list):
-                pairs[key].append(value)  # type: ignore[union-attr]
-            elif key in pairs:
-                pairs[key] = [pairs[key], value]
+            earlier = pairs.get(key)
+            if isinstance(earlier, list):
+                earlier.append(value)
+            elif earlier is not None:
+                pairs[key] = [earlier, value]
             else:
                 pairs[key] = value
         if defn.kind == "lace":

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
+from sim.cli import Subparsers
 from sim.errors import SimError
+
+if TYPE_CHECKING:
+    from sim.interview import Interview
 
 HELP = "number: ask that question | t: change topic | a: actions | e: end | ?: help"
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add the ``interview`` command."""
     parser = subparsers.add_parser(
         "interview", help="interview a case's synthetic patient in the terminal",
@@ -67,7 +71,7 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None, out: TextIO | Non
     return 0
 
 
-def _step(iv: Any, ident: str, out: TextIO) -> None:
+def _step(iv: Interview, ident: str, out: TextIO) -> None:
     if ident in iv.actions():
         print(f"[{iv.act(ident).message}]", file=out)
     else:
@@ -82,7 +86,7 @@ class UnknownScriptIdError(SimError):
     """A ``--script`` id is neither a question id nor an action id."""
 
 
-def _check_script(iv: Any, ids: list[str]) -> None:
+def _check_script(iv: Interview, ids: list[str]) -> None:
     """Refuse a script with an unknown id before anything runs."""
     from sim.errors import did_you_mean
     from sim.interview import question_bank
@@ -96,7 +100,7 @@ def _check_script(iv: Any, ids: list[str]) -> None:
                 "'sim interview CASE --list' shows them all")
 
 
-def _list_ids(iv: Any, out: TextIO) -> None:
+def _list_ids(iv: Interview, out: TextIO) -> None:
     """Print the action ids and the question ids, by topic, that a ``--script`` may use."""
     from sim.model.taxonomy import taxonomy
 
@@ -111,7 +115,7 @@ def _list_ids(iv: Any, out: TextIO) -> None:
                 print(f"  {q.id:36s} {q.text}", file=out)
 
 
-def _scripted(iv: Any, ids: list[str], out: TextIO) -> None:
+def _scripted(iv: Interview, ids: list[str], out: TextIO) -> None:
     from sim.interview import TimeBudgetError
 
     for ident in ids:
@@ -122,7 +126,7 @@ def _scripted(iv: Any, ids: list[str], out: TextIO) -> None:
             return
 
 
-def _interactive(iv: Any, stdin: TextIO, out: TextIO) -> None:
+def _interactive(iv: Interview, stdin: TextIO, out: TextIO) -> None:
     from sim.model.taxonomy import taxonomy
 
     topics = ["general", *taxonomy().domains]

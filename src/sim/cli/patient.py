@@ -4,9 +4,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
+
+from sim.cli import Subparsers
+
+if TYPE_CHECKING:
+    from sim.model import Patient
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: Subparsers) -> None:
     """Add ``sim patient --seed N [--format json|markdown] [constraints]``."""
     parser = subparsers.add_parser("patient", help="print one synthetic patient (JSON or Markdown)",
                                    description="Generate one synthetic patient from a seed and print it.")
@@ -49,11 +55,11 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def to_markdown(p: object) -> str:
+def to_markdown(p: Patient) -> str:
     """A short Markdown summary of a patient (for a quick look; lessons render their own)."""
-    i, e, m = p.identity, p.economics, p.medical  # type: ignore[attr-defined]
+    i, e, m = p.identity, p.economics, p.medical
     lines = [
-        f"# {i.name} (synthetic patient {p.id})",  # type: ignore[attr-defined]
+        f"# {i.name} (synthetic patient {p.id})",
         "",
         f"- {i.age}-year-old {i.gender_identity} ({i.pronouns}), {i.race}, {i.ethnicity}; language {i.language}"
         + (" (interpreter needed)" if i.interpreter_needed else ""),
@@ -66,14 +72,14 @@ def to_markdown(p: object) -> str:
         f"({e.fpl_percent}% FPL); {e.employment}",
         "",
         "## Needs",
-        *[f"- {n.domain}: severity {n.severity} ({n.evidence})" for n in p.profile.needs],  # type: ignore[attr-defined]
+        *[f"- {n.domain}: severity {n.severity} ({n.evidence})" for n in p.profile.needs],
         "",
         "## Risks",
-        *([f"- {r.kind}: {r.level}" for r in p.profile.risks] or ["- none identified"]),  # type: ignore[attr-defined]
+        *([f"- {r.kind}: {r.level}" for r in p.profile.risks] or ["- none identified"]),
         "",
         "## Family and household",
         *[f"- {f.name}, {f.relation}, {f.age}{'' if f.living else ' (deceased)'}"
           f"{', lives with patient' if f.lives_with_patient else ''}; {f.role}, {f.relationship_quality}"
-          for f in p.family],  # type: ignore[attr-defined]
+          for f in p.family],
     ]
     return "\n".join(lines)

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sim.cli import missing_subcommand
+from sim.cli import Subparsers, missing_subcommand
 from sim.errors import SimError
 
 
@@ -16,7 +16,7 @@ class PlanFileError(SimError):
     """A plan file cannot be read."""
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add the ``plan`` command group."""
     parser = subparsers.add_parser("plan", help="care plans: reference plan, simulated outcomes, resources",
                                    description="Care plans for a case: the reference plan, simulated "

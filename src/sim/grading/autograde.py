@@ -9,6 +9,7 @@ database is retried. Then, in this process, every submission is re-scored outsid
 """
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -211,8 +212,8 @@ def _context() -> Any:
     import threading
 
     if sys.platform.startswith("linux") and threading.active_count() == 1:  # forking threads is unsafe
-        import nbgrader.apps
-        import nbgrader.converters  # noqa: F401
+        for module in ("nbgrader.apps", "nbgrader.converters"):
+            importlib.import_module(module)
 
         return get_context("fork")
     return get_context("spawn")

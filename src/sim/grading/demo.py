@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.grading.course import load_course
+from sim.grading.course import Course, load_course
 
 KIND_WEIGHTS = {"full": 0.5, "partial": 0.25, "blank": 0.1, "wrong": 0.15}
 REPO_COURSE = Path(__file__).resolve().parents[3] / "assignments"
@@ -32,7 +32,7 @@ def class_kinds(n: int, seed: int) -> dict[str, str]:
     return {f"student{i + 1:02d}": str(k) for i, k in enumerate(kinds)}
 
 
-def simulate_manual_grades(course, assignment: str, kinds: dict[str, str], seed: int) -> int:
+def simulate_manual_grades(course: Course, assignment: str, kinds: dict[str, str], seed: int) -> int:
     """Give each written answer a simulated manual score in line with the student's kind of work."""
     from sim.grading.gradebook import gradebook, with_retry
 

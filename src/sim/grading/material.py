@@ -8,7 +8,7 @@ course folder (``assignments/keys.yaml``), which students never receive.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -91,9 +91,10 @@ def a2(seed: int) -> dict[str, Any]:
     rng = _rng(seed)
     person = _person(rng)
     domains = [str(d) for d in rng.choice(A2_NEEDS, size=int(rng.integers(2, 5)), replace=False)]
-    needs = [{"domain": d, "severity": int(rng.integers(1, 4))} for d in domains]
-    if all(n["severity"] < 2 for n in needs):
-        needs[0]["severity"] = 2
+    severities = [int(rng.integers(1, 4)) for _ in domains]
+    if all(s < 2 for s in severities):
+        severities[0] = 2
+    needs = [{"domain": d, "severity": s} for d, s in zip(domains, severities, strict=True)]
     kind = str(rng.choice(list(DISCLOSURES), p=[0.3, 0.25, 0.2, 0.125, 0.125]))
     if kind == "child_maltreatment":
         person["age"] = int(rng.integers(19, 45))
@@ -103,13 +104,24 @@ def a2(seed: int) -> dict[str, Any]:
             "disclosure": DISCLOSURES[kind]}
 
 
+class _Resource(TypedDict):
+    """One community resource of an A3 directory."""
+
+    id: str
+    serves: str
+    accepts: list[str]
+    min_age: int
+    accepting_referrals: bool
+    waitlist_days: int
+
+
 def a3(seed: int) -> dict[str, Any]:
     """A3 care and discharge plan: needs, a resource directory, 30-day goal attainment, follow-ups."""
     rng = _rng(seed)
     person = _person(rng)
     person["insurance"] = str(rng.choice(INSURANCE, p=[0.35, 0.3, 0.25, 0.1]))
     needs = [str(d) for d in rng.choice(A3_DOMAINS, size=3, replace=False)]
-    resources = []
+    resources: list[_Resource] = []
     for i, domain in enumerate(needs):
         for j in range(3):
             accepts = [str(x) for x in INSURANCE if rng.random() < 0.65] or [person["insurance"]]
@@ -122,7 +134,7 @@ def a3(seed: int) -> dict[str, Any]:
     for domain in needs:  # at least one eligible, open resource per need
         group = [r for r in resources if r["serves"] == domain]
         pick = group[int(rng.integers(0, 3))]
-        pick.update(accepting_referrals=True, min_age=18)
+        pick["accepting_referrals"], pick["min_age"] = True, 18
         if person["insurance"] not in pick["accepts"]:
             pick["accepts"].append(person["insurance"])
     goals = [{"goal": f"goal {k + 1}", "weight": int(rng.integers(1, 4)),

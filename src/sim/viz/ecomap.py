@@ -7,14 +7,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypedDict
 
 from sim.cases import Case
 from sim.ecosystem import SystemTie, ecomap_systems, view
 from sim.model import Patient
 from sim.viz.palette import OKABE_ITO, pyplot
 
-TIE_STYLE = {
+
+class TieStyle(TypedDict):
+    """How a tie's line is drawn: width, dash pattern (matplotlib's ``ls``) and colour."""
+
+    lw: float
+    ls: str | tuple[float, tuple[float, float]]
+    color: str
+
+
+TIE_STYLE: dict[str, TieStyle] = {
     "strong": {"lw": 3.2, "ls": "-", "color": OKABE_ITO["blue"]},
     "moderate": {"lw": 1.4, "ls": "-", "color": OKABE_ITO["black"]},
     "tenuous": {"lw": 1.4, "ls": (0, (4, 4)), "color": OKABE_ITO["orange"]},
@@ -87,7 +96,7 @@ def ecomap(subject: Patient | Case, ax: Any = None, title: bool = True,
         ax.add_patch(node)
         ax.text(x, y, system.label.replace(" (", "\n("), ha="center", va="center", fontsize=6.5,
                 wrap=True, zorder=3)
-    legend = [Line2D([0], [0], **dict(TIE_STYLE[name].items()), label=name)
+    legend = [Line2D([0], [0], **TIE_STYLE[name], label=name)
               for name in ("strong", "moderate", "tenuous", "stressful")]
     ax.legend(handles=legend, loc="lower right", fontsize=7, title="tie (hatched = stressful)",
               title_fontsize=7)

@@ -36,9 +36,10 @@ def layout(patient: Patient) -> dict[str, tuple[float, float]]:
             kinds = [relation_info(m.relation).kind for m in members]
             siblings = [m for m, k in zip(members, kinds, strict=False) if k in {"sibling", "collateral"}]
             partners = [m for m, k in zip(members, kinds, strict=False) if k == "partner"]
-            order = [*siblings, None, *partners]  # None marks the patient
+            order: list[FamilyMember | None] = [*siblings, None, *partners]  # None marks the patient
         else:  # household members together, so one boundary can enclose them
-            order = sorted(members, key=lambda m: m.lives_with_patient and m.living)
+            household: list[FamilyMember] = sorted(members, key=lambda m: m.lives_with_patient and m.living)
+            order = list(household)
         start = -(len(order) - 1) / 2 * 1.6
         for i, m in enumerate(order):
             pos[m.id if m is not None else PATIENT_ID] = (start + i * 1.6, -2.0 * gen)
@@ -46,10 +47,11 @@ def layout(patient: Patient) -> dict[str, tuple[float, float]]:
 
 
 def _symbol(ax: Any, member: FamilyMember, xy: tuple[float, float], is_index: bool) -> None:
-    from matplotlib.patches import Circle, Rectangle, RegularPolygon
+    from matplotlib.patches import Circle, Patch, Rectangle, RegularPolygon
 
     x, y = xy
     face = OKABE_ITO["sky"] if is_index else "white"
+    shape: Patch
     if member.sex == "male":
         shape = Rectangle((x - SIZE / 2, y - SIZE / 2), SIZE, SIZE, facecolor=face, edgecolor="black", lw=1.5)
     elif member.sex == "female":

@@ -3,6 +3,7 @@ strengths and a formulation; "Check my assessment" shows :func:`sim.feedback.ass
 All logic is in :class:`sim.widgets.drafts.AssessmentDraft`."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
@@ -92,7 +93,7 @@ class AssessmentForm(ShowsWidget):
         """The HTML shown in the feedback area."""
         return self.output.value
 
-    def _need_ticked(self, domain: str):  # type: ignore[no-untyped-def]
+    def _need_ticked(self, domain: str) -> Callable[[dict[str, Any]], None]:
         def handler(change: dict[str, Any]) -> None:
             self.need_severity[domain].disabled = not change["new"]
             self.need_evidence[domain].disabled = not change["new"]

@@ -2,12 +2,14 @@
 :class:`sim.instruments.form.FormState` (all logic lives there)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
 from sim.instruments.form import FormState
 
 if TYPE_CHECKING:
+    from sim.instruments.scoring import ScoreResult
     from sim.model import Patient
 
 _UNANSWERED = "(not answered)"
@@ -81,7 +83,7 @@ class InstrumentForm:
         self._sync()
 
     @property
-    def result(self):  # type: ignore[no-untyped-def]
+    def result(self) -> ScoreResult | None:
         """The last :class:`ScoreResult`, or None (not scored, or an error is shown)."""
         return self.state.result
 
@@ -89,7 +91,7 @@ class InstrumentForm:
         """Answer item ``index`` as :meth:`FormState.set_answer` takes it; the controls follow."""
         self._run(lambda: self.state.set_answer(index, value), rescore=False)
 
-    def _run(self, action: Any, rescore: bool) -> None:
+    def _run(self, action: Callable[[], object], rescore: bool) -> None:
         try:
             action()
             if rescore:
@@ -100,7 +102,7 @@ class InstrumentForm:
             self.output.value = self.state.html()
         self._sync()
 
-    def _changed(self, index: int):  # type: ignore[no-untyped-def]
+    def _changed(self, index: int) -> Callable[[dict[str, Any]], None]:
         def handler(change: dict[str, Any]) -> None:
             if self._syncing:
                 return
@@ -112,7 +114,7 @@ class InstrumentForm:
                           rescore=False)
         return handler
 
-    def _context_changed(self, key: str):  # type: ignore[no-untyped-def]
+    def _context_changed(self, key: str) -> Callable[[dict[str, Any]], None]:
         def handler(change: dict[str, Any]) -> None:
             if not self._syncing:
                 value = None if change["new"] == _NO_ANSWER else change["new"]
