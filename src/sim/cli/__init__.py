@@ -18,7 +18,7 @@ from sim import __version__
 from sim.errors import SimError
 
 # Command groups, in the order `sim --help` lists them.
-COMMAND_MODULES = ("cohort", "patient", "instruments", "case", "interview", "plan", "grade")
+COMMAND_MODULES = ("cohort", "patient", "instruments", "case", "interview", "plan", "grade", "classroom")
 
 
 # What ``add_subparsers`` returns; each command module's ``register`` adds its parsers to it.

@@ -1,0 +1,131 @@
+"""sim classroom: the roster's checks, the root requirement, and a whole term on a live JupyterHub
+(real system users, real nbgrader exchange, real autograde) with 4 students, cleaned up after."""
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import shutil
+import stat
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from sim.classroom.roster import RosterError, read_roster
+from sim.classroom.users import UsersError, require_root
+from sim.cli import main
+
+
+def roster(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "roster.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_roster_in_nbgrader_columns_is_read(tmp_path):
+    students = read_roster(roster(tmp_path, "id,first_name,last_name,email\njdoe,Jane,Doe,jdoe@example.org\n"
+                                            "s_02,Sam,Roe,\n\n"))
+    assert [(s.id, s.first_name, s.email) for s in students] == [("jdoe", "Jane", "jdoe@example.org"),
+                                                                  ("s_02", "Sam", "")]
+
+
+@pytest.mark.parametrize(("text", "needle"), [
+    ("id,first_name\njdoe,Jane\njdoe,Janet\n", "'jdoe' is listed twice (first on line 2)"),
+    ("id\nJane Doe\n", "user name 'Jane Doe' is not allowed"),
+    ("id\n1abc\n", "starting with a letter"),
+    ("id\nroot\n", "'root' is reserved"),
+    ("name,email\njdoe,x@example.org\n", "needs an 'id' column (found: name, email)"),
+    ("id,nickname\njdoe,J\n", "unknown column(s) 'nickname'"),
+    ("id\n", "lists no students"),
+])
+def test_a_bad_roster_is_named(tmp_path, text, needle):
+    with pytest.raises(RosterError) as err:
+        read_roster(roster(tmp_path, text))
+    assert needle in str(err.value)
+    assert str(tmp_path / "roster.csv") in str(err.value)
+
+
+def test_bad_roster_on_the_command_line_is_one_line(tmp_path, capsys):
+    path = roster(tmp_path, "id\nok_1\nok_1\n")
+    assert main(["classroom", "up", "--roster", str(path), "--state", str(tmp_path / "s")]) == 2
+    err = capsys.readouterr().err
+    assert "listed twice" in err and "Traceback" not in err
+    assert not (tmp_path / "s").exists()  # nothing half-made
+
+
+def test_without_root_the_message_offers_the_single_user_course(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    with pytest.raises(UsersError) as err:
+        require_root("sim classroom up")
+    assert "needs root" in str(err.value) and "make lab" in str(err.value)
+    path = roster(tmp_path, "id\njdoe\n")
+    assert main(["classroom", "up", "--roster", str(path), "--state", str(tmp_path / "s")]) == 2
+    assert "needs root" in capsys.readouterr().err
+
+
+def test_clean_refuses_a_folder_that_is_not_a_classroom(tmp_path, capsys):
+    (tmp_path / "keep.txt").write_text("mine")
+    assert main(["classroom", "clean", str(tmp_path)]) == 2
+    assert "not a classroom folder" in capsys.readouterr().err
+    assert (tmp_path / "keep.txt").exists()
+
+
+def _uid_processes(uid: int) -> list[int]:
+    return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _owner(p) == uid]
+
+
+def _owner(p: Path) -> int | None:
+    try:
+        return p.stat().st_uid
+    except OSError:
+        return None
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.geteuid() != 0, reason="creates system users: CI and this machine run as root")
+def test_a_whole_term_on_a_live_hub(capsys):
+    state = Path(tempfile.mkdtemp(prefix="sim-classroom-test-", dir="/tmp"))  # reachable by the users
+    try:
+        assert main(["classroom", "demo", "--students", "4", "--keep", str(state)]) == 0
+        out = capsys.readouterr().out
+        report = json.loads((state / "report.json").read_text())
+        assert report["hub_url"].startswith("http://127.0.0.1:")
+        students = {s["name"]: s for s in report["students"]}
+        assert len(students) == 4
+        for s in students.values():
+            entry = pwd.getpwnam(s["name"])
+            assert entry.pw_uid == s["uid"] and entry.pw_dir == s["home"]
+            home = os.stat(s["home"])
+            assert home.st_uid == s["uid"] and stat.S_IMODE(home.st_mode) == 0o700
+            assert s["score"] is not None and s["max_score"] == 12  # graded: 7 auto + 5 manual points
+            assert s["feedback_fetched"] is True
+            assert _uid_processes(s["uid"]) == []  # every server stopped with the hub
+        names = sorted(students)
+        full = [s for s in students.values() if s["kind"] == "full"]
+        assert full and all(s["score"] >= 7 for s in full)
+        double, dies, late = students[names[1]], students[names[2]], students[names[3]]
+        assert double["submissions"] == 2 and double["score"] >= 7  # the later (real) work counts, not the blank
+        assert late["late"] is True and sum(s["late"] for s in students.values()) == 1
+        assert dies["server_restarted"] is True and dies["score"] is not None
+        assert any("hub was restarted" in e for e in report["events"])
+        assert "4 of 4 students graded" in out
+
+        # nbgrader's exchange: students may submit into inbound/ but not list it; homes are private
+        inbound = state / "exchange" / "sim-msw" / "inbound"
+        assert stat.S_IMODE(inbound.stat().st_mode) & 0o007 == 0o003
+        assert len(list(inbound.iterdir())) == 5  # four submissions and the second one of the double
+        peek = subprocess.run(["runuser", "-u", names[0], "--", "ls", str(inbound)], capture_output=True)
+        assert peek.returncode != 0
+        peek = subprocess.run(["runuser", "-u", names[0], "--", "ls", students[names[1]]["home"]],
+                              capture_output=True)
+        assert peek.returncode != 0
+    finally:
+        if state.exists():
+            main(["classroom", "clean", str(state)])
+        shutil.rmtree(state, ignore_errors=True)
+    for name in names:
+        with pytest.raises(KeyError):
+            pwd.getpwnam(name)
+    assert not state.exists()
