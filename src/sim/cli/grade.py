@@ -1,6 +1,7 @@
 """``sim grade``: the nbgrader course tooling (parallel autograde, feedback, exports, reports).
 
-Every subcommand works on the course folder given by ``--course DIR`` (default ``assignments``).
+Every subcommand works on the course folder found as nbgrader users expect: ``--course DIR`` when
+given, else the current folder when it holds ``nbgrader_config.py``, else ``assignments/``.
 """
 from __future__ import annotations
 
@@ -18,8 +19,7 @@ if TYPE_CHECKING:
 def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser("grade", help="grade the nbgrader course (autograde, feedback, export, ...)",
                                    description="Course tooling around nbgrader for the sim-msw course.")
-    parser.add_argument("--course", default="assignments", metavar="DIR",
-                        help="the nbgrader course folder (default: assignments)")
+    parser.add_argument("--course", default=None, metavar="DIR", help=_COURSE_HELP)
     sub = parser.add_subparsers(dest="grade_command", metavar="SUBCOMMAND", parser_class=type(parser))
 
     p = sub.add_parser("generate", help="nbgrader generate_assignment for the given (or every) assignment")
@@ -33,7 +33,12 @@ def register(subparsers: Subparsers) -> None:
     p.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
                    help="per-cell timeout in seconds (default: the course's, 30)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="run student code WITHOUT the sandbox, with your rights (only for submissions you trust)")
     p.set_defaults(handler=_autograde)
+
+    p = sub.add_parser("doctor", help="can this machine grade in a sandbox, and why not; the course's limits")
+    p.set_defaults(handler=_doctor)
 
     p = sub.add_parser("feedback", help="feedback HTML without hidden tests, with messages beside scores")
     p.add_argument("assignment", metavar="ASSIGNMENT", help="assignment id, e.g. a1_assessment")
@@ -57,15 +62,18 @@ def register(subparsers: Subparsers) -> None:
                    help="a rubric row, e.g. a1_formulation (default: all)")
     p.set_defaults(handler=_comments)
     for command in sub.choices.values():  # --course also after the subcommand
-        command.add_argument("--course", default=argparse.SUPPRESS, metavar="DIR",
-                             help="the nbgrader course folder (default: assignments)")
+        command.add_argument("--course", default=argparse.SUPPRESS, metavar="DIR", help=_COURSE_HELP)
     parser.set_defaults(handler=missing_subcommand(parser, sub))
 
 
-def _course(args: argparse.Namespace) -> Course:
-    from sim.grading.course import load_course
+_COURSE_HELP = ("the nbgrader course folder (default: the current folder if it holds nbgrader_config.py, "
+                "else assignments/)")
 
-    return load_course(args.course)
+
+def _course(args: argparse.Namespace) -> Course:
+    from sim.grading.course import find_course
+
+    return find_course(args.course)
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -88,12 +96,40 @@ def _autograde(args: argparse.Namespace) -> int:
         raise SimValueError(f"--timeout {args.timeout} is not allowed; give seconds per cell, 1 or more "
                             "(a cell with no limit could hang the run)")
     course = _course(args)
+    if args.no_sandbox:
+        import warnings
+
+        from sim.grading.autograde import NO_SANDBOX_WARNING, UnsandboxedGradingWarning
+
+        print("\n" + "!" * 78 + "\n" + NO_SANDBOX_WARNING + "\n" + "!" * 78 + "\n", file=sys.stderr)
+        warnings.simplefilter("ignore", UnsandboxedGradingWarning)  # said once, above
     results = autograde(course, args.assignment, jobs=args.jobs, students=args.student,
-                        timeout=args.timeout, progress=not args.quiet)
+                        timeout=args.timeout, progress=not args.quiet, sandbox=not args.no_sandbox)
     print(summary(results))
     print(f"gradebook: {redact(course.db_url)}; report: "
           f"{course.root / 'reports' / f'autograde_{args.assignment}.json'}")
     return 0
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from sim.errors import SimError
+    from sim.grading.sandbox import status
+    from sim.grading.sandbox.bwrap import exposed_course
+
+    found = status()
+    print(f"sandbox: {'yes' if found.ok else 'no'}: {found.reason}")
+    try:
+        course = _course(args)
+    except SimError as exc:
+        print(f"course: {exc}")
+        return 0 if found.ok else 1
+    print(f"course: {course.root}")
+    print(f"limits per notebook (course.yaml 'sandbox:'): {course.sandbox.describe()}")
+    inside = exposed_course(course.root)
+    if inside is not None:
+        print(f"no: the course lies inside {inside}, which the sandbox shows to student code; move it out")
+        return 1
+    return 0 if found.ok else 1
 
 
 def _feedback(args: argparse.Namespace) -> int:

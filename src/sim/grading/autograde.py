@@ -6,6 +6,12 @@ balancing: one slow submission does not hold back a fixed share). All workers wr
 gradebook: SQLite waits up to 60 s for a lock, and a student whose run still fails on a locked
 database is retried. Then, in this process, every submission is re-scored outside any kernel
 (:mod:`sim.grading.rescore`) and problems are summarised.
+
+Every kernel starts in a sandbox (:mod:`sim.grading.sandbox`): the workers put nbgrader's
+``Execute`` preprocessor's place to :class:`~sim.grading.sandbox.kernel.SandboxedExecute`, whose
+kernels see nothing of the course and have no network; what they tried and what stopped them is
+reported per student (``StudentResult.blocked``). ``sandbox=False`` runs kernels as plain nbgrader
+does, with the grader's rights, and warns.
 """
 from __future__ import annotations
 
@@ -25,6 +31,8 @@ from sim.grading.course import Course, CourseError
 from sim.grading.gradebook import gradebook, is_locked_error, locking_url, with_retry
 from sim.grading.inspect import load_json
 from sim.grading.rescore import StudentResult, rescore_submission
+from sim.grading.sandbox import SandboxLimits, require
+from sim.grading.sandbox.bwrap import SandboxUnavailableError, exposed_course
 from sim.grading.scoring import load_keys
 
 _WORKER: dict[str, Any] = {}
@@ -39,9 +47,42 @@ class RunOutcome:
     result: StudentResult | None = None  # re-scored in the worker when nbgrader succeeded
     started: float = 0.0  # wall-clock start (time.time()), to see the workers overlap
     worker: int = 0
+    blocked: list[str] | None = None  # what the sandbox stopped
 
 
-def _init_worker(root: str, salt: str, timeout: int | None, db_url: str) -> None:
+class UnsandboxedGradingWarning(UserWarning):
+    """Student code is about to run with the grader's rights (``sandbox=False``)."""
+
+
+NO_SANDBOX_WARNING = ("WARNING: grading WITHOUT a sandbox: every submission's code runs with your rights. It can "
+                      "read keys.yaml and the hidden tests, read and change other students' work and the gradebook, "
+                      "use the network and your files, and leave processes running. Use --no-sandbox only for "
+                      "submissions you trust.")
+
+
+def _sandboxed(config: Any, limits: dict[str, Any]) -> None:
+    """Put every executing preprocessor of autograde into the sandbox (refuse one that cannot be)."""
+    from nbconvert.preprocessors import ExecutePreprocessor
+    from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import Execute
+
+    from sim.grading.sandbox.kernel import SandboxedExecute
+
+    listed = config.Autograde.get("autograde_preprocessors") or Autograde.autograde_preprocessors.default()
+    chosen = []
+    for pre in listed:
+        if pre is Execute:
+            pre = SandboxedExecute
+        elif isinstance(pre, type) and issubclass(pre, ExecutePreprocessor) and not issubclass(pre, SandboxedExecute):
+            raise SandboxUnavailableError(f"the course's autograde preprocessor {pre.__name__} runs kernels of its "
+                                          "own, which cannot be sandboxed; use nbgrader's Execute")
+        chosen.append(pre)
+    config.Autograde.autograde_preprocessors = chosen
+    config.SandboxedKernelManager.limits = limits
+
+
+def _init_worker(root: str, salt: str, timeout: int | None, db_url: str,
+                 limits: dict[str, Any] | None = None) -> None:
     warnings.filterwarnings("ignore")
     # Kernels inherit this stderr: keep their start-up chatter off the instructor's progress bar
     # (nbgrader's own log is captured per student and summarised).
@@ -57,6 +98,9 @@ def _init_worker(root: str, salt: str, timeout: int | None, db_url: str) -> None
     config.CourseDirectory.db_url = locking_url(db_url)
     if timeout:
         config.Execute.timeout = timeout
+    if limits is not None:
+        _sandboxed(config, limits)
+    _WORKER["limits"] = SandboxLimits(**limits) if limits is not None else None
     _WORKER["api"] = NbGraderAPI(config=config)
     from sim.grading.course import load_course
 
@@ -70,14 +114,30 @@ def _autograde_one(assignment: str, student: str, attempts: int = 5) -> RunOutco
     started = time.perf_counter()
     problems: list[str] = []
     result: dict[str, Any] = {}
+    limits: SandboxLimits | None = _WORKER.get("limits")
+    events: list[dict[str, str]] = []
+    if limits is not None:
+        from sim.grading.sandbox.kernel import LOG
+
+        LOG.clear()
+        events = LOG
     for attempt in range(attempts):
         result = api.autograde(assignment, student, force=True, create=True)
         if result.get("success") or not is_locked_error(str(result.get("log", "")) + str(result.get("error", ""))):
             break
         time.sleep(0.2 * 2 ** attempt)
+    blocked: list[str] | None = None
+    if limits is not None:
+        from sim.grading.sandbox.report import blocked as blocked_lines
+        from sim.grading.sandbox.report import notebook_errors
+
+        executed = sorted((Path(api.coursedir.root) / "autograded" / student / assignment).glob("*.ipynb"))
+        blocked = blocked_lines(list(events) + (notebook_errors(executed) if result.get("success") else []), limits)
     if not result.get("success"):
         log = str(result.get("log", "")) + str(result.get("error", ""))
-        if "DeadKernelError" in log or "Kernel died" in log:
+        if blocked and any("its kernel was stopped" in b for b in blocked):
+            problems.append("stopped by the sandbox (see blocked); no grade from this run")
+        elif "DeadKernelError" in log or "Kernel died" in log:
             problems.append("kernel died (the notebook exits or crashes the kernel); no grade from this run")
         elif "NotJSONError" in log or "JSONDecodeError" in log:
             problems.append("not valid notebook JSON")
@@ -92,7 +152,7 @@ def _autograde_one(assignment: str, student: str, attempts: int = 5) -> RunOutco
         rescored = rescore_submission(_WORKER["course"], assignment, student, _WORKER["keys"])
         _total(_WORKER["course"], assignment, rescored)
     return RunOutcome(student, bool(result.get("success")), time.perf_counter() - started, problems, rescored,
-                      began, os.getpid())
+                      began, os.getpid(), blocked)
 
 
 def ensure_zero_submission(course: Course, assignment: str, student: str) -> None:
@@ -120,7 +180,8 @@ def ensure_zero_submission(course: Course, assignment: str, student: str) -> Non
 
 
 def autograde(course: Course, assignment: str, jobs: int | None = None, students: list[str] | None = None,
-              timeout: int | None = None, progress: bool = True) -> list[StudentResult]:
+              timeout: int | None = None, progress: bool = True, sandbox: bool = True,
+              limits: SandboxLimits | None = None) -> list[StudentResult]:
     """Autograde every submission of ``assignment`` in parallel, re-score, report.
 
     Args:
@@ -130,6 +191,13 @@ def autograde(course: Course, assignment: str, jobs: int | None = None, students
         students: only these students (default: every ``submitted/<student>/<assignment>``).
         timeout: per-cell execution timeout in seconds (default: the course config's).
         progress: show a tqdm progress bar on stderr.
+        sandbox: run every kernel in the sandbox (default). ``False`` runs student code with the
+            grader's rights, as plain nbgrader does, and warns (:class:`UnsandboxedGradingWarning`).
+        limits: the sandbox's limits (default: ``course.sandbox``, from ``course.yaml``).
+
+    Raises:
+        SandboxUnavailableError: ``sandbox`` is on and this machine cannot sandbox (the message
+            says why and what to do), or the course lies inside the Python environment.
 
     Returns:
         One :class:`StudentResult` per student, sorted by student id; also written as JSON to
@@ -141,6 +209,16 @@ def autograde(course: Course, assignment: str, jobs: int | None = None, students
     tqdm_module.tqdm.monitor_interval = 0  # no monitor thread in a process that forks workers
 
     course.check_assignment(assignment)
+    if sandbox:
+        require()
+        inside = exposed_course(course.root)
+        if inside is not None:
+            raise SandboxUnavailableError(f"the course {course.root} lies inside {inside}, which the sandbox shows "
+                                          "to student code; move the course out of the Python environment")
+        limits = limits or course.sandbox
+    else:
+        warnings.warn(NO_SANDBOX_WARNING, UnsandboxedGradingWarning, stacklevel=2)
+        limits = None
     submitted = course.students(assignment)
     if not submitted:
         raise CourseError(f"no submissions of {assignment}: put each student's notebook in "
@@ -183,7 +261,8 @@ def autograde(course: Course, assignment: str, jobs: int | None = None, students
     for round_jobs in (jobs, 1):  # a second, one-worker round for students whose worker died
         if not todo:
             break
-        crashed = _run_pool(course, assignment, todo, min(round_jobs, len(todo)), timeout, outcomes, bar)
+        crashed = _run_pool(course, assignment, todo, min(round_jobs, len(todo)), timeout, outcomes, bar,
+                            limits.model_dump() if limits is not None else None)
         todo = crashed if round_jobs > 1 else []
     bar.close()
     results = []
@@ -196,6 +275,7 @@ def autograde(course: Course, assignment: str, jobs: int | None = None, students
                 ensure_zero_submission(course, assignment, student)
             result = rescore_submission(course, assignment, student, keys)
             _total(course, assignment, result)
+        result.blocked = list(outcome.blocked or [])
         result.problems = outcome.problems + [p for p in result.problems if not
                                               (("not valid notebook JSON" in p or "no submitted notebook" in p)
                                                and outcome.problems)]
@@ -220,11 +300,11 @@ def _context() -> Any:
 
 
 def _run_pool(course: Course, assignment: str, students: list[str], jobs: int, timeout: int | None,
-              outcomes: dict[str, RunOutcome], bar: Any) -> list[str]:
+              outcomes: dict[str, RunOutcome], bar: Any, limits: dict[str, Any] | None) -> list[str]:
     """Autograde ``students`` in a pool of ``jobs`` workers; return those whose worker crashed."""
     crashed = []
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_init_worker,
-                             initargs=(str(course.root), course.salt, timeout, course.db_url)) as pool:
+                             initargs=(str(course.root), course.salt, timeout, course.db_url, limits)) as pool:
         futures = {pool.submit(_autograde_one, assignment, s): s for s in students}
         for fut in as_completed(futures):
             student = futures[fut]
@@ -255,9 +335,10 @@ def summary(results: list[StudentResult]) -> str:
     """A per-student table: score and the problems found."""
     lines = [f"{'student':<20} {'score':>12}  problems"]
     for r in results:
-        probs = "; ".join(r.problems) if r.problems else "-"
+        found = r.problems + [f"blocked: {b}" for b in r.blocked]
+        probs = "; ".join(found) if found else "-"
         lines.append(f"{r.student:<20} {r.score:>6.2f}/{r.max_score:<5g}  {probs}")
-    flagged = sum(1 for r in results if r.problems)
+    flagged = sum(1 for r in results if r.problems or r.blocked)
     lines.append(f"{len(results)} submissions, {flagged} with problems")
     return "\n".join(lines)
 

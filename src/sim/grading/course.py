@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from sim.errors import SimValueError, UnknownNameError
+from sim.grading.sandbox.limits import SandboxLimits, limits_from_yaml
 
 
 class CourseError(SimValueError):
@@ -26,6 +27,7 @@ class Course:
     salt: str
     assignments: dict[str, dict[str, str]] = field(default_factory=dict)
     gradebook: str | None = None  # a postgresql:// URL; None: the SQLite file gradebook.db
+    sandbox: SandboxLimits = field(default_factory=SandboxLimits)  # ``sandbox:`` in course.yaml
 
     @property
     def db_url(self) -> str:
@@ -152,4 +154,18 @@ def load_course(root: Path | str = "assignments") -> Course:
     url = gradebook_url(folder, data)
     return Course(root=folder, course_id=str(data.get("course_id", "sim-msw")),
                   salt=str(data.get("variant_salt") or "sim-msw"), assignments=data["assignments"],
-                  gradebook=None if url.startswith("sqlite:///" + str(folder)) else url)
+                  gradebook=None if url.startswith("sqlite:///" + str(folder)) else url,
+                  sandbox=limits_from_yaml(data.get("sandbox"), str(folder / "course.yaml")))
+
+
+def find_course(given: Path | str | None = None, cwd: Path | None = None) -> Course:
+    """The course folder as nbgrader users expect: ``given`` (``--course``) when set, else the
+    current folder when it holds ``nbgrader_config.py``, else ``assignments/`` below it."""
+    if given is not None:
+        return load_course(given)
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, here / "assignments"):
+        if (folder / "nbgrader_config.py").is_file():
+            return load_course(folder)
+    raise CourseError(f"no course folder found: {here} has no nbgrader_config.py and no assignments/ folder "
+                      "with one; run in the course folder or give --course DIR")

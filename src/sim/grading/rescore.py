@@ -33,10 +33,11 @@ class StudentResult:
     problems: list[str] = field(default_factory=list)
     verdicts: dict[str, tuple[float, float, str]] = field(default_factory=dict)  # gid -> (pts, max, msg)
     changed: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)  # what the sandbox stopped (sim.grading.sandbox.report)
 
     def to_json(self) -> dict[str, Any]:
         return {"student": self.student, "score": self.score, "max_score": self.max_score,
-                "graded": self.graded, "problems": self.problems, "changed": self.changed,
+                "graded": self.graded, "problems": self.problems, "changed": self.changed, "blocked": self.blocked,
                 "verdicts": {k: list(v) for k, v in self.verdicts.items()}}
 
 

@@ -1,0 +1,126 @@
+"""The first code that runs inside the sandbox, before the kernel and any student code.
+
+``python -m sim.grading.sandbox.inside -f CONNECTION_FILE`` sets the limits the kernel itself
+enforces (process count: it is counted per user namespace, so it must be set in here), installs
+an audit hook that reports attempts to reach outside the sandbox, then starts ipykernel.
+
+The hook only reports: what stops an attempt is the sandbox (nothing of the course is mounted,
+the environment is read-only, there is no network). Reports go to a pipe the grader reads
+after the notebook ran; each distinct attempt is reported once, at most ``MAX_EVENTS`` in all.
+A student who silences the hook (closing the pipe) loses nothing but the report.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import resource
+import sys
+from typing import Any
+
+EVENTS_FD = "SIM_SANDBOX_EVENTS_FD"
+VISIBLE = "SIM_SANDBOX_VISIBLE"      # read-only roots, os.pathsep-separated
+WRITABLE = "SIM_SANDBOX_WRITABLE"    # writable roots
+NPROC = "SIM_SANDBOX_NPROC"
+MAX_EVENTS = 64
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+
+
+def _roots(name: str) -> tuple[str, ...]:
+    return tuple(p.rstrip("/") + "/" for p in os.environ.get(name, "").split(os.pathsep) if p)
+
+
+def _under(path: str, roots: tuple[str, ...]) -> bool:
+    return any(path.startswith(r) or path + "/" == r for r in roots)
+
+
+def _above(path: str, roots: tuple[str, ...]) -> bool:
+    """``path`` is a folder on the way to a root (listing ``/`` shows only what is mounted)."""
+    prefix = path.rstrip("/") + "/"
+    return any(r.startswith(prefix) for r in roots)
+
+
+#: Files of /proc/<pid>/ that tell about another process (reading them is an attempt to spy).
+PROC_SPY = frozenset({"environ", "cmdline", "mem", "maps", "root", "cwd", "fd", "exe", "status", "auxv"})
+
+
+def make_hook(fd: int, visible: tuple[str, ...], writable: tuple[str, ...]) -> Any:
+    """The audit hook: report network use and file access outside the sandbox's own folders."""
+    seen: set[tuple[str, str]] = set()
+    busy = [False]
+    me = (f"/proc/{os.getpid()}/", "/proc/self/", "/proc/thread-self/")
+
+    def report(kind: str, detail: str) -> None:
+        if (kind, detail) in seen or len(seen) >= MAX_EVENTS:
+            return
+        seen.add((kind, detail))
+        with contextlib.suppress(OSError):  # the pipe is full or closed: the report is lost, not the cell
+            os.write(fd, (json.dumps({"kind": kind, "detail": detail[:300]}) + "\n").encode())
+
+    def check_path(path: Any, write: bool) -> None:
+        if isinstance(path, bytes):
+            path = os.fsdecode(path)
+        if not isinstance(path, str) or not path or path == ":memory:" or path.startswith("file:"):
+            return
+        full = os.path.normpath(os.path.join(os.getcwd(), path)) if not path.startswith("/") else \
+            os.path.normpath(path)
+        if full.startswith("/proc/"):
+            parts = full.split("/")
+            if parts[2].isdigit() and not full.startswith(me) and len(parts) > 3 and parts[3] in PROC_SPY:
+                report("proc", full)
+        elif write and not _under(full, writable) and not full.startswith("/dev/"):
+            report("write", full)
+        elif not _under(full, visible + writable) and not _above(full, visible + writable) and \
+                not full.startswith(("/dev/", "/sys/")) and full != "/proc":
+            report("read", full)
+
+    def hook(event: str, args: tuple[Any, ...]) -> None:
+        if busy[0] or event not in _EVENTS:
+            return
+        busy[0] = True
+        try:
+            if event == "open":
+                path, mode, flags = args
+                write = (isinstance(mode, str) and any(c in mode for c in "wax+")) or \
+                    (isinstance(flags, int) and bool(flags & _WRITE_FLAGS))
+                check_path(path, write)
+            elif event in ("os.listdir", "os.scandir", "sqlite3.connect"):
+                check_path(args[0] if args else None, event == "sqlite3.connect")
+            elif event in ("socket.connect", "socket.sendto", "socket.bind"):
+                sock, address = args[0], args[1]
+                if getattr(sock, "family", None) in (2, 10):  # AF_INET, AF_INET6
+                    host = address[0] if isinstance(address, tuple) else address
+                    port = f":{address[1]}" if isinstance(address, tuple) and len(address) > 1 else ""
+                    report("network", f"{host}{port}")
+            elif event == "socket.getaddrinfo" and args and args[0] not in (None, "", "localhost"):
+                report("network", f"{args[0]}" + (f":{args[1]}" if len(args) > 1 and args[1] else ""))
+        except Exception:  # a report must never break the student's cell
+            pass
+        finally:
+            busy[0] = False
+
+    return hook
+
+
+_EVENTS = frozenset({"open", "os.listdir", "os.scandir", "sqlite3.connect", "socket.connect",
+                     "socket.sendto", "socket.bind", "socket.getaddrinfo"})
+
+
+def main() -> None:
+    """Limit processes, install the hook, run ipykernel with this process's arguments."""
+    nproc = int(os.environ.get(NPROC, "0"))
+    if nproc:
+        resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+    fd = int(os.environ.get(EVENTS_FD, "-1"))
+    if fd >= 0:
+        sys.addaudithook(make_hook(fd, _roots(VISIBLE), _roots(WRITABLE)))
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        del sys.path[0]  # the scratch folder is the student's: no module of theirs shadows the kernel's
+    import runpy
+
+    sys.argv[0] = "ipykernel_launcher"
+    runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)
+
+
+if __name__ == "__main__":
+    main()
