@@ -40,7 +40,7 @@ def test_unknown_script_id_is_one_line_exit_2_and_runs_nothing(tmp_path, capsys)
 
 def test_interactive_numbers_topics_actions_and_bad_choice(tmp_path):
     args = argparse.Namespace(case=_case_file(tmp_path), seed=0, budget=None, script=None, transcript=False)
-    stdin, out = io.StringIO("1\nt\n99\nt\n15\n6\na\n5\nxx\ne\n"), io.StringIO()
+    stdin, out = io.StringIO("1\nt\n99\nt\n15\n6\na\n5\n0\ne\n"), io.StringIO()
     assert run(args, stdin=stdin, out=out) == 0
     text = out.getvalue()
     assert "You: What brings you here today" in text
@@ -48,7 +48,7 @@ def test_interactive_numbers_topics_actions_and_bad_choice(tmp_path):
     assert "Topic: domestic_violence" in text
     assert "You: You deserve to feel safe" in text
     assert "[Move to a private setting" in text
-    assert "choose a number from 1 to 11, not 'xx'" in text
+    assert "choose a number from 1 to 11, not '0'" in text
     assert "Feedback:" in text
 
 
@@ -101,3 +101,32 @@ def test_a_script_that_outruns_the_budget_stops_and_still_gives_feedback(tmp_pat
     assert code == 0
     assert "time budget is spent" in out and "the rest of the script is not run" in out
     assert "Feedback:" in out
+
+
+def test_interactive_typed_words_are_read_and_answered(tmp_path):
+    args = argparse.Namespace(case=_case_file(tmp_path), seed=2, budget=None, script=None, transcript=False)
+    lines = "How do you manage food from week to week?\nqwzx vbnm\n   \ne\n"
+    out = io.StringIO()
+    assert run(args, stdin=io.StringIO(lines), out=out) == 0
+    text = out.getvalue()
+    assert "You: How do you manage food from week to week?" in text
+    assert "[read as an open question about food, confidence" in text
+    assert "skips meals at the end of the month" in text.lower()
+    assert "(the patient did not follow)" in text
+    assert "Feedback:" in text and "reflection-to-question ratio" not in text  # too few turns for MITI
+
+
+def test_say_option_runs_typed_words_after_the_script(tmp_path, capsys):
+    code = main(["interview", _case_file(tmp_path), "--seed", "2", "--script", "general.open.1",
+                 "--say", "It sounds like money has been tight.", "--say", "Do you drink alcohol?"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.index("You: What brings you here today") < out.index("You: It sounds like money has been tight.")
+    assert "[read as a reflection about money" in out and "[read as a closed question about alcohol and drugs" in out
+
+
+def test_say_with_unusable_words_is_one_line_exit_2(tmp_path, capsys):
+    code = main(["interview", _case_file(tmp_path), "--say", "x" * 600])
+    captured = capsys.readouterr()
+    assert code == 2 and "at most 500 characters" in captured.err and captured.err.strip().count("\n") == 0
+    assert captured.out == ""

@@ -65,3 +65,33 @@ def test_interview_panel_errors_use_the_common_alert_box():
     panel.take("bogus")
     assert "sim-error" in panel.error.value and "role='alert'" in panel.error.value
     assert "Please check" in panel.error.value and "unknown interview action" in panel.error.value
+
+
+def test_panel_typed_words_are_answered_and_the_reading_shown():
+    panel = InterviewPanel(ipv_case(), seed=2)
+    panel.typed.value = "How do you manage food from week to week?"
+    panel.say_button.click()
+    assert panel.error.value == "" and panel.typed.value == ""
+    assert "You:</b> How do you manage food from week to week?" in panel.conversation.value
+    assert "skips meals at the end of the month" in panel.conversation.value.lower()
+    assert "Read as <b>an open question about food</b>" in panel.reading.value
+    panel.show_reading.value = False
+    assert panel.reading.value == ""
+    panel.show_reading.value = True
+    panel.typed.value = "zorp blick fnarg"
+    panel.say_button.click()
+    assert "did not follow" in panel.reading.value and "You:</b> zorp blick fnarg" in panel.conversation.value
+    assert panel.interview.transcript[-1].kind == "unclear"
+
+
+def test_panel_typed_bad_input_reports_inline_and_keeps_the_text():
+    panel = InterviewPanel(make_case(), seed=0)
+    panel.typed.value = "   "
+    panel.say_button.click()
+    assert "empty" in panel.error.value and "role='alert'" in panel.error.value
+    panel.typed.value = "w" * 501
+    panel.say_button.click()
+    assert "at most 500 characters" in panel.error.value and panel.typed.value == "w" * 501
+    assert panel.interview.transcript == []
+    panel.end_button.click()
+    assert panel.say_button.disabled

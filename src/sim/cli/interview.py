@@ -1,8 +1,10 @@
 """``sim interview CASE``: interview a case's synthetic patient in the terminal.
 
-Numbered questions of the current topic; type a number to ask it, ``t`` to change topic, ``a``
-for actions, ``e`` to end (also at end of input). ``--script`` runs question and action ids
-given on the command line instead, for demonstrations and tests.
+Numbered questions of the current topic; type a number to ask it, or type what you would say
+in your own words (it is read by :func:`sim.interview.classify` and the reading is shown); ``t``
+to change topic, ``a`` for actions, ``e`` to end (also at end of input). ``--script`` runs
+question and action ids given on the command line instead, and ``--say`` typed words, for
+demonstrations and tests.
 """
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from sim.errors import SimError
 if TYPE_CHECKING:
     from sim.interview import Interview
 
-HELP = "number: ask that question | t: change topic | a: actions | e: end | ?: help"
+HELP = ("number: ask that question | or type your own words | t: change topic | a: actions | e: end | "
+        "?: help")
 
 
 def register(subparsers: Subparsers) -> None:
@@ -32,6 +35,8 @@ def register(subparsers: Subparsers) -> None:
                         help="comma-separated question ids (general.open.1, ...) and action ids "
                              "(use_interpreter, private_setting, ...) to run without prompting; "
                              "--list shows them")
+    parser.add_argument("--say", action="append", default=None, metavar="WORDS",
+                        help="typed words to say to the patient after the --script ids (repeat for more)")
     parser.add_argument("--list", action="store_true",
                         help="list the question and action ids a --script may use, and exit")
     parser.add_argument("--transcript", action="store_true", help="print the Markdown transcript at the end")
@@ -50,9 +55,13 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None, out: TextIO | Non
         _list_ids(iv, out)
         return 0
     script = None
-    if args.script is not None:
-        script = [s.strip() for s in args.script.split(",") if s.strip()]
+    said = getattr(args, "say", None)
+    if args.script is not None or said:
+        script = [s.strip() for s in (args.script or "").split(",") if s.strip()]
         _check_script(iv, script)
+        from sim.interview.classifier import check_text
+
+        script += [_SAY + check_text(text) for text in said or []]  # refuse unusable words before anything runs
     print(f"{iv.title}\n(synthetic patient: a simulation, not a real person)\n", file=out)
     print(f"Patient: {iv.opening}\n", file=out)
     if script is not None:
@@ -71,8 +80,13 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None, out: TextIO | Non
     return 0
 
 
+_SAY = "\0say:"
+
+
 def _step(iv: Interview, ident: str, out: TextIO) -> None:
-    if ident in iv.actions():
+    if ident.startswith(_SAY):
+        _say(iv, ident.removeprefix(_SAY), out)
+    elif ident in iv.actions():
         print(f"[{iv.act(ident).message}]", file=out)
     else:
         question = next((q for q in iv.questions() if q.id == ident), None)
@@ -80,6 +94,17 @@ def _step(iv: Interview, ident: str, out: TextIO) -> None:
         print(f"You: {question.text if question else ident}", file=out)
         print(f"Patient ({reply.emotion}): {reply.text}", file=out)
     print(f"  rapport {iv.rapport}/100, {iv.minutes_used} of {iv.budget_minutes} min", file=out)
+
+
+def _say(iv: Interview, text: str, out: TextIO) -> None:
+    """Say typed words; print the reply and how the words were read."""
+    reply = iv.ask_text(text)
+    turn = iv.transcript[-1]
+    print(f"You: {turn.typed}", file=out)
+    if turn.reading is not None:
+        heard = " (the patient did not follow)" if turn.kind == "unclear" else ""
+        print(f"  [read as {turn.reading.description}, confidence {turn.reading.confidence:.2f}{heard}]", file=out)
+    print(f"Patient ({reply.emotion}): {reply.text}", file=out)
 
 
 class UnknownScriptIdError(SimError):
@@ -152,8 +177,10 @@ def _interactive(iv: Interview, stdin: TextIO, out: TextIO) -> None:
                 for n, name in enumerate(names, start=1):
                     print(f"  {n:2d}. {iv.actions()[name]}", file=out)
                 _step(iv, names[_choose(_read(stdin, out, "action> "), len(names))], out)
-            else:
+            elif line.isdigit():
                 _step(iv, questions[_choose(line, len(questions))].id, out)
+            else:
+                _step(iv, _SAY + line, out)
         except SimError as exc:
             print(f"! {exc}", file=out)
 

@@ -9,7 +9,8 @@ Two small logistic regressions over hashed word, word-pair and character feature
 cues (:mod:`sim.interview.features`), trained by :mod:`sim.interview.training` and shipped as
 ``sim/data/interview/classifier.npz``. The weights load on the first call, not on ``import sim``.
 A double-barrelled question is split where its second question starts and each half's domain is
-read. Text that is mostly not English words the model knows gets a low confidence.
+read. The confidence is the geometric mean of the domain and style probabilities, scaled down when
+the text is mostly not English words the model knows (gibberish, another language) or one word.
 """
 from __future__ import annotations
 
@@ -161,7 +162,9 @@ class Model:
         english = min(1.0, self.known_share(text) / 0.7)
         if len(words(text)) < 2:
             english *= 0.5  # one word ("ok", "and") is too little to read
-        confidence = round(min(domain_p, float(p_style.max())) * english, 3)
+        # Geometric mean of the two readings' probabilities, scaled down for text that is not English
+        # the model knows: a clear style with an unsure topic is still heard.
+        confidence = round(float(np.sqrt(domain_p * float(p_style.max()))) * english, 3)
         joint = np.outer(p_domain, p_style)
         order = np.argsort(-joint, axis=None, kind="stable")[:4]
         alternatives: list[Alternative] = []

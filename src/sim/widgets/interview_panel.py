@@ -12,7 +12,7 @@ from typing import Any
 
 from sim.cases.model import Case
 from sim.errors import SimError
-from sim.widgets.common import ShowsWidget, error_html
+from sim.widgets.common import STYLE, ShowsWidget, error_html
 
 _STAGE = re.compile(r"\*([^*]+)\*")
 
@@ -23,10 +23,13 @@ def _render(text: str) -> str:
 
 
 class InterviewPanel(ShowsWidget):
-    """Interview a case's synthetic patient: choose a question by domain and style, ask, act.
+    """Interview a case's synthetic patient: choose a question by domain and style, or type one in
+    your own words, ask, act.
 
     Attributes tests and notebooks can drive: ``domain``, ``style``, ``question`` (selectors),
-    ``ask_button``, ``action_buttons`` (by action id), ``end_button``, and the displays
+    ``ask_button``, ``typed`` (a text box) and ``say_button``, ``show_reading`` (a checkbox),
+    ``action_buttons`` (by action id), ``end_button``, and the displays ``reading`` (how the last
+    typed question was read),
     ``conversation``, ``rapport`` (IntProgress), ``rapport_label``, ``time_label``,
     ``disclosed``, ``feedback``, ``error``; ``interview`` is the engine object.
     """
@@ -46,6 +49,12 @@ class InterviewPanel(ShowsWidget):
         self.style = w.Dropdown(options=styles, value="", description="Style")
         self.question = w.Select(options=[], rows=6, layout=w.Layout(width="100%"), description="Question")
         self.ask_button = w.Button(description="Ask", button_style="primary", icon="comment")
+        self.typed = w.Text(value="", placeholder="Or type what you would say to the patient",
+                            description="Your words", layout=w.Layout(width="100%"), style=STYLE)
+        self.say_button = w.Button(description="Say it", button_style="primary", icon="pencil",
+                                   tooltip="Say the typed words to the patient")
+        self.show_reading = w.Checkbox(value=True, description="Show how my words were read", indent=False)
+        self.reading = w.HTML()
         self.conversation = w.HTML()
         self.rapport = w.IntProgress(value=self.interview.rapport, min=0, max=100, description="Rapport")
         self.rapport_label = w.Label()
@@ -60,6 +69,8 @@ class InterviewPanel(ShowsWidget):
         self.domain.observe(self._refresh_questions, names="value")
         self.style.observe(self._refresh_questions, names="value")
         self.ask_button.on_click(lambda _b: self.ask())
+        self.say_button.on_click(lambda _b: self.say())
+        self.show_reading.observe(lambda _c: self._show_reading(), names="value")
         self.end_button.on_click(lambda _b: self.end())
         for name, button in self.action_buttons.items():
             button.on_click(lambda _b, name=name: self.take(name))
@@ -69,6 +80,7 @@ class InterviewPanel(ShowsWidget):
                    "not a real person.</i></p>"),
             self.conversation,
             w.HBox([self.domain, self.style]), self.question, w.HBox([self.ask_button, self.end_button]),
+            w.HBox([self.typed, self.say_button]), w.HBox([self.show_reading, self.reading]),
             self.error,
             w.HBox([self.rapport, self.rapport_label, self.time_label]),
             w.HTML("<b>Actions</b>"), w.Box(list(self.action_buttons.values()),
@@ -80,6 +92,7 @@ class InterviewPanel(ShowsWidget):
         self.widget.add_class("sim-interview-panel")
         self.conversation.add_class("sim-conversation")
         self.feedback.add_class("sim-feedback")
+        self.reading.add_class("sim-reading")
         self._refresh_questions()
         self._refresh()
 
@@ -90,6 +103,14 @@ class InterviewPanel(ShowsWidget):
             self._show_error("Choose a question first.")
             return
         self._call(self.interview.ask, self.question.value)
+
+    def say(self) -> None:
+        """Say the typed words to the patient (the Say it button); clears the box when heard."""
+        before = len(self.interview.transcript)
+        self._call(self.interview.ask_text, self.typed.value)
+        if len(self.interview.transcript) > before:
+            self.typed.value = ""
+        self._show_reading()
 
     def take(self, action: str) -> None:
         """Take an action (an action button)."""
@@ -118,6 +139,16 @@ class InterviewPanel(ShowsWidget):
         self.error.value = ""
         self._refresh()
 
+    def _show_reading(self) -> None:
+        last = next((t for t in reversed(self.interview.transcript) if t.reading is not None), None)
+        if last is None or last.reading is None or not self.show_reading.value:
+            self.reading.value = ""
+            return
+        reading = last.reading
+        heard = "" if last.kind != "unclear" else "; the patient did not follow it"
+        self.reading.value = (f"<span role='status'>Read as <b>{html.escape(reading.description)}</b> "
+                              f"(confidence {reading.confidence:.2f}){heard}.</span>")
+
     def _show_error(self, message: str) -> None:
         self.error.value = error_html(message)  # icon, words and role=alert: colour is not the only cue
 
@@ -130,8 +161,9 @@ class InterviewPanel(ShowsWidget):
         iv = self.interview
         parts = [f"<p><b>Patient:</b> {_render(iv.opening)}</p>"]
         for turn in iv.transcript:
-            if turn.question is not None:
-                parts.append(f"<p><b>You:</b> {html.escape(turn.question.text)}<br>"
+            said = turn.question.text if turn.question is not None else turn.typed
+            if said is not None:
+                parts.append(f"<p><b>You:</b> {html.escape(said)}<br>"
                              f"<b>Patient</b> <i>({html.escape(turn.emotion)})</i>: {_render(turn.reply)}</p>")
             else:
                 parts.append(f"<p><i>{_render(turn.reply)}</i></p>")
@@ -143,6 +175,7 @@ class InterviewPanel(ShowsWidget):
         self.disclosed.value = f"<ul>{facts}</ul>" if facts else "<i>Nothing disclosed yet.</i>"
         done = iv.ended
         self.ask_button.disabled = done
+        self.say_button.disabled = done
         self.end_button.disabled = done
         taken = iv.actions_taken
         for name, button in self.action_buttons.items():
