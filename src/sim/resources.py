@@ -8,9 +8,12 @@ hospice terminal prognosis, ...). Immigration status (``Identity.immigration_sta
 not recorded and is treated as eligible) bars SNAP and full Medicaid as federal law does.
 
     >>> import sim
-    >>> result = sim.resources.match(patient, "food_insecurity")        # doctest: +SKIP
-    >>> [r.id for r in result.eligible], result.ineligible["snap_office"]  # doctest: +SKIP
-    (['alder_food_bank'], ["income 210% FPL is above SNAP's limit of 130%"])
+    >>> patient = sim.load_case("tpl_phc_sdoh").patient    # 167% FPL, Harwick County
+    >>> result = sim.resources.match(patient, "food_insecurity")
+    >>> [r.id for r in result.eligible]
+    ['alder_food_bank']
+    >>> result.ineligible["snap_office"][0].split(" (")[0]
+    "income 167% FPL is above SNAP's limit of 130%"
 """
 from __future__ import annotations
 

@@ -2,10 +2,11 @@
 crisis paths with the actions they require, a transcript and engagement feedback.
 
     >>> import sim
-    >>> iv = sim.interview.start(case, seed=0)          # doctest: +SKIP
-    >>> iv.ask("domestic_violence.empathic.1").text      # doctest: +SKIP
-    >>> iv.ask_text("Is anyone at home hurting you?").text  # doctest: +SKIP
-    >>> sim.interview.classify("You feel alone with this.").style   # doctest: +SKIP
+    >>> iv = sim.interview.start(sim.load_case("ed_ipv_01"), seed=0)
+    >>> iv.ask_text("How are things at home?").emotion   # she needs a Spanish interpreter first
+    'confused'
+    >>> sim.interview.classify("You feel alone with this.").style
+    'reflection'
 
 The patient is synthetic; every reply is composed from the case (profile, chart, hidden facts).
 """

@@ -1,8 +1,8 @@
 """Read a typed interview question: which need domain it is about and which style it has.
 
     >>> from sim.interview import classify
-    >>> reading = classify("Do you have somewhere safe to sleep tonight?")   # doctest: +SKIP
-    >>> reading.domain, reading.style, reading.description                    # doctest: +SKIP
+    >>> reading = classify("Do you have somewhere safe to sleep tonight?")
+    >>> reading.domain, reading.style, reading.description
     ('housing_instability', 'closed', 'a closed question about housing')
 
 Two small logistic regressions over hashed word, word-pair and character features plus style

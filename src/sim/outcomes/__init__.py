@@ -1,9 +1,12 @@
 """Simulated follow-up of a care plan: 30- and 90-day outcomes by vectorized Monte Carlo.
 
     >>> import sim
-    >>> result = sim.outcomes.simulate(case, plan, n=10_000, seed=0)   # doctest: +SKIP
-    >>> result.summary()["readmission_30d"]                            # doctest: +SKIP
-    0.142
+    >>> from datetime import date
+    >>> case = sim.load_case("ed_ipv_01")
+    >>> plan = sim.expert.reference_plan(case, start=date(2026, 1, 5))
+    >>> result = sim.outcomes.simulate(case, plan, n=10_000, seed=0)
+    >>> result.summary()["readmission_30d"]
+    0.0976
 
 A teaching model with every parameter in ``sim/data/outcomes.yaml`` (source or teaching
 assumption): the LACE index sets the readmission baseline; unmet needs raise risks; fitting

@@ -1,8 +1,11 @@
 """An ipywidgets panel for the interview simulation. It holds no logic: every decision is the
 engine's (:mod:`sim.interview`); the panel only shows its state and forwards clicks.
 
+    >>> import sim
     >>> from sim.widgets.interview_panel import InterviewPanel
-    >>> InterviewPanel(case, seed=0)                   # doctest: +SKIP
+    >>> panel = InterviewPanel(sim.load_case("ed_ipv_01"), seed=0)
+    >>> type(panel.widget).__name__                    # display(panel.widget) in a notebook
+    'VBox'
 """
 from __future__ import annotations
 
