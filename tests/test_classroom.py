@@ -2,13 +2,21 @@
 (real system users, real nbgrader exchange, real autograde) with 4 students, cleaned up after."""
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
 import pwd
+import re
 import shutil
+import signal
 import stat
 import subprocess
+import sys
 import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -129,3 +137,90 @@ def test_a_whole_term_on_a_live_hub(capsys):
         with pytest.raises(KeyError):
             pwd.getpwnam(name)
     assert not state.exists()
+
+
+def _login(url: str, user: str, password: str) -> tuple[urllib.request.OpenerDirector, bool]:
+    """Log in through the hub's login form (PAM) as a browser would; return the opener and whether
+    the hub let the user in (a failed login ends on the login page again)."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    page = opener.open(f"{url}/hub/login").read().decode()
+    xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page)
+    form = {"username": user, "password": password, **({"_xsrf": xsrf.group(1)} if xsrf else {})}
+    try:
+        with opener.open(f"{url}/hub/login", urllib.parse.urlencode(form).encode(), timeout=60) as resp:
+            return opener, "/hub/login" not in resp.geturl()
+    except urllib.error.HTTPError:
+        return opener, False
+
+
+def _get(opener: urllib.request.OpenerDirector, url: str) -> tuple[int, str]:
+    try:
+        with opener.open(url, timeout=60) as resp:
+            return resp.status, resp.read().decode(errors="replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, ""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.geteuid() != 0, reason="creates system users: CI and this machine run as root")
+def test_up_serves_the_roster_on_localhost_until_stopped(tmp_path):
+    tag = f"u{os.getpid() % 10000:04d}"
+    students = [f"{tag}-ann", f"{tag}-bob"]
+    path = roster(tmp_path, "id,first_name,last_name\n" + "".join(f"{s},Syn,Thetic\n" for s in students))
+    state = Path(tempfile.mkdtemp(prefix="sim-classroom-up-", dir="/tmp"))
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "classroom", "up", "--roster", str(path), "--state",
+                             str(state), "--port", "0", "--instructor", f"{tag}-prof"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert proc.stdout is not None
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if "Ctrl-C" in line or len(lines) > 50:
+                break
+        text = "".join(lines)
+        found = re.search(r"(http://127\.0\.0\.1:\d+)", text)
+        assert found, text
+        url = found.group(1)
+        passwords = dict(line.split(",") for line in (state / "passwords.csv").read_text().split()[1:])
+        assert stat.S_IMODE((state / "passwords.csv").stat().st_mode) == 0o600
+
+        assert _login(url, students[0], "wrong-password")[1] is False
+        ann, ok = _login(url, students[0], passwords[students[0]])
+        assert ok
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:  # the login starts ann's server; lab opens when it is up
+            code, page = _get(ann, f"{url}/user/{students[0]}/lab/tree/lessons")
+            if code == 200 and "@jupyter/nbgrader" in page:
+                break
+            time.sleep(1)
+        assert code == 200 and "@jupyter/nbgrader" in page  # JupyterLab with nbgrader's extension
+        code, body = _get(ann, f"{url}/user/{students[0]}/api/contents/lessons")
+        assert code == 200 and "00_orientation.ipynb" in body
+        ann_uid = pwd.getpwnam(students[0]).pw_uid
+        assert _uid_processes(ann_uid)  # the server runs as ann herself
+        workspace = json.loads(_get(ann, f"{url}/user/{students[0]}/lab/api/workspaces/default")[1])
+        assert "nbgrader-assignment-list:nbgrader-assignment-list" in json.dumps(workspace)
+        code, body = _get(ann, f"{url}/user/{students[1]}/api/contents")
+        assert code != 200 and "00_orientation" not in body  # not into bob's server
+
+        settings = json.loads((state / "hub" / "settings.json").read_text())
+        request = urllib.request.Request(f"{url}/hub/api/groups",
+                                         headers={"Authorization": f"token {settings['service_token']}"})
+        groups = {g["name"]: g["users"] for g in json.loads(urllib.request.urlopen(request).read())}
+        assert groups["formgrade-sim-msw"] == [f"{tag}-prof"]
+        assert sorted(groups["nbgrader-sim-msw"]) == students
+
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=120) == 0
+        assert _uid_processes(ann_uid) == []  # Ctrl-C stopped every server
+        assert "hub stopped" in proc.stdout.read()
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=60)
+        main(["classroom", "clean", str(state)])
+    assert not state.exists()
+    for name in students:
+        with pytest.raises(KeyError):
+            pwd.getpwnam(name)

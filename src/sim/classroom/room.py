@@ -14,6 +14,7 @@ Layout of ``STATE`` (mode 0755, so users reach their own parts)::
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -114,6 +115,7 @@ def prepare(state: Path, roster: list[Student], instructor: str = "instructor", 
     exchange.chmod(0o1777)
     for user in students.values():
         _copy_owned(LESSONS, Path(user.home) / "lessons", user, 0o755)
+        _student_workspace(user)
         Path(user.home).chmod(0o700)
     course = load_course(course_root)
     write_nbgrader_configs(state, course_root, course.course_id, exchange)
@@ -134,6 +136,26 @@ def prepare(state: Path, roster: list[Student], instructor: str = "instructor", 
     chown_tree(roster_file, teacher)
     room.nbgrader("db", "student", "import", str(roster_file))
     return room
+
+
+ASSIGNMENT_LIST = "nbgrader-assignment-list:nbgrader-assignment-list"  # nbgrader's lab widget, as restored
+
+
+def _student_workspace(user: SystemUser) -> None:
+    """JupyterLab's default workspace for a student: the file browser on lessons/ and nbgrader's
+    Assignment List open in the main area (written once; the student's own layout then replaces it)."""
+    folder = Path(user.home) / ".jupyter" / "lab" / "workspaces"
+    path = folder / "default-37a8.jupyterlab-workspace"  # JupyterLab's file name for the id "default"
+    if path.exists():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    layout = {"main": {"dock": {"type": "tab-area", "currentIndex": 0, "widgets": [ASSIGNMENT_LIST]},
+                       "current": ASSIGNMENT_LIST},
+              "left": {"collapsed": False, "visible": True, "current": "filebrowser", "widgets": ["filebrowser"]}}
+    path.write_text(json.dumps({"data": {"layout-restorer:data": layout, ASSIGNMENT_LIST: {"data": {}},
+                                         "file-browser-filebrowser:cwd": {"path": "lessons"}},
+                                "metadata": {"id": "default"}}, indent=1), encoding="utf-8")
+    chown_tree(Path(user.home) / ".jupyter", user)
 
 
 def _check_reachable(room: Classroom) -> None:

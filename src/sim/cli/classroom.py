@@ -23,7 +23,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--roster", required=True, metavar="FILE",
                    help="CSV with the columns of 'nbgrader db student import' (id required; first_name, "
                         "last_name, email, lms_user_id)")
-    p.add_argument("--port", type=int, default=8000, metavar="P", help="port on 127.0.0.1 (default 8000)")
+    p.add_argument("--port", type=int, default=8000, metavar="P",
+                   help="port on 127.0.0.1 (default 8000; 0: any free port, printed at start)")
     p.add_argument("--state", default="classroom", metavar="DIR",
                    help="folder for homes, course, exchange and hub state (default: ./classroom)")
     p.add_argument("--instructor", default="instructor", metavar="NAME",
@@ -51,11 +52,11 @@ def _up(args: argparse.Namespace) -> int:
     from sim.classroom.users import require_root
     from sim.errors import SimValueError
 
-    if not 1 <= args.port <= 65535:
-        raise SimValueError(f"--port {args.port} is not allowed; give 1 to 65535")
+    if not 0 <= args.port <= 65535:
+        raise SimValueError(f"--port {args.port} is not allowed; give 1 to 65535, or 0 for any free port")
     roster = read_roster(args.roster)
     require_root("sim classroom up")
-    room = prepare(Path(args.state), roster, instructor=args.instructor, port=args.port)
+    room = prepare(Path(args.state), roster, instructor=args.instructor, port=args.port or None)
     passwords = set_passwords(room)
     stop = {"now": False}
 
@@ -64,7 +65,7 @@ def _up(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    room.hub.start(fixed_port=True)
+    room.hub.start(fixed_port=bool(args.port))
     print(f"JupyterHub for {room.course.course_id}: {room.hub.url}  (127.0.0.1 only)", flush=True)
     print(f"  instructor {room.instructor.name} (formgrader), {len(room.students)} students; "
           f"passwords in {passwords} (readable by root only)", flush=True)
