@@ -49,7 +49,7 @@ def _run_hook(events, cwd="/c/autograded/s/a"):
     saved = os.getcwd()
     try:
         os.chdir("/tmp")
-        hook = make_hook(w, ("/usr/", "/venv/"), ("/tmp/", cwd + "/"))
+        hook = make_hook(w, ("/usr/", "/venv/"), ("/tmp/",), (cwd + "/",))
         for event, args in events:
             hook(event, args)
     finally:
@@ -71,6 +71,9 @@ def test_hook_reports_reaching_outside_and_nothing_inside():
         ("open", ("/usr/lib/python3/os.py", "r", os.O_RDONLY)),          # the environment: fine
         ("open", ("/venv/lib/sim/x.py", "w", os.O_WRONLY | os.O_CREAT)),  # read-only environment
         ("open", ("/tmp/scratch.txt", "w", os.O_WRONLY)),                 # its own /tmp: fine
+        ("open", ("/tmp/no/such/course/keys.yaml", "r", os.O_RDONLY)),    # a host path under /tmp
+        ("open", ("/c/autograded/s/a/data.csv", "w", os.O_WRONLY)),       # its own folder: fine
+        ("open", ("/tmp/ipykernel_7/123.py", "r", os.O_RDONLY)),          # IPython's cell names: fine
         ("open", ("/proc/1/environ", "r", os.O_RDONLY)),
         ("open", (f"/proc/{os.getpid()}/status", "r", os.O_RDONLY)),      # its own: fine
         ("os.listdir", ("/",)),                                           # shows only what is mounted
@@ -80,7 +83,9 @@ def test_hook_reports_reaching_outside_and_nothing_inside():
         ("open", ("/c/keys.yaml", "r", os.O_RDONLY)),                     # once only
         ("compile", (b"x", "<cell>")),
     ])
+    assert got[:1] == [{"kind": "read", "detail": "/c/keys.yaml"}]
     assert got == [{"kind": "read", "detail": "/c/keys.yaml"}, {"kind": "write", "detail": "/venv/lib/sim/x.py"},
+                   {"kind": "read", "detail": "/tmp/no/such/course/keys.yaml"},
                    {"kind": "proc", "detail": "/proc/1/environ"}, {"kind": "write", "detail": "/c/gradebook.db"},
                    {"kind": "network", "detail": "127.0.0.1:8888"}]
 
@@ -135,3 +140,10 @@ def test_a_course_inside_the_python_environment_is_refused(tmp_path):
     inside = Path(bwrap.python_roots()[0])
     assert bwrap.exposed_course(inside / "some-course") == inside
     assert bwrap.exposed_course(tmp_path) is None
+
+
+def test_hook_sees_a_course_kept_under_tmp_as_outside():
+    got = _run_hook([("sqlite3.connect", ("/tmp/x/course/gradebook.db",)),
+                     ("open", ("/tmp/x/course/autograded/s/a/out.csv", "w", os.O_WRONLY))],
+                    cwd="/tmp/x/course/autograded/s/a")
+    assert got == [{"kind": "write", "detail": "/tmp/x/course/gradebook.db"}]

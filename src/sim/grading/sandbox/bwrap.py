@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.errors import SimError
-from sim.grading.sandbox.inside import EVENTS_FD, NPROC, VISIBLE, WRITABLE
+from sim.grading.sandbox.inside import EVENTS_FD, NPROC, OWN, VISIBLE, WRITABLE
 from sim.grading.sandbox.limits import SandboxLimits
 
 SANDBOX_UID = 65534
@@ -142,7 +142,7 @@ def build(kernel_argv: list[str], workdir: Path, socket_dir: Path, limits: Sandb
            "IPYTHONDIR": "/tmp/.ipython", "MPLCONFIGDIR": "/tmp/.matplotlib", "JUPYTER_RUNTIME_DIR": "/tmp/.jupyter",
            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MALLOC_ARENA_MAX": "2",
            "SIM_SANDBOX": "1", EVENTS_FD: str(events_fd), NPROC: str(limits.processes),
-           VISIBLE: os.pathsep.join(visible), WRITABLE: os.pathsep.join(["/tmp", str(workdir)])}
+           VISIBLE: os.pathsep.join(visible), WRITABLE: "/tmp", OWN: str(workdir)}
     env.update({k: v for k, v in kernel_env.items() if k in PASS_ENV or k.startswith("SIM_COURSE")})
     for key, value in sorted(env.items()):
         args += ["--setenv", key, value]

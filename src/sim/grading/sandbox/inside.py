@@ -16,11 +16,13 @@ import json
 import os
 import resource
 import sys
+import tempfile
 from typing import Any
 
 EVENTS_FD = "SIM_SANDBOX_EVENTS_FD"
 VISIBLE = "SIM_SANDBOX_VISIBLE"      # read-only roots, os.pathsep-separated
-WRITABLE = "SIM_SANDBOX_WRITABLE"    # writable roots
+WRITABLE = "SIM_SANDBOX_WRITABLE"    # private writable roots (/tmp)
+OWN = "SIM_SANDBOX_OWN"              # the notebook's scratch folder
 NPROC = "SIM_SANDBOX_NPROC"
 MAX_EVENTS = 64
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
@@ -40,15 +42,38 @@ def _above(path: str, roots: tuple[str, ...]) -> bool:
     return any(r.startswith(prefix) for r in roots)
 
 
+def _scaffolding(own: tuple[str, ...], writable: tuple[str, ...]) -> tuple[str, ...]:
+    """Folders above the notebook's own folder that lie inside a writable root (a course kept under
+    ``/tmp``): inside the sandbox they are empty scaffolding, outside they hold the course."""
+    found = set()
+    for folder in own:
+        parts = folder.rstrip("/").split("/")
+        for i in range(2, len(parts)):
+            above = "/".join(parts[:i]) + "/"
+            if any(above.startswith(w) and above != w for w in writable):
+                found.add(above)
+    return tuple(sorted(found))
+
+
 #: Files of /proc/<pid>/ that tell about another process (reading them is an attempt to spy).
 PROC_SPY = frozenset({"environ", "cmdline", "mem", "maps", "root", "cwd", "fd", "exe", "status", "auxv"})
 
 
-def make_hook(fd: int, visible: tuple[str, ...], writable: tuple[str, ...]) -> Any:
-    """The audit hook: report network use and file access outside the sandbox's own folders."""
+def make_hook(fd: int, visible: tuple[str, ...], writable: tuple[str, ...], own: tuple[str, ...] = ()) -> Any:
+    """The audit hook: report network use and file access outside the sandbox's own folders.
+
+    Args:
+        fd: where reports go (one JSON line each).
+        visible: read-only roots (the Python environment).
+        writable: private writable roots that may share a prefix with host paths (``/tmp``): a
+            path there that does not exist is taken for a host path the notebook reached for.
+        own: the notebook's own scratch folder.
+    """
     seen: set[tuple[str, str]] = set()
     busy = [False]
     me = (f"/proc/{os.getpid()}/", "/proc/self/", "/proc/thread-self/")
+    ipython_cells = os.path.join(tempfile.gettempdir(), "ipykernel_")
+    skeleton = _scaffolding(own, writable)
 
     def report(kind: str, detail: str) -> None:
         if (kind, detail) in seen or len(seen) >= MAX_EVENTS:
@@ -68,10 +93,16 @@ def make_hook(fd: int, visible: tuple[str, ...], writable: tuple[str, ...]) -> A
             parts = full.split("/")
             if parts[2].isdigit() and not full.startswith(me) and len(parts) > 3 and parts[3] in PROC_SPY:
                 report("proc", full)
-        elif write and not _under(full, writable) and not full.startswith("/dev/"):
+        elif _under(full, own) or full.startswith(("/dev/", "/sys/")) or full == "/proc":
+            return
+        elif _under(full, writable):  # its private /tmp: fine, unless it is a host path that is not there
+            if full.startswith(ipython_cells):
+                return  # IPython names cells after files it never writes; tracebacks look for them
+            if _under(full, skeleton) or not os.path.exists(os.path.dirname(full) if write else full):
+                report("write" if write else "read", full)
+        elif write:
             report("write", full)
-        elif not _under(full, visible + writable) and not _above(full, visible + writable) and \
-                not full.startswith(("/dev/", "/sys/")) and full != "/proc":
+        elif not _under(full, visible) and not _above(full, visible + writable + own):
             report("read", full)
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
@@ -113,13 +144,26 @@ def main() -> None:
         resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
     fd = int(os.environ.get(EVENTS_FD, "-1"))
     if fd >= 0:
-        sys.addaudithook(make_hook(fd, _roots(VISIBLE), _roots(WRITABLE)))
+        sys.addaudithook(make_hook(fd, _roots(VISIBLE), _roots(WRITABLE), _roots(OWN)))
     if sys.path and sys.path[0] in ("", os.getcwd()):
         del sys.path[0]  # the scratch folder is the student's: no module of theirs shadows the kernel's
-    import runpy
+    from ipykernel.kernelapp import IPKernelApp
 
-    sys.argv[0] = "ipykernel_launcher"
-    runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)
+    app = IPKernelApp.instance()
+    app.initialize(sys.argv[1:])
+    kernel_pid = os.getpid()
+
+    def forked_child_exits(*_: Any) -> None:
+        # A process forked by the notebook is a copy of the kernel: when its copy of the cell ends,
+        # it must not go on to answer as the kernel (a fork bomb's children would flood and garble
+        # the kernel's messages). It ends here instead.
+        if os.getpid() != kernel_pid:
+            os._exit(0)
+
+    shell = app.shell
+    assert shell is not None  # initialize() made it
+    shell.events.register("post_run_cell", forked_child_exits)
+    app.start()
 
 
 if __name__ == "__main__":
