@@ -96,7 +96,7 @@ def _owner(p: Path) -> int | None:
 def test_a_whole_term_on_a_live_hub(capsys):
     state = Path(tempfile.mkdtemp(prefix="sim-classroom-test-", dir="/tmp"))  # reachable by the users
     try:
-        assert main(["classroom", "demo", "--students", "4", "--keep", str(state)]) == 0
+        assert main(["classroom", "demo", "--students", "4", "--keep", str(state), "--gradebook", "postgres"]) == 0
         out = capsys.readouterr().out
         report = json.loads((state / "report.json").read_text())
         assert report["hub_url"].startswith("http://127.0.0.1:")
@@ -127,6 +127,12 @@ def test_a_whole_term_on_a_live_hub(capsys):
         peek = subprocess.run(["runuser", "-u", names[0], "--", "ls", str(inbound)], capture_output=True)
         assert peek.returncode != 0
         peek = subprocess.run(["runuser", "-u", names[0], "--", "ls", students[names[1]]["home"]],
+                              capture_output=True)
+        assert peek.returncode != 0
+        # the grades went to PostgreSQL, whose socket only the instructor's group can reach
+        assert not (state / "course" / "gradebook.db").exists()
+        assert (state / "postgres" / "data" / "PG_VERSION").exists()
+        peek = subprocess.run(["runuser", "-u", names[0], "--", "ls", str(state / "postgres" / "socket")],
                               capture_output=True)
         assert peek.returncode != 0
     finally:

@@ -59,8 +59,8 @@ c.JupyterHub.spawner_class = "localprocess" if os.geteuid() == 0 else "simple"
 c.Spawner.cmd = [S["singleuser"]]
 c.Spawner.notebook_dir = "~"
 c.Spawner.default_url = "/lab/tree/lessons"
-c.Spawner.start_timeout = 180
-c.Spawner.http_timeout = 180
+c.Spawner.start_timeout = 600  # generous: a shared 2-core machine may be busy
+c.Spawner.http_timeout = 600
 c.Spawner.poll_interval = 5
 c.Spawner.environment = dict(S["environment"])
 

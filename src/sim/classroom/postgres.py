@@ -43,8 +43,9 @@ class LocalPostgres:
     Use as a context manager, or call :meth:`start` and :meth:`stop`.
     """
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(self, folder: Path | None = None, group: str | None = None) -> None:
         self.bindir = find_bindir()
+        self.group = group  # as root: only this group (and the service user) may reach the socket
         self._own = folder is None
         # Not under a root-only temporary folder: the service user must reach it.
         self.folder = Path(folder or tempfile.mkdtemp(prefix="sim-pg-", dir="/tmp" if os.name == "posix" else None))
@@ -68,8 +69,9 @@ class LocalPostgres:
         self.socket_dir.mkdir(exist_ok=True)
         if os.geteuid() == 0:
             for path in (self.folder, self.socket_dir):
-                shutil.chown(path, SERVICE_USER)
-            self.folder.chmod(0o755)
+                shutil.chown(path, SERVICE_USER, self.group)
+            self.folder.chmod(0o750 if self.group else 0o755)
+            self.socket_dir.chmod(0o750 if self.group else 0o755)
         if not (self.data / "PG_VERSION").exists():
             proc = self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres",
                              "--auth=trust", "--encoding=UTF8", "--no-locale")

@@ -107,7 +107,7 @@ def prepare(state: Path, roster: list[Student], instructor: str = "instructor", 
     students = {s.id: ensure_user(state, s.id) for s in roster}
     course_root = state / "course"
     _copy_owned(COURSE_SOURCE, course_root, teacher, 0o700)
-    if gradebook:
+    if gradebook and "\ngradebook:" not in (course_root / "course.yaml").read_text(encoding="utf-8"):
         with (course_root / "course.yaml").open("a", encoding="utf-8") as f:
             f.write(f"gradebook: {gradebook}\n")
     exchange = state / "exchange"
@@ -180,6 +180,10 @@ def clean(state: Path) -> list[str]:
     if (hub_dir(state) / "settings.json").exists():
         hub = Hub(state)
         hub.stop_process()
+    if (state / "postgres" / "data" / "postmaster.pid").exists():
+        from sim.classroom.postgres import LocalPostgres
+
+        LocalPostgres(state / "postgres").stop()
     removed = remove_users(state)
     shutil.rmtree(state, ignore_errors=True)
     return removed

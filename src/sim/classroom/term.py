@@ -35,6 +35,7 @@ from sim.grading.simulate import build_submission
 
 ASSIGNMENT = "a1_assessment"
 SEED = 20261123
+SPAWN_AT_ONCE = 4  # servers starting at the same time: each is ready sooner, none times out on a busy machine
 
 
 @dataclass
@@ -93,16 +94,17 @@ class Term:
         self.report.events.append(text)
         self.say(f"  ! {text}")
 
-    def each(self, action: Callable[[str], Any], names: list[str] | None = None) -> list[Any]:
+    def each(self, action: Callable[[str], Any], names: list[str] | None = None, workers: int = 8) -> list[Any]:
         names = list(self.kinds) if names is None else names
-        with ThreadPoolExecutor(max_workers=max(1, min(8, len(names)))) as pool:
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(names)))) as pool:
             return list(pool.map(action, names))
 
     # -- the steps --------------------------------------------------------------------------------
     def spawn(self) -> None:
-        for name in self.kinds:
+        def one(name: str) -> None:
             self.hub.spawn(name)
-        self.each(self.hub.wait_ready)
+            self.hub.wait_ready(name, timeout=600)
+        self.each(one, workers=SPAWN_AT_ONCE)
 
     def release(self) -> None:
         self.room.sim_grade("generate", ASSIGNMENT)
@@ -262,8 +264,14 @@ def summary(report: TermReport) -> str:
 
 def run_demo(students: int, keep: Path | None = None, faults: bool = True, seed: int = SEED,
              prefix: str | None = None, say: Callable[[str], None] = print,
-             while_running: Callable[[Classroom], None] | None = None) -> TermReport:
-    """Run the term for ``students`` simulated students; keep users and state in ``keep`` if given."""
+             while_running: Callable[[Classroom], None] | None = None, gradebook: str = "sqlite") -> TermReport:
+    """Run the term for ``students`` simulated students; keep users and state in ``keep`` if given.
+
+    ``gradebook``: ``sqlite`` (the course's file) or ``postgres`` (a PostgreSQL server in the state
+    folder that only the instructor's group can reach; stopped at the end, its data kept with ``keep``).
+    """
+    if gradebook not in ("sqlite", "postgres"):
+        raise SimValueError(f"--gradebook {gradebook!r} is not allowed; give sqlite or postgres")
     if not 1 <= students <= 200:
         raise SimValueError(f"--students {students} is not allowed; give 1 to 200")
     prefix = prefix or f"s{secrets.token_hex(2)}"
@@ -274,8 +282,21 @@ def run_demo(students: int, keep: Path | None = None, faults: bool = True, seed:
                             f"(or remove it with 'sim classroom clean {state}')")
     say(f"A synthetic class of {students} on JupyterHub; state in {state}")
     room = None
+    pg = None
     try:
-        room = prepare(state, [Student(n) for n in kinds], instructor=f"{prefix}-teacher")
+        url = None
+        if gradebook == "postgres":
+            from sim.classroom.postgres import LocalPostgres
+            from sim.classroom.users import ensure_user, require_root
+
+            require_root("sim classroom demo")
+            state.mkdir(parents=True, exist_ok=True)
+            state.chmod(0o755)
+            ensure_user(state, f"{prefix}-teacher")
+            pg = LocalPostgres(state / "postgres", group=f"{prefix}-teacher").start()
+            url = pg.create_database("gradebook")
+            say("gradebook on PostgreSQL (a server in the state folder, reachable by the instructor only)")
+        room = prepare(state, [Student(n) for n in kinds], instructor=f"{prefix}-teacher", gradebook=url)
         term = Term(room, kinds, faults, say)
         report = term.run(while_running)
         if keep:
@@ -284,5 +305,7 @@ def run_demo(students: int, keep: Path | None = None, faults: bool = True, seed:
     finally:
         if room is not None and room.hub.proc is not None:
             room.hub.shutdown(list(room.students))
+        if pg is not None:
+            pg.stop()
         if not keep:
             clean(state) if (state / "users.json").exists() else shutil.rmtree(state, ignore_errors=True)

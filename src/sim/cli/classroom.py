@@ -35,6 +35,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--students", type=int, default=8, metavar="N", help="simulated students (default 8)")
     p.add_argument("--keep", default=None, metavar="DIR",
                    help="leave users, homes and DIR/report.json (remove later with 'sim classroom clean DIR')")
+    p.add_argument("--gradebook", default="sqlite", choices=["sqlite", "postgres"],
+                   help="the gradebook: sqlite (default, a file in the course) or postgres (a PostgreSQL "
+                        "server started in the state folder)")
     p.add_argument("--no-faults", action="store_true",
                    help="no double or late submission, no dying server, no hub restart")
     p.set_defaults(handler=_demo)
@@ -84,7 +87,8 @@ def _up(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from sim.classroom.term import run_demo, summary
 
-    report = run_demo(args.students, Path(args.keep) if args.keep else None, faults=not args.no_faults)
+    report = run_demo(args.students, Path(args.keep) if args.keep else None, faults=not args.no_faults,
+                      gradebook=args.gradebook)
     print(summary(report))
     if args.keep:
         print(f"kept: users, homes and {Path(args.keep).resolve() / 'report.json'} "
