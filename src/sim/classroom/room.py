@@ -155,6 +155,10 @@ def _student_workspace(user: SystemUser) -> None:
     path.write_text(json.dumps({"data": {"layout-restorer:data": layout, ASSIGNMENT_LIST: {"data": {}},
                                          "file-browser-filebrowser:cwd": {"path": "lessons"}},
                                 "metadata": {"id": "default"}}, indent=1), encoding="utf-8")
+    quiet = folder.parent / "user-settings" / "@jupyterlab" / "apputils-extension"
+    quiet.mkdir(parents=True, exist_ok=True)  # no news pop-up over the lessons
+    (quiet / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}), encoding="utf-8")
     chown_tree(Path(user.home) / ".jupyter", user)
 
 
