@@ -80,6 +80,26 @@ def test_clean_refuses_a_folder_that_is_not_a_classroom(tmp_path, capsys):
     assert (tmp_path / "keep.txt").exists()
 
 
+def test_a_missing_proxy_says_how_to_install_it(monkeypatch, tmp_path):
+    from sim.classroom import hubconfig
+
+    monkeypatch.setattr(hubconfig, "REPO", tmp_path)
+    monkeypatch.delenv("SIM_CHP", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(hubconfig.HubConfigError) as err:
+        hubconfig.find_proxy()
+    assert "npm ci --prefix tools/proxy" in str(err.value) and hubconfig.CHP_VERSION in str(err.value)
+
+
+def test_the_pinned_proxy_is_installed():
+    from sim.classroom.hubconfig import CHP_VERSION, find_proxy
+
+    lock = json.loads((Path(__file__).resolve().parents[1] / "tools" / "proxy" / "package-lock.json").read_text())
+    assert lock["packages"]["node_modules/configurable-http-proxy"]["version"] == CHP_VERSION
+    version = subprocess.run([find_proxy(), "--version"], capture_output=True, text=True, check=True).stdout
+    assert version.strip() == CHP_VERSION
+
+
 def _uid_processes(uid: int) -> list[int]:
     return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _owner(p) == uid]
 

@@ -103,14 +103,13 @@ class HubSettings:
 
 
 def find_proxy() -> str:
-    """``configurable-http-proxy``: ``$SIM_CHP``, the project's ``.node`` install, or ``PATH``."""
-    local = REPO / ".node" / "node_modules" / ".bin" / "configurable-http-proxy"
+    """``configurable-http-proxy``: ``$SIM_CHP``, the project's pinned install, or ``PATH``."""
+    local = REPO / "tools" / "proxy" / "node_modules" / ".bin" / "configurable-http-proxy"
     for candidate in (os.environ.get("SIM_CHP"), str(local), shutil.which("configurable-http-proxy")):
         if candidate and Path(candidate).exists():
             return str(Path(candidate).resolve())
-    raise HubConfigError("configurable-http-proxy (JupyterHub's proxy, from npm) was not found; install it with "
-                         f"'npm install --prefix .node configurable-http-proxy@{CHP_VERSION}' in {REPO}, "
-                         "or set SIM_CHP to its path")
+    raise HubConfigError("configurable-http-proxy (JupyterHub's proxy, from npm) was not found; install the pinned "
+                         f"{CHP_VERSION} with 'npm ci --prefix tools/proxy' in {REPO}, or set SIM_CHP to its path")
 
 
 def singleuser_command() -> str:
