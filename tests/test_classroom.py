@@ -63,6 +63,15 @@ def test_bad_roster_on_the_command_line_is_one_line(tmp_path, capsys):
     assert not (tmp_path / "s").exists()  # nothing half-made
 
 
+def test_a_bad_gradebook_for_up_is_named(tmp_path, capsys):
+    path = roster(tmp_path, "id\njdoe\n")
+    assert main(["classroom", "up", "--roster", str(path), "--state", str(tmp_path / "s"),
+                 "--gradebook", "mysql://u:secret@db/x"]) == 2
+    err = capsys.readouterr().err
+    assert "--gradebook" in err and "postgresql://" in err and "secret" not in err
+    assert not (tmp_path / "s").exists()
+
+
 def test_without_root_the_message_offers_the_single_user_course(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(os, "geteuid", lambda: 1000)
     with pytest.raises(UsersError) as err:

@@ -29,6 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="folder for homes, course, exchange and hub state (default: ./classroom)")
     p.add_argument("--instructor", default="instructor", metavar="NAME",
                    help="the instructor's user name (default: instructor)")
+    p.add_argument("--gradebook", default=None, metavar="URL",
+                   help="the course's gradebook, postgresql://USER:PASSWORD@HOST:PORT/DB (default: SQLite in "
+                        "the course folder); written to the course's course.yaml")
     p.set_defaults(handler=_up)
 
     p = sub.add_parser("demo", help="a whole simulated term on a live hub, without a browser")
@@ -58,8 +61,13 @@ def _up(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise SimValueError(f"--port {args.port} is not allowed; give 1 to 65535, or 0 for any free port")
     roster = read_roster(args.roster)
+    if args.gradebook:
+        from sim.grading.course import check_gradebook_url
+
+        check_gradebook_url(args.gradebook, "--gradebook")
     require_root("sim classroom up")
-    room = prepare(Path(args.state), roster, instructor=args.instructor, port=args.port or None)
+    room = prepare(Path(args.state), roster, instructor=args.instructor, port=args.port or None,
+                   gradebook=args.gradebook)
     passwords = set_passwords(room)
     stop = {"now": False}
 

@@ -111,7 +111,7 @@ class Course:
 GRADEBOOK_ENV = "SIM_GRADEBOOK_URL"
 
 
-def _check_gradebook(url: str, where: str) -> str:
+def check_gradebook_url(url: str, where: str) -> str:
     from sim.grading.gradebook import GRADEBOOK_SCHEMES, redact
 
     if not url.startswith(GRADEBOOK_SCHEMES):
@@ -127,7 +127,7 @@ def gradebook_url(root: Path | str, data: dict[str, Any] | None = None) -> str:
     so that ``sim grade``, plain ``nbgrader`` and formgrader write the same database."""
     folder = Path(root).resolve()
     if os.environ.get(GRADEBOOK_ENV):
-        return _check_gradebook(os.environ[GRADEBOOK_ENV], f"${GRADEBOOK_ENV}")
+        return check_gradebook_url(os.environ[GRADEBOOK_ENV], f"${GRADEBOOK_ENV}")
     if data is None:
         try:
             data = yaml.safe_load((folder / "course.yaml").read_text(encoding="utf-8")) or {}
@@ -135,7 +135,7 @@ def gradebook_url(root: Path | str, data: dict[str, Any] | None = None) -> str:
             data = {}
     url = data.get("gradebook") if isinstance(data, dict) else None
     if url:
-        return _check_gradebook(str(url), str(folder / "course.yaml"))
+        return check_gradebook_url(str(url), str(folder / "course.yaml"))
     return "sqlite:///" + str(folder / "gradebook.db")
 
 
