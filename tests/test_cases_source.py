@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+import sim.cases.source as source_module
 from sim.cases import validate_file
 from sim.cases.library import validate_paths
 from sim.cases.source import MAX_BYTES
@@ -231,8 +232,11 @@ def test_billion_laughs_is_refused_quickly(tmp_path, loader):
     assert "YAML aliases are not allowed" in only(validate_file(write(tmp_path, lol)))
 
 
-@pytest.mark.parametrize("depth", [70, 120_000])  # 100,000 once crashed libyaml
-def test_deep_flow_nesting_is_refused_without_crashing(tmp_path, depth):
+@pytest.mark.parametrize("parser", ["default", "no depth limit"])
+@pytest.mark.parametrize("depth", [70, 120_000])  # 100,000 once crashed libyaml; some releases stop at 1,000
+def test_deep_flow_nesting_is_refused_without_crashing(tmp_path, monkeypatch, depth, parser):
+    if parser == "no depth limit":  # PyYAML's pure-Python parser has no nesting limit of its own
+        monkeypatch.setattr(source_module, "_LOADER", source_module._NoAliasLoader)
     text = "id: x\nchart: " + "[" * depth + "]" * depth + "\n"
     message = only(validate_file(write(tmp_path, text)))
     assert ":2:" in message and "nesting is too deep" in message

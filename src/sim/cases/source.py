@@ -140,9 +140,12 @@ def _nesting_too_deep(text: str) -> Any:
     """The mark where nesting passes MAX_DEPTH, from the parser's events (not recursive), or None.
 
     libyaml's composer recurses in C: a file of a hundred thousand ``[`` would overflow the stack,
-    so depth is checked on the event stream first, whenever the cheap bound says it might be high.
+    and some libyaml releases stop at their own depth limit with a syntax error of their own. So
+    depth is checked first, on the event stream of PyYAML's pure-Python parser (iterative, with no
+    limit of its own), whenever the cheap bound says it might be high: the verdict is the same
+    whatever libyaml does.
     """
-    loader = _LOADER(text)
+    loader = yaml.SafeLoader(text)
     depth = 0
     try:
         while loader.check_event():
