@@ -24,7 +24,16 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 	$(UV) sync --locked --extra test --group dev --quiet
 	touch $(STAMP)
 
-install: $(STAMP)
+# JupyterHub's proxy for the classroom, exactly as tools/proxy/package-lock.json pins it (needs npm).
+PROXY := tools/proxy/node_modules/.package-lock.json
+$(PROXY): tools/proxy/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error --prefix tools/proxy >/dev/null; \
+	else \
+		echo "npm not found: the classroom (sim classroom) and its tests need Node.js and npm (apt-get install nodejs npm)"; \
+	fi
+
+install: $(STAMP) $(PROXY)
 
 # Root (as in a container) needs --allow-root; LAB_ARGS adds options, e.g. LAB_ARGS=--port=9999.
 LAB_ROOT ?= notebooks

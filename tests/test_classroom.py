@@ -120,6 +120,7 @@ def _owner(p: Path) -> int | None:
         return None
 
 
+@pytest.mark.nbgrader
 @pytest.mark.slow
 @pytest.mark.skipif(os.geteuid() != 0, reason="creates system users: CI and this machine run as root")
 def test_a_whole_term_on_a_live_hub(capsys):
@@ -196,6 +197,7 @@ def _get(opener: urllib.request.OpenerDirector, url: str) -> tuple[int, str]:
         return exc.code, ""
 
 
+@pytest.mark.nbgrader
 @pytest.mark.slow
 @pytest.mark.skipif(os.geteuid() != 0, reason="creates system users: CI and this machine run as root")
 def test_up_serves_the_roster_on_localhost_until_stopped(tmp_path):

@@ -10,7 +10,7 @@ import pytest
 
 from sim.grading.course import load_course
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.nbgrader]
 COURSE = Path(__file__).resolve().parents[1] / "assignments"
 
 

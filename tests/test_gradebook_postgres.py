@@ -60,6 +60,7 @@ def postgres():
         yield pg
 
 
+@pytest.mark.nbgrader
 @pytest.mark.slow
 def test_parallel_autograde_and_nbgrader_write_postgresql(postgres, tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("SIM_GRADEBOOK_URL", raising=False)

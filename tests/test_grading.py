@@ -369,6 +369,7 @@ def test_competencies_before_any_grading_without_an_activated_venv(tmp_path, cap
     assert (root / "reports" / "competencies.csv").is_file()
 
 
+@pytest.mark.nbgrader
 def test_a_submission_without_the_released_notebook_name_is_reported_plainly(tmp_path):
     import shutil
 

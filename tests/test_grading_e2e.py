@@ -15,7 +15,7 @@ from sim.grading.course import load_course
 from sim.grading.gradebook import grade_rows, gradebook
 from sim.grading.simulate import KINDS, write_submission
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.nbgrader]
 COURSE = Path(__file__).resolve().parents[1] / "assignments"
 A1 = "a1_assessment"
 AUTO_MAX = 7.0  # autograded points of A1 (manual answers add 5)

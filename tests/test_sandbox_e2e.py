@@ -21,7 +21,7 @@ from sim.grading.course import load_course
 from sim.grading.simulate import write_submission
 from test_grading_e2e import A1, AUTO_MAX, copy_course
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.nbgrader]
 TOKEN = f"simtoken{uuid.uuid4().hex[:12]}"  # marks the processes an attack leaves behind
 
 # student -> (attack cell source, what the summary must say was blocked). {port}, {stolen}, {token}
