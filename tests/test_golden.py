@@ -70,7 +70,7 @@ def test_output_bytes_match_the_golden_digest(name: str) -> None:
     if os.environ.get("SIM_UPDATE_GOLDEN") == "1":
         kept[name] = _digest(data)
         DIGESTS.write_text(json.dumps(kept, indent=2, sort_keys=True) + "\n")
-    assert name in kept, f"no golden digest for {name}; create it with SIM_UPDATE_GOLDEN=1 (see this module's docstring)"
+    assert name in kept, f"no golden digest for {name}; create it with SIM_UPDATE_GOLDEN=1 (see the docstring)"
     assert _digest(data) == kept[name], (
         f"{name} changed for a fixed seed. If the change is intended, update the digests on purpose with "
         "SIM_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py and say so in the commit")
