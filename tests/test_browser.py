@@ -11,7 +11,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,10 +27,14 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _bound_url(runtime: Path) -> str | None:
+    """The URL the server bound (it chose the port itself: --port=0), from its runtime file."""
+    for info in runtime.glob("jpserver-*.json"):
+        try:
+            return json.loads(info.read_text())["url"].rstrip("/")
+        except (ValueError, KeyError):
+            return None  # written but not complete yet
+    return None
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +49,9 @@ def lab(tmp_path_factory):
     settings.mkdir()
     (settings / "overrides.json").write_text(json.dumps(
         {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}))
-    port, token = _free_port(), secrets.token_hex(16)
-    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(workdir / "user-settings"),
+    token = secrets.token_hex(16)
+    runtime = workdir / "runtime"
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(runtime), "JUPYTERLAB_SETTINGS_DIR": str(workdir / "user-settings"),
            "JUPYTER_CONFIG_DIR": str(workdir / "config"), "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
     (workdir / "user-settings" / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
     (workdir / "user-settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
@@ -55,15 +59,18 @@ def lab(tmp_path_factory):
     log = (workdir / "lab.log").open("w")
     # Started the way a student starts it: `make lab` (on a copy of the lessons, so that
     # JupyterLab's autosave cannot write outputs into the repository's notebooks).
-    lab_args = f"--ip=127.0.0.1 --port={port} --IdentityProvider.token={token} --ServerApp.open_browser=False"
+    lab_args = f"--ip=127.0.0.1 --port=0 --IdentityProvider.token={token} --ServerApp.open_browser=False"
     proc = subprocess.Popen(
         ["make", "--no-print-directory", "lab", f"LAB_ARGS={lab_args}", f"LAB_ROOT={workdir / 'notebooks'}",
          f"BIN={Path(sys.executable).parent}"],
         stdout=log, stderr=subprocess.STDOUT, env={**env, "CI": "true"}, cwd=ROOT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
+    base = ""
     while time.monotonic() < deadline:
         try:
+            base = base or _bound_url(runtime) or ""
+            if not base:
+                raise OSError("not listening yet")
             with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
                 break
         except OSError:
@@ -100,8 +107,8 @@ def test_lesson_01_in_a_real_browser(lab):
         page.keyboard.press("Escape")
         panel = page.locator(".sim-interview-panel")
         for attempt in range(2):  # a menu click while the kernel is still starting can be lost
-            page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
-            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+            page.get_by_role("menuitem", name="Run", exact=True).click()
+            page.get_by_role("menuitem", name="Run All Cells", exact=True).first.click()
             try:
                 expect(panel).to_be_visible(timeout=75_000)
                 break
@@ -114,12 +121,12 @@ def test_lesson_01_in_a_real_browser(lab):
         expect(page.locator("text=Loading widget")).to_have_count(0)
         conversation = panel.locator(".sim-conversation")
         before = conversation.inner_text()
-        panel.locator("button.jupyter-button", has_text="Ask").first.click()
+        panel.get_by_role("button", name="Ask").first.click()
         expect(conversation).not_to_have_text(before, timeout=30_000)
         form = page.locator(".sim-assessment-form")
         form.scroll_into_view_if_needed()
-        form.locator("input[type='checkbox']").first.check()
-        form.locator("button.jupyter-button", has_text="Check my assessment").click()
+        form.get_by_role("checkbox").first.check()
+        form.get_by_role("button", name="Check my assessment").click()
         feedback = form.locator(".sim-feedback")
         expect(feedback.first).to_contain_text("score", ignore_case=True, timeout=30_000)
         page.screenshot(path=str(ARTIFACTS / "lesson01.png"), full_page=False)
