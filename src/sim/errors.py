@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 
 class SimError(Exception):
@@ -34,3 +35,21 @@ def did_you_mean(value: object, allowed: Iterable[str]) -> str:
     """Return ' (did you mean 'x'?)' for the closest allowed name, or ''."""
     close = difflib.get_close_matches(str(value), list(allowed), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def validation_message(error: Mapping[str, Any]) -> str:
+    """The message of one pydantic error: for a validator's ``ValueError``, its own words.
+
+    Reads the error's kind (``type``) and the raised exception (``ctx["error"]``) rather than
+    trimming pydantic's wording, which may change between releases.
+
+    >>> validation_message({"type": "value_error", "msg": "Value error, bad", "ctx": {"error": ValueError("bad")}})
+    'bad'
+    >>> validation_message({"type": "missing", "msg": "Field required"})
+    'Field required'
+    """
+    if error.get("type") == "value_error":
+        raised = (error.get("ctx") or {}).get("error")
+        if raised is not None:
+            return str(raised)
+    return str(error.get("msg", ""))

@@ -11,6 +11,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from sim.errors import validation_message
 from sim.model.taxonomy import InterventionName, NeedDomainName, RiskName
 
 Disposition = Literal[
@@ -99,7 +100,7 @@ def _describe(exc: ValidationError, where: str) -> list[PlanProblem]:
     for err in exc.errors():
         field = ".".join(str(p) for p in err["loc"])
         got = err.get("input")
-        msg = err["msg"].removeprefix("Value error, ")
+        msg = validation_message(err)
         if err["type"] == "missing":
             msg = f"{field} is missing"
             if field == "target_date":

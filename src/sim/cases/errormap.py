@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from sim.cases.problems import Problem, short_repr
 from sim.cases.source import FieldPath, Source
-from sim.errors import did_you_mean
+from sim.errors import did_you_mean, validation_message
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 
@@ -108,7 +108,7 @@ def problems_from(exc: ValidationError, data: Any, source: Source, model: type[B
         elif kind == "list_type":
             message = f"expected a list ([a, b] or one '- item' line each), got {short_repr(value)}"
         elif kind == "value_error":
-            message = err["msg"].removeprefix("Value error, ")
+            message = validation_message(err)
         else:
             message = f"{err['msg']} (got {short_repr(value)})"
         if (path, message) in seen:

@@ -10,7 +10,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from sim.errors import DataTableError
+from sim.errors import DataTableError, validation_message
 from sim.generate.charlson import categories_of
 from sim.model.patient import AdmissionType, Prognosis
 from sim.model.taxonomy import taxonomy
@@ -347,7 +347,7 @@ def params() -> Params:
     try:
         return _assemble(g)
     except ValidationError as exc:
-        problems = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+        problems = "; ".join(validation_message(e) for e in exc.errors())
         raise DataTableError(f"sim/data/{g}: the tables disagree: {problems}") from exc
 
 

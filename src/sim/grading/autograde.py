@@ -27,6 +27,11 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
+# nbgrader runs the notebook and reports failures in its log: match the classes' own names, so that
+# a renamed exception fails at import rather than silently no longer matching.
+from nbclient.exceptions import DeadKernelError
+from nbformat.reader import NotJSONError
+
 from sim.grading.course import Course, CourseError
 from sim.grading.gradebook import gradebook, is_locked_error, locking_url, with_retry
 from sim.grading.inspect import load_json
@@ -137,9 +142,9 @@ def _autograde_one(assignment: str, student: str, attempts: int = 5) -> RunOutco
         log = str(result.get("log", "")) + str(result.get("error", ""))
         if blocked and any("its kernel was stopped" in b for b in blocked):
             problems.append("stopped by the sandbox (see blocked); no grade from this run")
-        elif "DeadKernelError" in log or "Kernel died" in log:
+        elif DeadKernelError.__name__ in log or "Kernel died" in log:
             problems.append("kernel died (the notebook exits or crashes the kernel); no grade from this run")
-        elif "NotJSONError" in log or "JSONDecodeError" in log:
+        elif NotJSONError.__name__ in log or json.JSONDecodeError.__name__ in log:
             problems.append("not valid notebook JSON")
         elif is_locked_error(log):
             problems.append("gradebook stayed locked; run autograde again for this student")

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nbclient.exceptions import CellTimeoutError
+
 from sim.grading.nbext import TRUNCATED
 from sim.grading.student import ANSWER_MIME, VARIANT_MIME
 
@@ -67,7 +69,7 @@ def read_executed(path: Path) -> Executed:
                 out.variants.add((str(payload.get("student")), str(payload.get("seed"))))
             if o.get("output_type") == "error":
                 errored = True
-                out.timeouts += o.get("ename") == "CellTimeoutError"
+                out.timeouts += o.get("ename") == CellTimeoutError.__name__
             text = o.get("text", "") if isinstance(o.get("text"), str) else "".join(o.get("text", []))
             if TRUNCATED.split("{")[0].strip() in text or "Output truncated" in text or \
                     TRUNCATED.split("{")[0].strip() in str(data.get("text/plain", "")):
