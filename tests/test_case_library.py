@@ -87,12 +87,15 @@ def test_patient_profile_latent_state_and_key_agree(path):
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 def test_each_intervention_has_one_place_in_the_key(path):
     key = _case(path).key
-    lists = [key.recommended, key.acceptable, key.contraindicated]
-    ids = [(k.intervention, k.variant) for items in lists for k in items]
-    assert len(ids) == len(set(ids)), "an id in two of recommended/acceptable/contraindicated is ambiguous"
-    # One format may be contraindicated where the intervention itself is fine (couples work).
-    whole = {k.intervention for k in key.contraindicated if k.variant is None}
-    assert not whole & {k.intervention for k in key.recommended + key.acceptable}
+    ids = [k.intervention for k in key.recommended + key.acceptable]
+    assert len(ids) == len(set(ids)), "an id both recommended and acceptable is ambiguous"
+    # A contraindicated act (a format, a place, a first step, an aim) may sit beside the same
+    # intervention done well (couples work beside individual support); a whole intervention may not.
+    whole = {k.intervention for k in key.contraindicated if not k.conditional}
+    assert not whole & set(ids)
+    acts = [(k.intervention, k.variant, tuple(k.with_discharge), tuple(k.unless_actions), tuple(k.aimed_at))
+            for k in key.contraindicated]
+    assert len(acts) == len(set(acts))
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])

@@ -131,19 +131,23 @@ def test_hard_to_disclose_needs_are_hidden_and_the_key_has_every_need():
         assert case.key.recommended
 
 
-def test_home_alone_with_severe_adl_dependence_is_contraindicated():
+def test_home_alone_with_severe_adl_dependence_is_an_unsafe_disposition_not_a_contraindicated_intervention():
     found = 0
     for patient in PATIENTS:
         case = from_patient(patient)
         severe_alone = len(patient.medical.functional_status.adl_dependent) >= 4 and patient.caregiver is None
-        contra = [c for c in case.key.contraindicated if c.intervention == "discharge_planning"
-                  and "home alone" in c.rationale]
-        assert bool(contra) == severe_alone
-        if severe_alone:
+        assert not any(c.intervention == "discharge_planning" for c in case.key.contraindicated)
+        unsafe_home = [d for d in case.key.dispositions if d.id == "home" and d.fit == "unsafe"
+                       and "home alone" in d.rationale]
+        inpatient = patient.medical.setting not in ("outpatient_mh", "public_health_clinic", "home_health")
+        first_rule = inpatient and patient.medical.prognosis != "terminal_weeks" and not any(
+            r.kind == "child_maltreatment" and r.level in ("moderate", "high") for r in patient.profile.risks)
+        assert bool(unsafe_home) == (severe_alone and first_rule)
+        if unsafe_home:
             found += 1
-            assert "skilled nursing" in (case.key.discharge_disposition or "") or \
-                   patient.medical.setting in ("outpatient_mh", "public_health_clinic", "home_health") or \
-                   patient.medical.prognosis == "terminal_weeks"
+            assert "skilled nursing" in (case.key.discharge_disposition or "")
+            informed = next(d for d in case.key.dispositions if d.id == "home_with_services")
+            assert {"capacity_assessment", "informed_refusal"} <= set(informed.requires_actions)
     assert found
 
 

@@ -377,32 +377,38 @@ def test_a_need_no_resource_is_open_for_is_a_systemic_barrier_not_lost_points():
     assert barrier and "320% FPL" in barrier[0].message and fb.score == 100.0
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("home", {"home", "home_with_services"}),
-    ("Remains at home with hospice; respite offered", {"home", "home_with_services", "hospice"}),
-    ("Short-term SNF rehabilitation as a bridge; not a nursing home against her wishes",
-     {"skilled_nursing", "rehabilitation"}),
-    ("Discharge to a nursing home", {"skilled_nursing"}),
-    ("Follow-up in 2 weeks with the same interpreter", set()),
-])
-def test_free_text_dispositions_are_read_with_negation_and_nesting(text, expected):
-    from sim.feedback.planreview import supported_dispositions
-
-    assert supported_dispositions(text) == expected
-
-
-def test_free_text_key_disposition_is_quoted_when_the_plan_differs():
+def test_a_free_text_key_disposition_is_quoted_and_never_praised():
+    # Words are not matched against dispositions any more: "home" in a sentence about a CPS safety
+    # plan said nothing about whether home was safe.
     case = make_case(discharge_disposition="Home to her sister's home with the safety plan")
-    fb = review_plan(case, {**good_plan(), "discharge": "skilled_nursing"})
+    fb = review_plan(case, {**good_plan(), "discharge": "home"})
     item = fb.by_category("discharge")[0]
-    assert item.kind == "missed" and "her sister's home" in item.message
+    assert item.kind == "warning" and item.earned == 0 and item.possible == 0
+    assert "her sister's home" in item.message
+
+
+def test_a_structured_disposition_is_praised_only_with_the_actions_that_make_it_safe():
+    dispositions = [
+        {"id": "home", "fit": "expected", "requires_actions": ["cssrs_today"],
+         "rationale": "home with her son once the suicide risk is assessed"},
+        {"id": "long_term_care", "fit": "unsafe", "rationale": "a placement she has not chosen"},
+    ]
+    case = make_case(dispositions=dispositions)
     assert review_plan(case, good_plan()).score == 100.0
+    unsafe = review_plan(case, {**good_plan(), "actions": []})
+    item = unsafe.by_category("discharge")[0]
+    assert item.kind == "missed" and item.earned < 0 and "cssrs_today" in item.message
+    placed = review_plan(case, {**good_plan(), "discharge": "long_term_care"})
+    item = placed.by_category("discharge")[0]
+    assert item.kind == "missed" and "a placement she has not chosen" in item.message
+    assert placed.capped and placed.score <= 50 and "unsafe choice" in placed.cap_reason
+    elsewhere = review_plan(case, {**good_plan(), "discharge": "assisted_living"}).by_category("discharge")[0]
+    assert elsewhere.kind == "missed" and elsewhere.earned == 0 and "home with her son" in elsewhere.message
 
 
 def _perfect_submission(case: Case) -> tuple[dict, dict]:
     """A submission built from the key itself: what full marks look like for any case."""
     from sim.feedback.evidence import need_label
-    from sim.feedback.planreview import supported_dispositions
 
     key = case.key
     assessment = {
@@ -417,13 +423,14 @@ def _perfect_submission(case: Case) -> tuple[dict, dict]:
         eligible = resources.match(case, n.domain).eligible
         if eligible:
             referrals.append({"resource": eligible[0].id, "need": n.domain})
-    preference = ["home_with_services", "skilled_nursing", "rehabilitation", "hospice", "shelter", "home"]
-    dispositions = sorted(supported_dispositions(key.discharge_disposition or ""), key=preference.index)
+    expected = next((d for d in key.dispositions if d.fit == "expected"), None)
+    actions = [c.kind for c in key.critical_actions]
+    actions += [a for a in (expected.requires_actions if expected else []) if a not in actions]
     plan = {"goals": [{"need": n.domain, "description": "Address this need with the patient",
                        "measure": "referral completed", "target_date": "2026-12-20"} for n in key.needs],
-            "interventions": [i.intervention for i in key.recommended], "referrals": referrals,
-            "actions": [c.kind for c in key.critical_actions], "follow_up_days": 7,
-            "discharge": dispositions[0] if dispositions else None}
+            "interventions": [{"intervention": i.intervention, "variant": i.variant} for i in key.recommended],
+            "referrals": referrals, "actions": actions, "follow_up_days": 7,
+            "discharge": expected.id if expected else None}
     return assessment, plan
 
 
@@ -476,8 +483,13 @@ def test_a_format_rule_still_counts_when_the_key_recommends_the_intervention():
     plan["interventions"] = ["social_systems_management",
                              {"intervention": "counseling", "variant": "couples", "rationale": "with her husband"}]
     fb = review_plan(case, plan)
-    item = next(i for i in fb.items if "(couples)" in i.message)
+    item = next(i for i in fb.items if "(couples format)" in i.message)
     assert item.kind == "missed" and item.earned < 0 and "safety planning instead" in item.message
+    # One verdict per planned item: the couples item is not also praised as the recommended
+    # counselling, and the unsafe choice caps the score.
+    counselling = next(i for i in fb.items if i.message.startswith("Individual and group counseling was planned"))
+    assert counselling.kind == "missed" and counselling.earned == 0
+    assert fb.capped and fb.score <= 50 and "unsafe choice" in fb.cap_reason
 
 
 def test_caregiver_burden_is_not_quoted_as_evidence_of_elder_abuse():

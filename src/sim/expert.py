@@ -10,8 +10,9 @@ Order of reasoning, as a supervisor would teach it:
 4. for each need, the eligible community resource that starts soonest (open places before
    waitlists);
 5. a SMART goal per need with a target date (outcomes.yaml ``goal_templates``);
-6. a discharge disposition from prognosis, functional status, caregiver and housing
-   (interventions.yaml ``discharge_rules``), skipping contraindicated ones;
+6. a discharge disposition: the case key's expected one (with the actions it requires), else
+   from prognosis, functional status, caregiver, housing and eligibility
+   (interventions.yaml ``discharge_rules``), skipping contraindicated and ineligible ones;
 7. follow-up within 7 days for high-risk patients (LACE 10 or more, or a severe need), else 14.
 """
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sim.interventions import (
     contraindications,
     indicated,
     key_contraindication,
+    key_dispositions,
     triggered_actions,
 )
 from sim.interventions import (
@@ -59,7 +61,7 @@ def _ordered_needs(s: Subject) -> list[tuple[str, int]]:
 
 
 def _allowed(s: Subject, plan: CarePlan, item: PlannedIntervention) -> bool:
-    if s.case is not None and key_contraindication(s.case, item) is not None:
+    if s.case is not None and key_contraindication(s.case, item, plan) is not None:
         return False
     trial = plan.model_copy(update={"interventions": [*plan.interventions, item]})
     before = {c.rule for c in contraindications(s, plan)}
@@ -81,6 +83,8 @@ def _add_interventions(s: Subject, plan: CarePlan) -> None:
         for iv in indicated(need, severity):
             if chosen >= INTERVENTIONS_PER_NEED[severity]:
                 break
+            if not get_intervention(iv).indicated_for(need, severity, s):
+                continue  # e.g. end-of-life care for a bereavement: grief counselling instead
             variant = "individual" if get_intervention(iv).variants else None
             item = PlannedIntervention(intervention=iv, need=need, variant=variant,
                                        rationale=f"indicated for {need} (severity {severity})")
@@ -147,9 +151,20 @@ def _goals(s: Subject, start: date) -> list[Goal]:
 
 
 def _discharge(s: Subject, plan: CarePlan) -> Disposition | None:
+    """The case key's expected disposition (then an acceptable one) with the actions that make it
+    safe; without a structured key, the first discharge rule that holds and breaks no rule."""
     rules = iv_table().discharge_rules
     if s.patient.medical.setting in rules.no_discharge_settings:
         return None
+    if s.case is not None:
+        entries = key_dispositions(s.case)
+        for fit in ("expected", "acceptable"):
+            for entry in (e for e in entries if e.fit == fit):
+                actions = [*plan.actions, *(a for a in entry.requires_actions if a not in plan.actions)]
+                trial = plan.model_copy(update={"discharge": entry.id, "actions": actions})
+                if not any(c.discharge for c in contraindications(s, trial)):
+                    plan.actions[:] = actions
+                    return entry.id
     for rule in rules.rules:
         if not any_holds(rule.when_any, s, plan):
             continue
@@ -168,7 +183,8 @@ def reference_plan(case: Case | Patient, start: date | None = None) -> CarePlan:
     """
     s = Subject.of(case)
     start = start or date.today()
-    plan = CarePlan(actions=list(triggered_actions(s)))
+    harmful = {a.kind for a in s.case.key.contraindicated_actions} if s.case is not None else set()
+    plan = CarePlan(actions=[a for a in triggered_actions(s) if a not in harmful])
     _add_interventions(s, plan)
     _add_referrals(s, plan)
     plan.goals.extend(_goals(s, start))

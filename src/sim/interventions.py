@@ -12,6 +12,7 @@ set of :class:`Condition` objects evaluated against the facts of a case (:class:
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
@@ -24,7 +25,7 @@ from sim.plan import ActionKind, CarePlan, Disposition, PlannedIntervention
 from sim.tables import load_table
 
 if TYPE_CHECKING:
-    from sim.cases.model import Case, KeyIntervention
+    from sim.cases.model import Case, KeyDisposition, KeyIntervention
     from sim.model.patient import Patient
 
 Variant = Literal["individual", "group", "couples", "family"]
@@ -120,6 +121,9 @@ class Condition(_Model):
     age_below: int | None = None
     interpreter_needed: bool | None = None
     setting_in: list[str] | None = None
+    insurance_in: list[str] | None = None
+    admission_type_in: list[str] | None = None
+    length_of_stay_below: int | None = None
     plan_missing_any_action: list[ActionKind] = Field(default_factory=list)
     plan_has_any_intervention: list[str] = Field(default_factory=list)
 
@@ -164,6 +168,9 @@ class Condition(_Model):
             self.age_below is None or p.identity.age < self.age_below,
             self.interpreter_needed is None or p.identity.interpreter_needed == self.interpreter_needed,
             self.setting_in is None or p.medical.setting in self.setting_in,
+            self.insurance_in is None or p.economics.insurance in self.insurance_in,
+            self.admission_type_in is None or p.medical.admission_type in self.admission_type_in,
+            self.length_of_stay_below is None or p.medical.length_of_stay_days < self.length_of_stay_below,
         ]
         if self.plan_missing_any_action:
             actions = set(plan.actions) if plan is not None else set()
@@ -182,8 +189,13 @@ def any_holds(conditions: list[Condition], s: Subject, plan: CarePlan | None = N
 # --------------------------------------------------------------------------- catalogue models
 
 class Indication(_Model):
+    """A need (at a minimum severity) the intervention answers; ``only_when`` narrows it to
+    patients for whom one of the conditions holds (end-of-life care for grief only when someone
+    is dying, not for a bereavement)."""
+
     need: str
     min_severity: Literal[1, 2, 3] = 1
+    only_when: list[Condition] = Field(default_factory=list)
 
     @field_validator("need")
     @classmethod
@@ -227,9 +239,12 @@ class Intervention(_Model):
                 raise UnknownNameError("function", f, function_ids())
         return value
 
-    def indicated_for(self, need: str, severity: int = 3) -> bool:
-        """Whether the catalogue lists ``need`` at ``severity`` or above as an indication."""
-        return any(i.need == need and severity >= i.min_severity for i in self.indications)
+    def indicated_for(self, need: str, severity: int = 3, subject: Subject | None = None) -> bool:
+        """Whether the catalogue lists ``need`` at ``severity`` or above as an indication (for
+        ``subject``, when given, only indications whose ``only_when`` holds for it)."""
+        return any(i.need == need and severity >= i.min_severity
+                   and (subject is None or not i.only_when or any_holds(i.only_when, subject))
+                   for i in self.indications)
 
 
 class Function(_Model):
@@ -248,6 +263,8 @@ class ContraindicationRule(_Model):
     when_any: list[Condition]
     reason: str
     source: str
+    kind: Literal["unsafe", "ineligible"] = Field(
+        default="unsafe", description="unsafe: harms the patient; ineligible: the setting or payer will not take them")
 
     @model_validator(mode="after")
     def _one_target(self) -> ContraindicationRule:
@@ -311,6 +328,8 @@ class Contraindication(_Model):
     intervention: str | None = None
     variant: str | None = None
     discharge: str | None = None
+    kind: Literal["unsafe", "ineligible"] = "unsafe"
+    item: int | None = Field(default=None, description="index of the planned intervention it concerns")
 
 
 class UnmetPrerequisite(_Model):
@@ -372,16 +391,18 @@ def planned_variant(item: PlannedIntervention) -> str | None:
 
 
 def contraindications(case_or_patient: Case | Patient | Subject, plan: CarePlan) -> list[Contraindication]:
-    """Every contraindication rule the plan breaks for this case or patient, with reasons.
+    """Every contraindication the plan breaks for this case or patient, with reasons.
 
-    Also reports interventions the case key itself lists as contraindicated (rule
-    ``case_key``), quoting the key's rationale.
+    Catalogue rules are judged per planned item (one finding per item and rule). For a case, the
+    key's contraindicated acts (rule ``case_key``) and the key's unsafe dispositions, or a
+    disposition planned without the actions that make it safe (rule ``case_key_disposition``),
+    are reported too, quoting the key's rationale.
     """
     s = Subject.of(case_or_patient)
     found: list[Contraindication] = []
     for rule in table().contraindications:
         if rule.intervention is not None:
-            for item in plan.interventions:
+            for index, item in enumerate(plan.interventions):
                 if item.intervention != rule.intervention:
                     continue
                 variant = planned_variant(item)
@@ -390,27 +411,91 @@ def contraindications(case_or_patient: Case | Patient | Subject, plan: CarePlan)
                 if any_holds(rule.when_any, s, plan):
                     found.append(Contraindication(rule=rule.id, label=rule.label, reason=rule.reason,
                                                   source=rule.source, intervention=item.intervention,
-                                                  variant=variant))
-                    break
+                                                  variant=variant, kind=rule.kind, item=index))
         elif plan.discharge in rule.discharge and any_holds(rule.when_any, s, plan):
             found.append(Contraindication(rule=rule.id, label=rule.label, reason=rule.reason,
-                                          source=rule.source, discharge=plan.discharge))
+                                          source=rule.source, discharge=plan.discharge, kind=rule.kind))
     if s.case is not None:
-        for item in plan.interventions:
-            k = key_contraindication(s.case, item)
-            if k is not None and not any(c.intervention == k.intervention for c in found):
+        for index, item in enumerate(plan.interventions):
+            k = key_contraindication(s.case, item, plan)
+            if k is not None:
                 found.append(Contraindication(rule="case_key", label=f"{get(k.intervention).label} in this case",
                                               reason=k.rationale, source="case key",
-                                              intervention=k.intervention, variant=k.variant))
+                                              intervention=k.intervention, variant=planned_variant(item),
+                                              item=index))
+        for action in s.case.key.contraindicated_actions:
+            if action.kind in plan.actions:
+                found.append(Contraindication(rule="case_key_action", label=f"{action.kind} in this case",
+                                              reason=action.rationale, source="case key"))
+        unsafe = key_disposition_problem(s.case, plan)
+        if unsafe is not None:
+            found.append(Contraindication(rule="case_key_disposition", label=f"Discharge to {plan.discharge}",
+                                          reason=unsafe, source="case key", discharge=plan.discharge))
     return found
 
 
-def key_contraindication(case: Case, item: PlannedIntervention) -> KeyIntervention | None:
-    """The case key's contraindication that a planned intervention falls under, if any: the same
-    intervention, in the key's format when it names one (couples work, not individual support)."""
+def _says_any(text: str, words: list[str]) -> bool:
+    low = text.lower()
+    return any(re.search(r"\b" + re.escape(w.lower().rstrip("*")), low) for w in words)
+
+
+def key_contraindication(case: Case, item: PlannedIntervention,
+                         plan: CarePlan | None = None) -> KeyIntervention | None:
+    """The case key's contraindicated act that a planned item is, if any.
+
+    The item must be the key's intervention and match every condition the entry gives: its
+    format (``variant``), the plan's disposition (``with_discharge``), a missing first step
+    (``unless_actions``: contraindicated while the plan lacks one of them) and its aim
+    (``aimed_at``, words of the item's rationale). Without ``plan``, no disposition is planned
+    and no action is taken yet.
+    """
     variant = planned_variant(item)
-    return next((k for k in case.key.contraindicated
-                 if k.intervention == item.intervention and (k.variant is None or k.variant == variant)), None)
+    actions = set(plan.actions) if plan is not None else set()
+    discharge = plan.discharge if plan is not None else None
+    for k in case.key.contraindicated:
+        if k.intervention != item.intervention or (k.variant is not None and k.variant != variant):
+            continue
+        if k.with_discharge and discharge not in k.with_discharge:
+            continue
+        if k.unless_actions and all(a in actions for a in k.unless_actions):
+            continue
+        if k.aimed_at and not _says_any(item.rationale, k.aimed_at):
+            continue
+        return k
+    return None
+
+
+def key_dispositions(case: Case) -> list[KeyDisposition]:
+    """The dispositions the key judges: its structured entries, or the id its
+    ``discharge_disposition`` gives as the expected one (a free-text disposition names none)."""
+    from sim.cases.model import KeyDisposition
+    from sim.plan import DISPOSITIONS
+
+    key = case.key
+    if key.dispositions:
+        return list(key.dispositions)
+    text = (key.discharge_disposition or "").strip()
+    if text in DISPOSITIONS:
+        return [KeyDisposition.model_validate(
+            {"id": text, "fit": "expected", "rationale": "the disposition the case key names"})]
+    return []
+
+
+def key_disposition_problem(case: Case, plan: CarePlan) -> str | None:
+    """Why the plan's disposition is unsafe by the case key (unsafe, or planned without the
+    actions that make it safe), or None."""
+    if plan.discharge is None:
+        return None
+    for entry in key_dispositions(case):
+        if entry.id != plan.discharge:
+            continue
+        if entry.fit == "unsafe":
+            return entry.rationale
+        missing = [a for a in entry.requires_actions if a not in plan.actions]
+        if missing:
+            return f"safe only with {', '.join(missing)} in the plan: {entry.rationale}"
+        return None
+    return None
 
 
 def unmet_prerequisites(case_or_patient: Case | Patient | Subject, plan: CarePlan) -> list[UnmetPrerequisite]:

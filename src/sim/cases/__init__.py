@@ -22,6 +22,8 @@ from sim.cases.model import (
     CollateralContact,
     CriticalAction,
     HiddenFact,
+    KeyAction,
+    KeyDisposition,
     KeyIntervention,
     KeyNeed,
     KeyRisk,
@@ -37,7 +39,7 @@ _LAZY = {
 
 __all__ = [
     "Case", "CaseFileError", "CaseKey", "ChartExcerpt", "CollateralContact", "CriticalAction",
-    "HiddenFact", "KeyIntervention", "KeyNeed", "KeyRisk", "Problem", "Referral",
+    "HiddenFact", "KeyAction", "KeyDisposition", "KeyIntervention", "KeyNeed", "KeyRisk", "Problem", "Referral",
     "CaseInfo", "library", "library_dir", "load_case", "validate_file", "validate_paths", "coverage",
     "render_student", "render_key", "from_patient", "json_schema",
 ]

@@ -15,6 +15,7 @@ from sim.cases.model import (
     CollateralContact,
     CriticalAction,
     HiddenFact,
+    KeyDisposition,
     KeyIntervention,
     KeyNeed,
     KeyRisk,
@@ -208,8 +209,9 @@ def from_patient(patient: Patient, case_id: str | None = None) -> Case:
     contraindicated: list[KeyIntervention] = []
     for contra in rules.contraindications:
         if contra.when.matches(patient):
-            contraindicated.append(KeyIntervention(intervention=contra.intervention,
-                                                   rationale=fill(contra.rationale, values)))
+            contraindicated.append(KeyIntervention.model_validate({
+                "intervention": contra.intervention, "rationale": fill(contra.rationale, values),
+                "unless_actions": contra.unless_actions, "aimed_at": contra.aimed_at}))
     contra_ids = {c.intervention for c in contraindicated}
     acceptable = [a for a in acceptable if a.intervention not in contra_ids]
 
@@ -222,7 +224,10 @@ def from_patient(patient: Patient, case_id: str | None = None) -> Case:
     for comp in rules.competencies.rules:
         if comp.when.matches(patient):
             competencies.update(comp.add)
-    disposition = next((d.text for d in rules.dispositions if d.when.matches(patient)), None)
+    place = next((d for d in rules.dispositions if d.when.matches(patient)), None)
+    disposition = place.text if place is not None else None
+    fits = [KeyDisposition.model_validate({**f.model_dump(), "rationale": fill(f.rationale, values)})
+            for f in (place.fits if place is not None else [])]
 
     key = CaseKey(
         needs=[KeyNeed(domain=n.domain, severity=n.severity, evidence=n.evidence) for n in needs],
@@ -239,6 +244,7 @@ def from_patient(patient: Patient, case_id: str | None = None) -> Case:
         functions=[f for f in tx.functions if f in functions],
         competencies=sorted(competencies),
         discharge_disposition=fill(disposition, values) if disposition else None,
+        dispositions=fits,
     )
     shown = ", ".join(tx.domains[n.domain].label.split(" (")[0].lower() for n in visible[:2])
     shown = shown or "psychosocial assessment"

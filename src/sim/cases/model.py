@@ -17,7 +17,7 @@ from sim.model.taxonomy import (
     check_name,
     need_domains,
 )
-from sim.plan import ActionKind
+from sim.plan import ActionKind, Disposition
 
 Competency = Literal[1, 2, 3, 4, 5, 6, 7, 8, 9]
 CriticalKind = ActionKind  # the critical actions a key can demand are the actions a plan can take
@@ -91,10 +91,57 @@ class CriticalAction(_Model):
 
 
 class KeyIntervention(_Model):
+    """An intervention the key recommends, accepts or contraindicates.
+
+    A contraindicated entry names an *act*: the intervention, and optionally who it is done with
+    (``variant``), where the plan sends the patient (``with_discharge``), what must come first
+    (``unless_actions``) and what it is aimed at (``aimed_at``, words of the planned item's
+    rationale). Only a planned item that matches every condition given is contraindicated; an
+    entry with no condition contraindicates the intervention in any form.
+    """
+
     intervention: InterventionName
     rationale: str
     variant: Literal["individual", "group", "couples", "family"] | None = Field(
         default=None, description="only this format (e.g. counseling as couples work); omit for all formats")
+    with_discharge: list[Disposition] = Field(
+        default_factory=list, description="contraindicated only when the plan discharges to one of these")
+    unless_actions: list[ActionKind] = Field(
+        default_factory=list,
+        description="contraindicated while the plan lacks any of these actions (what must come first)")
+    aimed_at: list[str] = Field(
+        default_factory=list,
+        description="contraindicated only when the planned item's rationale says one of these words "
+                    "(what the act is for, e.g. 'persuade')")
+
+    @property
+    def conditional(self) -> bool:
+        """Whether the entry names an act (a format, a place, a precondition or an aim)."""
+        return bool(self.variant or self.with_discharge or self.unless_actions or self.aimed_at)
+
+
+class KeyAction(_Model):
+    """An action that is harmful in this case (a CPS report where poverty explains the 'neglect')."""
+
+    kind: ActionKind
+    rationale: str
+
+
+class KeyDisposition(_Model):
+    """A discharge disposition the key judges, with the conditions that make it safe.
+
+    ``fit``: ``expected`` (the case's best disposition), ``acceptable`` (a reasonable
+    alternative) or ``unsafe``. An expected or acceptable disposition fits only when the plan
+    takes every action in ``requires_actions``; without them it is unsafe as planned, and the
+    feedback says what is missing.
+    """
+
+    id: Disposition
+    fit: Literal["expected", "acceptable", "unsafe"] = Field(
+        description="expected: the case's best disposition; acceptable: a reasonable alternative; "
+                    "unsafe: contraindicated here")
+    rationale: str
+    requires_actions: list[ActionKind] = Field(default_factory=list)
 
 
 class CaseKey(_Model):
@@ -107,11 +154,17 @@ class CaseKey(_Model):
     recommended: list[KeyIntervention]
     acceptable: list[KeyIntervention] = Field(default_factory=list)
     contraindicated: list[KeyIntervention] = Field(default_factory=list)
+    contraindicated_actions: list[KeyAction] = Field(
+        default_factory=list, description="actions that would harm in this case, each with its reason")
     functions: list[FunctionName] = Field(
         default_factory=list, description="of the six functions of a medical social worker"
     )
     competencies: list[Competency]
-    discharge_disposition: str | None = None
+    discharge_disposition: str | None = Field(
+        default=None, description="the disposition in words, as the instructor would say it (shown in the key)")
+    dispositions: list[KeyDisposition] = Field(
+        default_factory=list,
+        description="the dispositions the feedback scores: ids from sim.plan with their fit and conditions")
 
 
 class Case(_Model):

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sim.cases.model import CriticalKind
 from sim.model import Patient
 from sim.model.taxonomy import taxonomy
+from sim.plan import Disposition as DispositionName
 from sim.tables import load_table
 
 _LEVELS = {"none": 0, "low": 1, "moderate": 2, "high": 3}
@@ -116,15 +117,31 @@ class CriticalRule(_M):
 
 
 class Contraindication(_M):
+    """A contraindicated act for the key: the intervention and, optionally, what must come first
+    (``unless_actions``) or what it is aimed at (``aimed_at``), as in :class:`KeyIntervention`."""
+
     when: Condition
     intervention: str
     rationale: str
     source: str
+    unless_actions: list[CriticalKind] = Field(default_factory=list)
+    aimed_at: list[str] = Field(default_factory=list)
+
+
+class DispositionFit(_M):
+    """One disposition the derived key judges (a :class:`KeyDisposition`; the rationale may use
+    ``{placeholders}``)."""
+
+    id: DispositionName
+    fit: Literal["expected", "acceptable", "unsafe"]
+    rationale: str
+    requires_actions: list[CriticalKind] = Field(default_factory=list)
 
 
 class Disposition(_M):
     when: Condition
     text: str | None
+    fits: list[DispositionFit] = Field(default_factory=list)
 
 
 class CompetencyRule(_M):

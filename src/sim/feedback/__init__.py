@@ -19,11 +19,11 @@ from sim.plan import Assessment, CarePlan, PlanProblem, parse_assessment, parse_
 __all__ = ["Feedback", "FeedbackItem", "Rubric", "assess", "review", "review_plan", "rubric"]
 
 
-def _finish(items: list[FeedbackItem], missed_critical: list[str]) -> Feedback:
-    """Scale raw points to 0-100 (penalties can take it to 0, never below) and apply the cap.
+def _finish(items: list[FeedbackItem], missed_critical: list[str], unsafe: list[str] | None = None) -> Feedback:
+    """Scale raw points to 0-100 (penalties can take it to 0, never below) and apply the caps.
 
-    ``capped`` is True whenever a critical action was missed, even if the score was already
-    under the cap: the student is told the cap applies.
+    ``capped`` is True whenever a critical action was missed or an unsafe choice made, even if
+    the score was already under the cap: the student is told the cap applies and why.
     """
     possible = sum(i.possible for i in items)
     raw = sum(i.earned for i in items)
@@ -35,7 +35,13 @@ def _finish(items: list[FeedbackItem], missed_critical: list[str]) -> Feedback:
         reason = (f"critical action{'s' if len(missed_critical) > 1 else ''} missed "
                   f"({'; '.join(missed_critical)}): the score cannot exceed {cap:g}")
         score = min(score, cap)
-    return Feedback(score=round(score, 1), capped=bool(missed_critical), cap_reason=reason, items=items)
+    if unsafe:
+        unsafe_cap = rubric().cap.unsafe_choice
+        reason = "; ".join(filter(None, [
+            reason, f"unsafe choice{'s' if len(unsafe) > 1 else ''} ({'; '.join(unsafe)}): the score cannot "
+                    f"exceed {unsafe_cap:g}"]))
+        score = min(score, unsafe_cap)
+    return Feedback(score=round(score, 1), capped=bool(missed_critical or unsafe), cap_reason=reason, items=items)
 
 
 def _lists_only(data: Any, names: tuple[str, ...]) -> tuple[Any, list[PlanProblem]]:
@@ -63,12 +69,12 @@ def _assessment_items(case: Case, assessment: dict[str, Any] | Assessment) -> li
     return problem_items(early + problems, "assessment input") + score_assessment(case, parsed)
 
 
-def _plan_items(case: Case, plan: dict[str, Any] | CarePlan) -> tuple[list[FeedbackItem], list[str]]:
+def _plan_items(case: Case, plan: dict[str, Any] | CarePlan) -> tuple[list[FeedbackItem], list[str], list[str]]:
     plan, early = _lists_only(plan, ("problems", "goals", "interventions", "referrals", "actions"))
     parsed, problems = parse_plan(plan)
     problems = early + problems
-    items, missed = score_plan(case, parsed, plan)
-    return problem_items(problems, "plan input") + items, missed
+    items, missed, unsafe = score_plan(case, parsed, plan)
+    return problem_items(problems, "plan input") + items, missed, unsafe
 
 
 def assess(case: Case, assessment: dict[str, Any] | Assessment) -> Feedback:
@@ -85,9 +91,10 @@ def assess(case: Case, assessment: dict[str, Any] | Assessment) -> Feedback:
 
 
 def review_plan(case: Case, plan: dict[str, Any] | CarePlan) -> Feedback:
-    """Score a care plan against ``case.key``; a missed critical action caps the score."""
-    items, missed = _plan_items(case, plan)
-    return _finish(items, missed)
+    """Score a care plan against ``case.key``; a missed critical action or an unsafe choice caps
+    the score."""
+    items, missed, unsafe = _plan_items(case, plan)
+    return _finish(items, missed, unsafe)
 
 
 def review(case: Case, assessment: dict[str, Any] | Assessment | None = None,
@@ -99,9 +106,10 @@ def review(case: Case, assessment: dict[str, Any] | Assessment | None = None,
             message="Nothing to review: give an assessment, a care plan or both.")])
     items: list[FeedbackItem] = []
     missed: list[str] = []
+    unsafe: list[str] = []
     if assessment is not None:
         items += _assessment_items(case, assessment)
     if plan is not None:
-        plan_items, missed = _plan_items(case, plan)
+        plan_items, missed, unsafe = _plan_items(case, plan)
         items += plan_items
-    return _finish(items, missed)
+    return _finish(items, missed, unsafe)

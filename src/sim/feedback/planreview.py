@@ -1,6 +1,7 @@
 """Score a care plan against the case key: critical actions, interventions (recommended,
-acceptable, contraindicated), referrals the patient is eligible for, SMART goals, discharge and
-follow-up. Every point lost comes with a reason drawn from the case.
+acceptable, contraindicated acts), referrals the patient is eligible for, SMART goals, the
+discharge disposition (structured, with its conditions and eligibility) and follow-up. Every
+planned item gets one verdict, and every point lost comes with a reason drawn from the case.
 """
 from __future__ import annotations
 
@@ -8,14 +9,16 @@ import re
 from datetime import date
 from typing import Any
 
-from sim.cases.model import Case
+from sim.cases.model import Case, KeyDisposition
+from sim.dispositions import action_label
+from sim.dispositions import label as disposition_label
 from sim.feedback import practice
 from sim.feedback.evidence import cite_action, cite_need, need_label
 from sim.feedback.model import FeedbackItem
 from sim.feedback.rubric import keyword_pattern, rubric
-from sim.interventions import key_contraindication
+from sim.interventions import key_contraindication, key_dispositions, planned_variant
 from sim.model.taxonomy import need_domains, taxonomy
-from sim.plan import CarePlan, PlanProblem
+from sim.plan import CarePlan, PlannedIntervention, PlanProblem
 
 
 def _iv_label(iv: str) -> str:
@@ -40,75 +43,94 @@ def score_critical(case: Case, plan: CarePlan) -> tuple[list[FeedbackItem], list
                 message=f"Critical action missed: {description}{timing} (add {action.kind!r} to the "
                         f"plan's actions){': ' + why if why else ''}. Missing it caps the score at "
                         f"{rubric().cap.critical_action_missed:g}%."))
+    for harmful in case.key.contraindicated_actions:
+        if harmful.kind in plan.actions:
+            items.append(FeedbackItem(category="critical actions", kind="missed", earned=-rubric().plan.contraindicated,
+                                      message=f"{action_label(harmful.kind).capitalize()} ({harmful.kind!r}) is "
+                                              f"contraindicated here: {harmful.rationale.rstrip('.')}."))
     return items, missed
 
 
-def score_interventions(case: Case, plan: CarePlan) -> list[FeedbackItem]:
-    """Recommended ones chosen or not, acceptable ones, contraindicated ones with the key's rationale."""
+def _item_label(item: PlannedIntervention) -> str:
+    variant = planned_variant(item)
+    return _iv_label(item.intervention) + (f" ({variant} format)" if variant else "")
+
+
+def score_interventions(case: Case, plan: CarePlan) -> tuple[list[FeedbackItem], list[str]]:
+    """One verdict per planned item, then one line per intervention the key recommends.
+
+    A planned item is judged once: contraindicated (the key's act, or a catalogue rule the key does
+    not override: points lost, and it is unsafe), or else a recommended, acceptable, indicated or
+    off-target choice, with any caution folded into that same line. A recommended intervention
+    earns its points only when planned in a form that is not contraindicated. Also returns the
+    unsafe choices, for the cap.
+    """
     weights = rubric().plan
-    chosen = plan.intervention_ids()
-    items: list[FeedbackItem] = []
     key = case.key
+    recommended = {k.intervention: k for k in key.recommended}
+    acceptable = {k.intervention: k for k in key.acceptable}
+    key_actions = {a.kind for a in key.critical_actions}
+    concerns = practice.catalogue_concerns(case, plan)
+    items: list[FeedbackItem] = []
+    unsafe: list[str] = []
+    safe_notes: dict[str, list[str]] = {}
+    judged: set[tuple[str, str | None]] = set()
+    for index, item in enumerate(plan.interventions):
+        label = _item_label(item)
+        k = key_contraindication(case, item, plan)
+        rules = [c for c in concerns if c.item == index]
+        # The key is the instructor's word: a general rule about a whole intervention the key
+        # recommends only warns; a rule about one format (couples work) always counts.
+        hard = [c for c in rules if not (item.intervention in recommended and c.variant is None)]
+        if k is not None or hard:
+            reason = k.rationale if k is not None else hard[0].reason.rstrip(".")
+            cite = "" if k is not None or not hard[0].source else f" ({hard[0].source})"
+            items.append(FeedbackItem(category="interventions", kind="missed", earned=-weights.contraindicated,
+                                      message=f"{label} is contraindicated here: {reason}{cite}."
+                                      .replace("..", ".")))
+            unsafe.append(label if k is not None else f"{label}: {hard[0].label[:1].lower()}{hard[0].label[1:]}")
+            continue
+        notes = [f"watch for this: {c.reason.rstrip('.')}" + (f" ({c.source})" if c.source else "") for c in rules]
+        notes += [f"it needs {c.prerequisite!r} in the plan's actions: {c.reason}" for c in concerns
+                  if c.kind == "prerequisite" and c.intervention == item.intervention
+                  and c.prerequisite not in key_actions]
+        if item.intervention in recommended:
+            safe_notes.setdefault(item.intervention, []).extend(n for n in notes
+                                                                  if n not in safe_notes.get(item.intervention, []))
+            continue
+        if (item.intervention, planned_variant(item)) in judged:
+            continue
+        judged.add((item.intervention, planned_variant(item)))
+        caution = f" But {'; '.join(notes)}." if notes else ""
+        if item.intervention in acceptable:
+            items.append(FeedbackItem(category="interventions", kind="warning" if notes else "praise",
+                                      message=f"{label} is a reasonable choice: "
+                                              f"{acceptable[item.intervention].rationale}{caution}"))
+        elif fits := practice.indicated_needs(case, item.intervention):
+            items.append(FeedbackItem(category="interventions", kind="warning" if notes else "praise",
+                                      message=f"{label} is indicated for "
+                                              f"{', '.join(need_label(d).lower() for d in fits)}.{caution}"))
+        else:
+            items.append(FeedbackItem(category="interventions", kind="warning",
+                                      message=f"{label} does not answer any of this case's key needs; "
+                                              f"it costs time the patient's priorities need.{caution}"))
+    planned = plan.intervention_ids()
     for kiv in key.recommended:
         label = _iv_label(kiv.intervention)
-        if kiv.intervention in chosen:
-            items.append(FeedbackItem(category="interventions", kind="praise", earned=weights.recommended,
-                                      possible=weights.recommended, message=f"{label} fits: {kiv.rationale}"))
+        if kiv.intervention in safe_notes:
+            notes = safe_notes[kiv.intervention]
+            caution = f" But {'; '.join(notes)}." if notes else ""
+            items.append(FeedbackItem(category="interventions", kind="warning" if notes else "praise",
+                                      earned=weights.recommended, possible=weights.recommended,
+                                      message=f"{label} fits: {kiv.rationale}{caution}"))
+        elif kiv.intervention in planned:
+            items.append(FeedbackItem(category="interventions", kind="missed", possible=weights.recommended,
+                                      message=f"{label} was planned only in a contraindicated form; the case "
+                                              f"calls for it as: {kiv.rationale}"))
         else:
             items.append(FeedbackItem(category="interventions", kind="missed", possible=weights.recommended,
                                       message=f"{label} was not chosen, and the case calls for it: {kiv.rationale}"))
-    acceptable = {k.intervention: k for k in key.acceptable}
-    contra = {item.intervention: k for item in plan.interventions
-              if (k := key_contraindication(case, item)) is not None}
-    recommended = {k.intervention for k in key.recommended}
-    for iv in sorted(chosen):
-        if iv in contra and iv in recommended:
-            # The key recommends it and warns against one way of doing it: say how, no penalty.
-            items.append(FeedbackItem(category="interventions", kind="warning",
-                                      message=f"{_iv_label(iv)}: mind how it is done here: {contra[iv].rationale}"))
-        elif iv in contra:
-            items.append(FeedbackItem(category="interventions", kind="missed", earned=-weights.contraindicated,
-                                      message=f"{_iv_label(iv)} is contraindicated here: {contra[iv].rationale}"))
-        elif iv in acceptable:
-            items.append(FeedbackItem(category="interventions", kind="praise",
-                                      message=f"{_iv_label(iv)} is a reasonable choice: {acceptable[iv].rationale}"))
-        elif iv not in recommended:
-            fits = practice.indicated_needs(case, iv)
-            if fits:
-                items.append(FeedbackItem(category="interventions", kind="praise",
-                                          message=f"{_iv_label(iv)} is indicated for "
-                                                  f"{', '.join(need_label(d).lower() for d in fits)}."))
-            else:
-                items.append(FeedbackItem(category="interventions", kind="warning",
-                                          message=f"{_iv_label(iv)} does not answer any of this case's key needs; "
-                                                  f"it costs time the patient's priorities need."))
-    for concern in practice.catalogue_concerns(case, plan):
-        if concern.prerequisite is not None:
-            if concern.prerequisite in {a.kind for a in key.critical_actions}:
-                continue  # already scored (and capped) as a critical action
-            items.append(FeedbackItem(category="interventions", kind="warning",
-                                      message=f"{_iv_label(str(concern.intervention))} needs "
-                                              f"{concern.prerequisite!r} in the plan's actions: {concern.reason}."))
-        elif concern.intervention in contra:
-            continue  # the key's own rationale was given above
-        else:
-            what = (_iv_label(concern.intervention) + (f" ({concern.variant})" if concern.variant else " as planned")
-                    if concern.intervention
-                    else f"Discharge to {str(concern.discharge).replace('_', ' ')}")
-            cite = f" ({concern.source})" if concern.source else ""
-            # The case key is the instructor's word: what it recommends (or names as the
-            # disposition) is not penalised by a general rule; the rule still warns.
-            # A rule about one format (couples counselling where there is violence) always counts.
-            endorsed = (concern.intervention in recommended and concern.variant is None if concern.intervention
-                        else concern.discharge in supported_dispositions(key.discharge_disposition or ""))
-            if endorsed:
-                items.append(FeedbackItem(category="interventions", kind="warning",
-                                          message=f"{what}: the case supports it, but watch for this: "
-                                                  f"{concern.reason.rstrip('.')}{cite}."))
-            else:
-                items.append(FeedbackItem(category="interventions", kind="missed", earned=-weights.contraindicated,
-                                          message=f"{what} is contraindicated: {concern.reason.rstrip('.')}{cite}."))
-    return items
+    return items, unsafe
 
 
 def score_referrals(case: Case, plan: CarePlan) -> list[FeedbackItem]:
@@ -250,45 +272,68 @@ def score_goals(case: Case, plan: CarePlan, raw: Any) -> list[FeedbackItem]:
     return items
 
 
-_NEGATED = re.compile(r"\b(?:not|no|avoid|never|without)\b(?:\W+\w+){0,3}\W*$", re.IGNORECASE)
-
-
-def supported_dispositions(text: str) -> set[str]:
-    """Dispositions a key's discharge text supports: the id itself, or the words that name one."""
-    from sim.plan import DISPOSITIONS
-
-    if text in DISPOSITIONS:
-        return {text, *rubric().plan.disposition_also.get(text, [])}
-    matches = []
-    for disposition, words in rubric().plan.disposition_words.items():
-        for m in keyword_pattern(tuple(words)).finditer(text):
-            if not _NEGATED.search(text[max(0, m.start() - 40):m.start()]):
-                matches.append((m.start(), m.end(), disposition))
-    # "home" inside "nursing home" names the nursing home, not home.
-    kept = {d for s, e, d in matches
-            if not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) and d2 != d for s2, e2, d2 in matches)}
-    also = rubric().plan.disposition_also
-    return kept | {extra for d in kept for extra in also.get(d, [])}
-
-
-def score_discharge(case: Case, plan: CarePlan) -> list[FeedbackItem]:
-    """Disposition against the key's (an id, or one its words name), and a follow-up contact."""
+def score_discharge(case: Case, plan: CarePlan) -> tuple[list[FeedbackItem], list[str]]:
+    """The disposition, judged once against the key's structured dispositions and the catalogue's
+    safety and eligibility rules; and a follow-up contact. Also returns the unsafe choice, if any.
+    """
     weights = rubric().plan
     items: list[FeedbackItem] = []
-    expected = case.key.discharge_disposition
-    allowed = supported_dispositions(expected) if expected else set()
+    unsafe: list[str] = []
+    entries = key_dispositions(case)
     optional = case.patient.medical.setting in weights.optional_discharge_settings and plan.discharge is None
-    if expected and allowed and weights.discharge and not optional:
-        shown = expected.replace("_", " ") if expected in allowed else f'"{expected.strip().rstrip(".")}"'
-        if plan.discharge in allowed:
-            items.append(FeedbackItem(category="discharge", kind="praise", earned=weights.discharge,
-                                      possible=weights.discharge,
-                                      message=f"Discharge to {plan.discharge.replace('_', ' ')} fits the case "
-                                              f"({shown})."))
-        else:
-            got = plan.discharge.replace("_", " ") if plan.discharge else "no disposition"
+    concerns = [c for c in practice.catalogue_concerns(case, plan) if c.discharge is not None]
+    expected = [e for e in entries if e.fit == "expected"]
+    shown = " or ".join(disposition_label(e.id) for e in expected) or "no disposition the key names"
+    if plan.discharge is None:
+        if entries and weights.discharge and not optional:
             items.append(FeedbackItem(category="discharge", kind="missed", possible=weights.discharge,
-                                      message=f"Discharge: {got} was planned; the case points to {shown}."))
+                                      message=f"Discharge: no disposition was planned; the case points to "
+                                              f"{shown}{_because(expected)}."))
+    else:
+        got = disposition_label(plan.discharge)
+        entry = next((e for e in entries if e.id == plan.discharge), None)
+        missing = [a for a in entry.requires_actions if a not in plan.actions] if entry is not None else []
+        possible = weights.discharge if entries and not optional else 0.0
+        hard = [c for c in concerns if not (entry is not None and entry.fit != "unsafe" and not missing)]
+        if entry is not None and entry.fit == "unsafe":
+            items.append(FeedbackItem(category="discharge", kind="missed", earned=-weights.contraindicated,
+                                      possible=possible,
+                                      message=f"Discharge to {got} is contraindicated here: "
+                                              f"{entry.rationale.rstrip('.')}. The case points to {shown}."))
+            unsafe.append(f"discharge to {got}")
+        elif entry is not None and missing:
+            items.append(FeedbackItem(category="discharge", kind="missed", earned=-weights.contraindicated,
+                                      possible=possible,
+                                      message=f"Discharge to {got} is safe here only with "
+                                              f"{', '.join(action_label(a) for a in missing)} ({', '.join(missing)} "
+                                              f"in the plan's actions); without it, it is unsafe: "
+                                              f"{entry.rationale.rstrip('.')}."))
+            unsafe.append(f"discharge to {got} without {', '.join(missing)}")
+        elif hard:
+            c = hard[0]
+            cite = f" ({c.source})" if c.source else ""
+            what = "is unsafe" if c.kind == "unsafe" else "is not open to this patient"
+            items.append(FeedbackItem(category="discharge", kind="missed", earned=-weights.contraindicated,
+                                      possible=possible,
+                                      message=f"Discharge to {got} {what}: {c.reason.rstrip('.')}{cite}. "
+                                              + (f"The case points to {shown}." if expected else "")))
+            if c.kind == "unsafe":
+                unsafe.append(f"discharge to {got}")
+        elif entry is not None:
+            caution = "".join(f" Watch for this: {c.reason.rstrip('.')}." for c in concerns)
+            fit = "fits the case" if entry.fit == "expected" else "is a reasonable alternative here"
+            items.append(FeedbackItem(category="discharge", kind="warning" if caution else "praise",
+                                      earned=possible, possible=possible,
+                                      message=f"Discharge to {got} {fit}: {entry.rationale.rstrip('.')}.{caution}"))
+        elif possible:
+            items.append(FeedbackItem(category="discharge", kind="missed", possible=possible,
+                                      message=f"Discharge: {got} was planned; the case points to "
+                                              f"{shown}{_because(expected)}."))
+        elif not entries and case.key.discharge_disposition:
+            items.append(FeedbackItem(category="discharge", kind="warning",
+                                      message=f"Discharge to {got}: the key gives the disposition in words only "
+                                              f'("{case.key.discharge_disposition.strip().rstrip(".")}"); '
+                                              f"compare yours with it."))
     if weights.follow_up:
         if plan.follow_up_days:
             items.append(FeedbackItem(category="discharge", kind="praise", earned=weights.follow_up,
@@ -297,7 +342,11 @@ def score_discharge(case: Case, plan: CarePlan) -> list[FeedbackItem]:
         else:
             items.append(FeedbackItem(category="discharge", kind="missed", possible=weights.follow_up,
                                       message="No follow-up contact set (follow_up_days)."))
-    return items
+    return items, unsafe
+
+
+def _because(expected: list[KeyDisposition]) -> str:
+    return f" ({expected[0].rationale.rstrip('.')})" if expected else ""
 
 
 def problem_items(problems: list[PlanProblem], category: str) -> list[FeedbackItem]:
@@ -305,9 +354,12 @@ def problem_items(problems: list[PlanProblem], category: str) -> list[FeedbackIt
     return [FeedbackItem(category=category, kind="error", message=f"{p.where}: {p.message}") for p in problems]
 
 
-def score_plan(case: Case, plan: CarePlan, raw: Any = None) -> tuple[list[FeedbackItem], list[str]]:
-    """Every plan item, and the descriptions of the critical actions missed."""
+def score_plan(case: Case, plan: CarePlan, raw: Any = None) -> tuple[list[FeedbackItem], list[str], list[str]]:
+    """Every plan item, the descriptions of the critical actions missed, and the unsafe choices."""
     critical, missed = score_critical(case, plan)
-    items = (critical + score_interventions(case, plan) + score_referrals(case, plan)
-             + score_goals(case, plan, raw) + score_discharge(case, plan))
-    return items, missed
+    unsafe_actions = [f"{a.kind}: {a.rationale.split(':')[0].rstrip('.')}"
+                      for a in case.key.contraindicated_actions if a.kind in plan.actions]
+    interventions, unsafe_items = score_interventions(case, plan)
+    discharge, unsafe_discharge = score_discharge(case, plan)
+    items = critical + interventions + score_referrals(case, plan) + score_goals(case, plan, raw) + discharge
+    return items, missed, unsafe_actions + unsafe_items + unsafe_discharge

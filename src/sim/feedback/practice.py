@@ -72,7 +72,12 @@ def eligible_for(case: Case, need: str) -> tuple[list[str], list[str]] | None:
 
 @dataclass
 class Concern:
-    """A contraindication or unmet prerequisite the catalogue finds in a plan."""
+    """A contraindication or unmet prerequisite the catalogue finds in a plan.
+
+    ``item`` is the index of the planned intervention it is about (None for the disposition or a
+    prerequisite, which concerns every planned item of its intervention); ``kind`` is "unsafe" or
+    "ineligible" for a rule, "prerequisite" for a missing first step.
+    """
 
     intervention: str | None
     discharge: str | None
@@ -80,6 +85,9 @@ class Concern:
     source: str = ""
     prerequisite: str | None = None
     variant: str | None = None
+    item: int | None = None
+    kind: str = "unsafe"
+    label: str = ""
 
 
 def catalogue_concerns(case: Case, plan: CarePlan) -> list[Concern]:
@@ -89,22 +97,25 @@ def catalogue_concerns(case: Case, plan: CarePlan) -> list[Concern]:
     out: list[Concern] = []
     try:
         for c in interventions.contraindications(case, plan):
-            if c.rule != "case_key":
-                out.append(Concern(intervention=c.intervention, discharge=c.discharge,
-                                   reason=c.reason, source=c.source, variant=c.variant))
+            if not c.rule.startswith("case_key"):
+                out.append(Concern(intervention=c.intervention, discharge=c.discharge, reason=c.reason,
+                                   source=c.source, variant=c.variant, item=c.item, kind=c.kind, label=c.label))
         for u in interventions.unmet_prerequisites(case, plan):
-            out.append(Concern(intervention=u.intervention, discharge=None, reason=u.text, prerequisite=u.action))
+            out.append(Concern(intervention=u.intervention, discharge=None, reason=u.text, prerequisite=u.action,
+                               kind="prerequisite"))
     except SimError as exc:
-        out.append(Concern(intervention=None, discharge=None, reason=str(exc)))
+        out.append(Concern(intervention=None, discharge=None, reason=str(exc), kind="error"))
     return out
 
 
 def indicated_needs(case: Case, intervention: str) -> list[str]:
-    """The case's key needs for which the catalogue indicates ``intervention`` at the key's severity."""
+    """The case's key needs for which the catalogue indicates ``intervention`` at the key's
+    severity, for this patient (end-of-life care is not indicated for a bereavement)."""
     from sim import interventions
 
     try:
         iv = interventions.get(intervention)
+        subject = interventions.Subject.of(case)
     except SimError:
         return []
-    return [n.domain for n in case.key.needs if iv.indicated_for(n.domain, n.severity)]
+    return [n.domain for n in case.key.needs if iv.indicated_for(n.domain, n.severity, subject)]

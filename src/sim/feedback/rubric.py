@@ -20,6 +20,7 @@ class _Model(BaseModel):
 
 class CapRules(_Model):
     critical_action_missed: float = Field(ge=0, le=100)
+    unsafe_choice: float = Field(default=50, ge=0, le=100)
 
 
 class AssessmentWeights(_Model):
@@ -74,20 +75,8 @@ class PlanWeights(_Model):
     unrealistic_words: list[str] = Field(default_factory=list)
     measurable_words: list[str]
     discharge: float = Field(ge=0)
-    disposition_words: dict[str, list[str]] = Field(default_factory=dict)
-    disposition_also: dict[str, list[str]] = Field(default_factory=dict)
     optional_discharge_settings: list[str] = Field(default_factory=list)
     follow_up: float = Field(ge=0)
-
-    @field_validator("disposition_words", "disposition_also")
-    @classmethod
-    def _dispositions(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        from sim.plan import DISPOSITIONS
-
-        unknown = sorted(set(value) - set(DISPOSITIONS))
-        if unknown:
-            raise ValueError(f"disposition_words names unknown dispositions {unknown}; allowed: {list(DISPOSITIONS)}")
-        return value
 
     @field_validator("optional_discharge_settings")
     @classmethod

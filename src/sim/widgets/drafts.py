@@ -8,14 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
-
+from sim.dispositions import labels
 from sim.errors import SimValueError, UnknownNameError
-from sim.plan import DISPOSITIONS, ActionKind
-from sim.tables import load_table
+from sim.plan import DISPOSITIONS
 
 if TYPE_CHECKING:
     from sim.cases.model import Case
@@ -27,34 +24,6 @@ if TYPE_CHECKING:
     from sim.triage import Shift, TriageResult
 
 RISK_LEVELS = ("none", "low", "moderate", "high")
-
-
-class ActionLabel(BaseModel):
-    """How a critical action is shown: a label, when it is called for, and the source."""
-
-    model_config = ConfigDict(extra="forbid")
-    label: str
-    why: str
-    source: str
-
-
-class LessonLabels(BaseModel):
-    """The data file ``lesson_labels.yaml``."""
-
-    model_config = ConfigDict(extra="forbid")
-    synthetic: bool = True
-    actions: dict[ActionKind, ActionLabel]
-    dispositions: dict[str, str]
-
-
-@lru_cache(maxsize=1)
-def labels() -> LessonLabels:
-    """The validated labels table (cached); every action and disposition of sim.plan has a label."""
-    table = load_table("lesson_labels.yaml", LessonLabels)
-    missing = set(DISPOSITIONS) - set(table.dispositions)
-    if missing:  # pragma: no cover - guarded by tests of the shipped table
-        raise SimValueError(f"lesson_labels.yaml lacks dispositions {sorted(missing)}")
-    return table
 
 
 def split_lines(text: str) -> list[str]:
