@@ -136,7 +136,7 @@ def test_screening_answers_agree_with_the_latent_state_and_the_chart(path):
 
 
 def _lace(case: Case) -> int:
-    """LACE index (van Walraven et al. 2010) from the chart, as in reference/instruments.md."""
+    """LACE index (van Walraven et al. 2010) from the chart, as published."""
     m = case.patient.medical
     los = m.length_of_stay_days
     l_points = 0 if los < 1 else los if los <= 3 else 4 if los <= 6 else 5 if los <= 13 else 7

@@ -1,8 +1,10 @@
 """The intervention catalogue and the rules that judge a care plan against a patient.
 
 The catalogue (``sim/data/interventions.yaml``) holds the twelve social work interventions of
-seeds/002 and the six functions of seeds/000. Each intervention has indications (need domain and
-minimum severity), the functions it serves, prerequisites, a time cost and an evidence note.
+Gumban RJ, "Social Work Interventions" (Carepatron, 13 Nov 2024) and the six functions of a
+medical social worker (after the NASW Standards for Social Work Practice in Health Care Settings,
+2016). Each intervention has indications (need domain and minimum severity), the functions it serves,
+prerequisites, a time cost and an evidence note.
 Contraindications, critical-action triggers and discharge rules are structured data: a rule is a
 set of :class:`Condition` objects evaluated against the facts of a case (:class:`Subject`).
 
@@ -363,7 +365,7 @@ def get(intervention_id: str) -> Intervention:
 
 
 def functions() -> dict[str, Function]:
-    """The six functions of a medical social worker (seeds/000)."""
+    """The six functions of a medical social worker (NASW health care standards 2016)."""
     return dict(table().functions)
 
 

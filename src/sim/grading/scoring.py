@@ -113,7 +113,7 @@ def load_keys(course_dir: Path) -> dict[str, Any]:
         raise KeysError(f"{path} is invalid: {problems}") from None
 
 
-# ---- published scoring rules (reference/instruments.md) -------------------------------------
+# ---- published scoring rules (each instrument's paper, cited in sim/data/instruments/) ---------
 
 def phq9_band(total: int) -> str:
     """PHQ-9 severity band (Kroenke, Spitzer, Williams 2001)."""

@@ -199,7 +199,8 @@ def _messages(shift: Shift, outcomes: list[ReferralOutcome], backlog: int) -> li
         items.append(FeedbackItem(category="triage", kind="warning",
                                   earned=-round(rl.backlog_penalty_per_hour * backlog / 60, 2),
                                   message=f"Documentation backlog of {backlog} minutes carried past the shift "
-                                          f"(the documentation burden of seeds/002)."))
+                                          "(the documentation burden named in Gumban, 'Social Work Interventions', "
+                                          "Carepatron 2024)."))
     return items
 
 

@@ -1,4 +1,5 @@
-"""The intervention picker: the twelve interventions of seeds/002 with their descriptions, the
+"""The intervention picker: the twelve interventions of
+Gumban, "Social Work Interventions", Carepatron 2024 with their descriptions, the
 crisis and critical actions, and the catalogue's contraindication and prerequisite rules shown
 as soon as a choice breaks one. All logic is in :class:`sim.widgets.drafts.InterventionDraft`."""
 from __future__ import annotations
