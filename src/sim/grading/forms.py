@@ -50,6 +50,17 @@ def form_of(grade_id: str) -> AnswerForm:
     return table[grade_id]
 
 
+def _range_text(lo: float | None, hi: float | None) -> str:
+    """What a number must be, for a range with either bound or both optional."""
+    if lo is not None and hi is not None:
+        return f"a number from {lo:g} to {hi:g}"
+    if lo is not None:
+        return f"a number of at least {lo:g}"
+    if hi is not None:
+        return f"a number of at most {hi:g}"
+    return "a number (not NaN)"
+
+
 def check_form(grade_id: str, value: Any) -> Any:
     """Return ``value`` normalised (tuples to lists, numpy scalars to Python) if well formed.
 
@@ -72,7 +83,7 @@ def check_form(grade_id: str, value: Any) -> Any:
         if form.kind == "int" and not float(value).is_integer():
             raise bad("a whole number")
         if value != value or (form.lo is not None and value < form.lo) or (form.hi is not None and value > form.hi):
-            raise bad(f"a number from {form.lo:g} to {form.hi:g}")
+            raise bad(_range_text(form.lo, form.hi))
         value = int(value) if form.kind == "int" else float(value)
     elif form.kind in ("str", "choice"):
         if not isinstance(value, str) or not value.strip():
