@@ -1,0 +1,122 @@
+"""The expert panel: for every library case a strong plan, an unsafe plan and a reasonable
+alternative (tests/fixtures/expert_panel.yaml), scored as a field instructor would score them
+(the checklist is simcases/REVIEW.md)."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import sim
+import sim.cases
+from sim.expert import reference_plan
+from sim.feedback import review_plan
+from sim.plan import CarePlan, PlannedIntervention
+
+START = date(2026, 11, 23)
+PANEL: dict[str, Any] = yaml.safe_load((Path(__file__).parent / "fixtures" / "expert_panel.yaml").read_text())
+
+
+def _case(case_id: str) -> sim.Case:
+    return sim.load_case(case_id, seed=1)
+
+
+def _plan(case: sim.Case, change: dict[str, Any]) -> CarePlan:
+    plan = reference_plan(case, start=START)
+    actions = [a for a in plan.actions if a not in change.get("remove_actions", [])]
+    actions += [a for a in change.get("add_actions", []) if a not in actions]
+    items = [i for i in plan.interventions if i.intervention not in change.get("remove_interventions", [])]
+    items += [PlannedIntervention.model_validate(i) for i in change.get("add_interventions", [])]
+    update: dict[str, Any] = {"actions": actions, "interventions": items}
+    if "discharge" in change:
+        update["discharge"] = change["discharge"]
+    return CarePlan.model_validate({**plan.model_dump(), **update})
+
+
+def test_the_panel_covers_every_library_case():
+    assert set(PANEL["cases"]) == {info.id for info in sim.cases.library()}
+
+
+@pytest.mark.parametrize("case_id", sorted(PANEL["cases"]))
+def test_strong_plan_scores_high_without_a_penalty(case_id):
+    case = _case(case_id)
+    fb = review_plan(case, reference_plan(case, start=START))
+    assert fb.score >= 85 and not fb.capped, (case_id, fb.score, fb.cap_reason)
+    assert not [i for i in fb.items if i.earned < 0], case_id
+
+
+@pytest.mark.parametrize("case_id", sorted(PANEL["cases"]))
+def test_unsafe_plan_is_capped_and_told_why(case_id):
+    case = _case(case_id)
+    change = PANEL["cases"][case_id]["unsafe"]
+    fb = review_plan(case, _plan(case, change))
+    assert fb.capped and fb.score <= 50, (case_id, fb.score)
+    text = fb.markdown()
+    for phrase in change["says"]:
+        assert phrase.lower() in text.lower(), (case_id, phrase)
+
+
+@pytest.mark.parametrize("case_id", sorted(PANEL["cases"]))
+def test_reasonable_alternative_is_acceptable(case_id):
+    case = _case(case_id)
+    fb = review_plan(case, _plan(case, PANEL["cases"][case_id]["alternative"]))
+    assert fb.score >= 70 and not fb.capped, (case_id, fb.score, fb.cap_reason)
+    assert not [i for i in fb.items if i.earned < 0], (case_id, [i.message for i in fb.items if i.earned < 0])
+
+
+def test_no_planned_item_is_both_praised_and_penalised():
+    # Couples counselling in the infant abuse case: a penalty, and no praise for it as counselling.
+    case = _case("peds_abuse_01")
+    plan = _plan(case, {"remove_interventions": ["counseling"], "add_interventions": [
+        {"intervention": "counseling", "variant": "couples", "rationale": "with her boyfriend"}]})
+    fb = review_plan(case, plan)
+    about = [i for i in fb.items if "counseling" in i.message.lower() and i.category == "interventions"]
+    assert [i.earned for i in about if i.earned > 0] == [] and any(i.earned < 0 for i in about)
+
+
+def test_a_safe_discharge_with_cps_is_not_penalised():
+    case = _case("peds_abuse_01")
+    plan = _plan(case, {"add_interventions": [{"intervention": "discharge_planning",
+                                               "rationale": "safe discharge with CPS to the grandmother's home"}]})
+    fb = review_plan(case, plan)
+    item = next(i for i in fb.items if i.message.startswith("Discharge planning"))
+    assert item.kind == "praise" and fb.score >= 85
+    home = review_plan(case, _plan(case, {"add_interventions": [
+        {"intervention": "discharge_planning", "rationale": "back home with Cody"}],
+        "remove_actions": ["child_safety_plan"]}))
+    assert home.capped and any("Discharge planning is contraindicated" in i.message for i in home.items)
+
+
+def test_counselling_that_hears_her_fear_is_not_counselling_to_persuade():
+    case = _case("medsurg_hip_01")
+    hears = review_plan(case, _plan(case, {"add_interventions": [
+        {"intervention": "counseling", "variant": "individual", "rationale": "explore her fear of nursing homes"}]}))
+    assert not hears.capped and not [i for i in hears.items if i.earned < 0]
+
+
+def test_a_poor_prognosis_in_the_icu_steers_to_goals_of_care_not_home():
+    plan = reference_plan(_case("icu_family_meeting_01"), start=START)
+    assert plan.discharge == "inpatient_hospice"
+    assert {"goals_of_care_meeting", "health_care_proxy"} <= set(plan.actions)
+
+
+def test_a_suicidal_veteran_gets_counselling_and_grief_is_not_end_of_life_care():
+    plan = reference_plan(_case("ed_veteran_01"), start=START)
+    counselling = [i for i in plan.interventions if i.intervention == "counseling"]
+    assert counselling and all(i.variant != "group" for i in counselling)
+    assert "end_of_life_care" not in plan.intervention_ids()
+    assert "caregiver_support" not in plan.intervention_ids()
+
+
+def test_state_law_is_named_where_it_decides():
+    icu = _case("icu_family_meeting_01")
+    proxy = next(a for a in icu.key.critical_actions if a.kind == "health_care_proxy")
+    assert "In this state (Michigan)" in proxy.description and "700.5506" in proxy.description
+    hospice = _case("hospice_eol_01")
+    polst = next(a for a in hospice.key.critical_actions if a.kind == "polst")
+    assert "DH 1896" in polst.description and "401.45" in polst.description
+    fb = review_plan(hospice, _plan(hospice, {"remove_actions": ["polst"]}))
+    assert "in this state (Florida)" in fb.markdown()
