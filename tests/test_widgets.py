@@ -471,3 +471,22 @@ def test_every_note_format_the_editor_offers_is_explained_in_lesson_05():
     text = "".join("".join(c["source"]) for c in json.loads(lesson.read_text())["cells"])
     for label in labels:
         assert f"| **{label}** |" in text, label
+
+
+def test_intervention_draft_scores_as_feedback_does_including_a_part_with_no_possible_points():
+    """The picker's score comes from sim.feedback: nothing to earn and nothing lost is 100, not 0."""
+    from sim.feedback import review_plan
+
+    full = case("ed_ipv_01")
+    empty_key = full.key.model_copy(update={"recommended": [], "critical_actions": []})
+    nothing_expected = full.model_copy(update={"key": empty_key})
+    fb = InterventionDraft(nothing_expected).check()
+    assert sum(i.possible for i in fb.items) == 0
+    assert fb.score == 100.0 and not fb.capped
+    draft = InterventionDraft(full)
+    draft.choose("counseling", True, need="mental_health")
+    fb = draft.check()
+    whole = review_plan(full, draft.to_dict())
+    assert {i.category for i in fb.items} <= {"interventions", "critical actions", "plan input"}
+    assert fb.capped == whole.capped and fb.cap_reason == whole.cap_reason
+    assert 0.0 <= fb.score <= 100.0

@@ -7,6 +7,7 @@ caps) is the data file ``sim/data/rubric.yaml``.
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sim.cases.model import Case
@@ -90,10 +91,21 @@ def assess(case: Case, assessment: dict[str, Any] | Assessment) -> Feedback:
     return _finish(_assessment_items(case, assessment), [])
 
 
-def review_plan(case: Case, plan: dict[str, Any] | CarePlan) -> Feedback:
+def review_plan(case: Case, plan: dict[str, Any] | CarePlan,
+                categories: Collection[str] | None = None) -> Feedback:
     """Score a care plan against ``case.key``; a missed critical action or an unsafe choice caps
-    the score."""
+    the score.
+
+    Args:
+        case: the case whose key the plan is judged against.
+        plan: the plan, as a model or a student's plain dict.
+        categories: keep only the items of these categories (a widget that edits part of a plan);
+            the score is then over the kept items, scaled as for a whole plan, and the caps still
+            apply.
+    """
     items, missed, unsafe = _plan_items(case, plan)
+    if categories is not None:
+        items = [i for i in items if i.category in categories]
     return _finish(items, missed, unsafe)
 
 

@@ -146,24 +146,14 @@ class InterventionDraft:
         return contraindications(self.case, plan), unmet_prerequisites(self.case, plan)
 
     def check(self) -> Feedback:
-        """Feedback on the intervention and critical-action parts of a plan only."""
-        from sim.feedback import Feedback, review_plan
+        """Feedback on the intervention and critical-action parts of a plan only, scored by
+        :func:`sim.feedback.review_plan` over those parts."""
+        from sim.feedback import review_plan
 
-        fb = review_plan(self.case, self.to_dict())
-        keep = [i for i in fb.items if i.category in ("interventions", "critical actions", "plan input")]
-        return Feedback(score=_rescore(keep, fb.capped), capped=fb.capped, cap_reason=fb.cap_reason, items=keep)
+        return review_plan(self.case, self.to_dict(), categories=PICKER_CATEGORIES)
 
 
-def _rescore(items: list[Any], capped: bool) -> float:
-    """0-100 over the kept items only (the rubric's scaling), with the critical-action cap."""
-    possible = sum(i.possible for i in items)
-    score = 100.0 * max(0.0, sum(i.earned for i in items)) / possible if possible else 0.0
-    score = min(100.0, score)
-    if capped:
-        from sim.feedback import rubric
-
-        score = min(score, rubric().cap.critical_action_missed)
-    return round(score, 1)
+PICKER_CATEGORIES = ("interventions", "critical actions", "plan input")
 
 
 # --------------------------------------------------------------------------- care plan
