@@ -1,6 +1,7 @@
 """A real browser: JupyterLab in headless Chromium, driven by Playwright.
 
-Opens lesson 01, runs every cell, asks the simulated patient a question and ticks a need in the
+Opens lesson 01, runs every cell, asks the simulated patient a question from the menu and one
+typed in the student's own words, and ticks a need in the
 widgets, checks that the reply and the feedback appear, and saves a screenshot. Needs Debian's
 ``chromium`` (``.ci/run`` installs it). In CI the test must run: a missing browser fails it there.
 """
@@ -123,6 +124,15 @@ def test_lesson_01_in_a_real_browser(lab):
         before = conversation.inner_text()
         panel.get_by_role("button", name="Ask").first.click()
         expect(conversation).not_to_have_text(before, timeout=30_000)
+        # Free text: type a question in the student's own words, say it, and see the reply and the reading.
+        typed = "How are you managing with money these days?"
+        box = panel.get_by_placeholder("Or type what you would say to the patient")
+        box.click()
+        box.press_sequentially(typed)
+        panel.get_by_role("button", name="Say it").click()
+        expect(conversation).to_contain_text(f"You: {typed}", timeout=30_000)
+        expect(conversation.locator("p", has_text=typed)).to_contain_text("Patient", timeout=30_000)
+        expect(panel.get_by_text("Read as", exact=False)).to_contain_text("money", timeout=30_000)
         form = page.locator(".sim-assessment-form")
         form.scroll_into_view_if_needed()
         form.get_by_role("checkbox").first.check()
