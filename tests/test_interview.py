@@ -514,3 +514,16 @@ def test_a_revealed_abuse_concern_requires_a_report_only_at_moderate_or_high_ris
     iv = start(case)
     assert iv.ask("child_welfare.open.1").disclosed[0].id == "alone"
     assert ({s.path for s in iv.crisis_status()} == {"child_maltreatment"}) is starts
+
+
+def test_a_parent_speaking_for_an_infant_speaks_about_the_baby_not_her_own_care():
+    case = sim.load_case("peds_abuse_01")
+    iv = start(case, seed=3)
+    reply = iv.ask("financial_strain.open.1")
+    assert reply.facts == [("need", "financial_strain")]
+    assert "What you learn from Brianna Collins (mother) about Harper" in reply.text
+    assert "my care" not in reply.text
+    # A patient who speaks for herself keeps her own voice.
+    adult = ipv_case()
+    own = start(adult, seed=2).ask("food_insecurity.open.2")
+    assert f"What you learn from {adult.patient.identity.given_name}:" in own.text

@@ -20,6 +20,7 @@ the interview state. The disclosure rule:
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -79,7 +80,8 @@ def _domain(know: PatientKnowledge, q: Question, ctx: ReplyContext, rng: np.rand
             return _from(_pick(rng, replies().deflection.more), [("deflects", q.domain)])
         return _deflect(q, rng)
     if need is not None:
-        return _need(need, q, rng, know.case.patient.identity.given_name, ctx.asked_before)
+        return _need(need, q, rng, know.case.patient.identity.given_name, ctx.asked_before,
+                     speaker_of(know.case.opening_statement))
     if not know.may_deny(q.domain):
         return _deflect(q, rng)
     return _deny(q, rng)
@@ -107,7 +109,22 @@ def _disclose(fact: HiddenFact, rng: np.random.Generator) -> Reply:
     return Reply(text=text, emotion=emotion, facts=[("fact", fact.id)], disclosed=[fact])
 
 
-def _need(need: StatedNeed, q: Question, rng: np.random.Generator, name: str, plain: bool = False) -> Reply:
+_SPEAKER = re.compile(r"^\s*\((?P<name>[^,()]+),\s*(?P<relation>[^()]+)\)")
+
+
+def speaker_of(opening: str) -> str | None:
+    """Who speaks for the patient ("Brianna Collins, mother"), when the case's opening statement
+    starts with the speaker, as the library's conventions have it for an infant or a patient who
+    cannot speak; None when the patient speaks."""
+    found = _SPEAKER.match(opening)
+    if found is None or found.group("name").strip().lower().startswith("through"):
+        return None
+    relation = re.split(r",\s*through\b", found.group("relation"))[0].strip()
+    return f"{found.group('name').strip()} ({relation})"
+
+
+def _need(need: StatedNeed, q: Question, rng: np.random.Generator, name: str, plain: bool = False,
+          speaker: str | None = None) -> Reply:
     t = replies()
     lines = t.need
     lead = ""
@@ -127,15 +144,15 @@ def _need(need: StatedNeed, q: Question, rng: np.random.Generator, name: str, pl
         elif (need.severity == 3 and q.style in ("reflection", "empathic") and rng.random() < 0.5):
             heavy = _pick(rng, lines.heavy)
             lead, template = heavy.text, template.model_copy(update={"emotion": heavy.emotion})
-    voices = t.voices[need.domain]
-    voice = _pick_str(rng, voices.mild if need.severity == 1 else voices.severe)
+    voices = (t.proxy_voices if speaker else t.voices)[need.domain]
+    voice = _pick_str(rng, voices.mild if need.severity == 1 else voices.severe).replace("{name}", name)
     low, high = _RATINGS[need.severity]
     values = {"voice": voice, "evidence": _sentence(need.evidence), "evidence_lc": _sentence(need.evidence, lower=True),
-                  "rating": str(int(rng.integers(low, high + 1))), "name": name}
+                  "rating": str(int(rng.integers(low, high + 1))), "name": name, "speaker": speaker or name}
     body = _fill(template.text, **values)
     if lead.endswith(", "):
         body = _lc(body)
-    text = lead + body + _fill(lines.detail.text, **values)
+    text = lead + body + _fill((lines.proxy_detail if speaker else lines.detail).text, **values)
     return Reply(text=text, emotion=template.emotion, asks_back=template.asks_back, facts=[("need", need.domain)])
 
 
@@ -207,7 +224,8 @@ def _general_content(know: PatientKnowledge, q: Question, ctx: ReplyContext, rng
         label = case.patient.medical.primary_diagnosis.label.strip()
         return _from(_pick(rng, t.diagnosis), [("chart", "primary_diagnosis")], diagnosis=_lc(label))
     if choice == "need":
-        return _need(stated[0], q, rng, case.patient.identity.given_name, ctx.asked_before)
+        return _need(stated[0], q, rng, case.patient.identity.given_name, ctx.asked_before,
+                     speaker_of(case.opening_statement))
     strength = _sentence(choice.removeprefix("strength:"))
     return _from(_pick(rng, t.strength), [("strength", choice.removeprefix("strength:"))],
                  strength=strength, strength_lc=_sentence(strength, lower=True), name=case.patient.identity.given_name)

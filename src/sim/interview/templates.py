@@ -13,7 +13,7 @@ from sim.tables import load_table
 
 PLACEHOLDERS = frozenset({
     "evidence", "evidence_lc", "statement", "voice", "opening", "opening_lc", "strength",
-    "diagnosis", "rating", "name", "strength_lc",
+    "diagnosis", "rating", "name", "strength_lc", "speaker",
 })
 EMOTIONS = frozenset({
     "neutral", "sad", "tearful", "guarded", "irritated", "anxious", "frightened", "ashamed",
@@ -59,6 +59,7 @@ class _Model(BaseModel):
 
 class NeedLines(_Model):
     detail: Template
+    proxy_detail: Template
     open: Lines
     closed: Lines
     guarded: Lines
@@ -126,6 +127,7 @@ class RepliesFile(_Model):
     deflection: DeflectionLines
     denial: DenialLines
     voices: dict[str, Voices]
+    proxy_voices: dict[str, Voices]
     general: GeneralLines
     jargon_confused: Lines
     double_barrelled_leads: list[str]
@@ -142,9 +144,10 @@ class RepliesFile(_Model):
             unknown = sorted(keys - domains)
             if unknown:
                 raise ValueError(f"{name}: unknown need domain(s) {unknown}")
-        missing = sorted(domains - set(self.voices))
-        if missing:
-            raise ValueError(f"voices: no lines for need domain(s) {missing}")
+        for name, table in (("voices", self.voices), ("proxy_voices", self.proxy_voices)):
+            missing = sorted(domains - set(table))
+            if missing:
+                raise ValueError(f"{name}: no lines for need domain(s) {missing}")
         for emotion in (*self.disclosure.emotion, *self.disclosure.emotion_crisis):
             if emotion not in EMOTIONS:
                 raise ValueError(f"disclosure: unknown emotion {emotion!r}; allowed: {sorted(EMOTIONS)}")
