@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sim.errors import SimValueError
+from sim.seeds import check_seed
 
 if TYPE_CHECKING:
     from sim.cases.library import CaseInfo
@@ -43,27 +43,28 @@ def case_menu() -> list[tuple[str, str | None]]:
     return menu
 
 
-def pick_case(case_id: str | None = None, seed: int = 0) -> Case:
+def pick_case(case_id: str | None = None, seed: int | None = None) -> Case:
     """A case from the library by id, or (``case_id=None``) one generated from ``seed``.
 
     Args:
         case_id: a library case id, e.g. "ed_ipv_01"; None for a generated patient's case.
-        seed: for a generated case the patient's seed; for a library template the template's seed.
+        seed: for a generated case the patient's seed (None: 0); for a library template the
+            template's seed (None: the seed written in the case file). 0 is a seed like any other.
 
     Raises:
         UnknownNameError: no such case id (the message suggests the closest ones).
-        SimValueError: ``seed`` is not a whole number.
+        SeedError: ``seed`` is not a whole number 0 or more.
     """
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise SimValueError(f"seed must be a whole number 0 or more, got {seed!r}")
+    if seed is not None:
+        check_seed(seed)
     if case_id:
         from sim.cases.library import load_case
 
-        return load_case(case_id, seed=seed if seed else None)
+        return load_case(case_id, seed=seed)
     from sim.cases.derive import from_patient
     from sim.generate import generate_patient
 
-    return from_patient(generate_patient(seed))
+    return from_patient(generate_patient(0 if seed is None else seed))
 
 
 def interview_panel(case: Case, seed: int = 0, budget_minutes: int | None = None) -> Any:

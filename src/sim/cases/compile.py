@@ -29,6 +29,7 @@ from sim.cases.source import Source
 from sim.cases.template import fill_placeholders, find_specs, resolve
 from sim.errors import SimError
 from sim.model import Patient
+from sim.seeds import MAX_SEED, seed_problem
 
 META_KEYS = ("seed", "template")
 """Top-level keys of a case file that are not fields of :class:`Case`."""
@@ -154,8 +155,9 @@ def compile_source(source: Source, seed: int | None = None) -> Compiled:
     data = dict(source.data)
     problems: list[Problem] = []
     file_seed = data.pop("seed", 0)
-    if isinstance(file_seed, bool) or not isinstance(file_seed, int) or file_seed < 0:
-        problems.append(source.problem(("seed",), f"seed must be an integer >= 0 (got {short_repr(file_seed)})"))
+    if seed_problem(file_seed) is not None:
+        problems.append(source.problem(("seed",), f"seed must be a whole number from 0 to {MAX_SEED} "
+                                                  f"(got {short_repr(file_seed)})"))
         file_seed = 0
     is_template = data.pop("template", False)
     if not isinstance(is_template, bool):

@@ -85,9 +85,9 @@ def _key(args: argparse.Namespace) -> int:
 def _new(args: argparse.Namespace) -> int:
     from sim.cases.writing import new_from_template
     from sim.errors import SimValueError
+    from sim.seeds import check_seed
 
-    if args.seed < 0:
-        raise SimValueError(f"--seed must be an integer >= 0 (got {args.seed})")
+    check_seed(args.seed, "--seed")
     out = Path(args.out)
     if out.exists() and not args.force:
         raise SimValueError(f"{out} exists; choose another --out or add --force")

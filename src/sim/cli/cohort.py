@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     path, kind = check_output(args.out, args.format)
     from sim.export.tables import write_cohort
     from sim.generate.constraints import check, resolve
-    from sim.generate.rng import check_seed
+    from sim.seeds import check_seed
 
     check_seed(seed)
     resolve(check(**({"setting": args.setting} if args.setting else {})))

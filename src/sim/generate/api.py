@@ -11,8 +11,9 @@ from sim.errors import SimValueError
 from sim.generate.columns import COLUMNS, Coded, Column, flatten, merge_coded
 from sim.generate.constraints import check, resolve
 from sim.generate.responses import MISSING
-from sim.generate.rng import check_seed, derived_seed
+from sim.generate.rng import derived_seed
 from sim.generate.stream import CHUNK
+from sim.seeds import check_seed
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

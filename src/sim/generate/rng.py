@@ -12,6 +12,7 @@ from functools import cache
 import numpy as np
 
 from sim.errors import SimValueError
+from sim.seeds import check_seed
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -21,7 +22,6 @@ _INV53 = 1.0 / 9007199254740992.0  # 2**-53
 _INV32 = 1.0 / 4294967296.0  # 2**-32
 _S32 = np.uint64(32)
 _LOW32 = np.uint64(0xFFFFFFFF)
-MAX_SEED = 2**63 - 1
 
 
 def splitmix64(x: np.ndarray) -> np.ndarray:
@@ -35,15 +35,6 @@ def splitmix64(x: np.ndarray) -> np.ndarray:
     np.right_shift(z, _S31, out=t)
     np.bitwise_xor(z, t, out=z)
     return z
-
-
-def check_seed(seed: object) -> int:
-    """Return ``seed`` as an int if it is a whole number in 0..2**63-1, else raise SimValueError."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise SimValueError(f"seed {seed!r} is not allowed; a seed is a whole number from 0 to {MAX_SEED}")
-    if not 0 <= int(seed) <= MAX_SEED:
-        raise SimValueError(f"seed {seed!r} is out of range; allowed: 0 to {MAX_SEED}")
-    return int(seed)
 
 
 def derived_seeds(seed: int, start: int, stop: int) -> np.ndarray:

@@ -80,7 +80,7 @@ def stream_chunks(n: int, seed: int, encode: Encoder[T], *, setting: str | None 
     """
     from sim.generate.api import _check_n
     from sim.generate.constraints import check, resolve
-    from sim.generate.rng import check_seed
+    from sim.seeds import check_seed
 
     n, seed, workers = _check_n(n), check_seed(seed), check_workers(workers)
     constraints: dict[str, object] = {"setting": setting} if setting is not None else {}

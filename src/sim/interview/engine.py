@@ -23,6 +23,7 @@ from sim.interview.knowledge import PatientKnowledge
 from sim.interview.models import ActionResult, Engagement, Reply, Turn
 from sim.interview.replies import ReplyContext, compose
 from sim.model.taxonomy import need_domains
+from sim.seeds import check_seed
 
 
 def start(case: Case, seed: int = 0, budget_minutes: int | None = None) -> Interview:
@@ -47,8 +48,7 @@ class Interview:
         params = style_table().state
         if budget_minutes is None:
             budget_minutes = params.default_budget_minutes
-        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise SimValueError(f"seed must be a non-negative integer, not {seed!r}")
+        check_seed(seed)
         if isinstance(budget_minutes, bool) or not isinstance(budget_minutes, int) or not 1 <= budget_minutes <= 600:
             raise SimValueError(f"budget_minutes must be an integer from 1 to 600, not {budget_minutes!r}")
         if not isinstance(case, Case):

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
+from sim.seeds import seed_problem
 from sim.widgets.common import ShowsWidget, button, error_html, esc
 
 if TYPE_CHECKING:
@@ -45,8 +46,9 @@ class CasePicker(ShowsWidget):
             notices.append(f"there is no library case {case_id!r}{did_you_mean(case_id, [i for i in ids if i])}; "
                            "showing a patient generated from the seed instead. Choose a case in the list "
                            "(or fix case_id) and press Load case.")
-        if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= 2**31 - 1:
-            notices.append(f"seed must be a whole number from 0 to {2**31 - 1}, got {seed!r}; using 0.")
+        problem = seed_problem(seed, maximum=2**31 - 1)
+        if problem is not None:
+            notices.append(f"{problem}; using 0.")
             seed = 0
         self.choice = w.Dropdown(options=menu, value=case_id if case_id in ids else "", description="Case",
                                  layout=w.Layout(width="640px"))
