@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+import sysconfig
 import tomllib
 from importlib import metadata
 from pathlib import Path
@@ -28,8 +29,11 @@ def _locked() -> dict[str, set[str]]:
 
 
 def _installed() -> dict[str, str]:
+    """Distributions in the environment's site-packages. Not all of sys.path: setuptools appends its
+    own `_vendor` folder to sys.path when imported, and the copies it vendors are not installed."""
+    site = sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
     found: dict[str, str] = {}
-    for dist in metadata.distributions():
+    for dist in metadata.distributions(path=site):
         name = dist.metadata["Name"]
         if name:
             found[_normal(name)] = dist.version
@@ -57,3 +61,14 @@ def test_what_the_project_asks_for_is_installed_from_the_lock() -> None:
     names = [_normal(re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0]) for spec in wanted]
     missing = [name for name in names if name not in installed]
     assert not missing, f"declared in pyproject.toml but not installed: {missing}; run `make install`"
+
+
+def test_setuptools_vendored_copies_are_not_counted_as_installed() -> None:
+    """Importing setuptools puts its `_vendor` folder on sys.path; what it vendors is not installed."""
+    import setuptools
+
+    vendor = Path(setuptools.__file__).parent / "_vendor"
+    vendored = {_normal(d.metadata["Name"]) for d in metadata.distributions(path=[str(vendor)])}
+    assert vendored, f"expected setuptools to vendor distributions in {vendor}"
+    installed = _installed()
+    assert not {name for name in vendored if name not in _locked()} & installed.keys()
