@@ -41,10 +41,10 @@ def test_couples_counselling_with_an_abusive_partner_is_contraindicated_and_cite
     case = make_case(make_patient(needs={"domestic_violence": 3}, latent={"ipv": 2}, abusive_partner=True))
     couples = CarePlan(interventions=[{"intervention": "counseling", "variant": "couples"}])
     found = contraindications(case, couples)
-    assert [c.rule for c in found] == ["couples_counseling_with_abuser"]
+    assert [c.rule for c in found] == ["couples_counseling_with_abusive_partner"]
     assert "abusive partner" in found[0].reason
     by_words = CarePlan(interventions=[{"intervention": "counseling", "rationale": "joint session with her partner"}])
-    assert [c.rule for c in contraindications(case, by_words)] == ["couples_counseling_with_abuser"]
+    assert [c.rule for c in contraindications(case, by_words)] == ["couples_counseling_with_abusive_partner"]
     individual = CarePlan(interventions=[{"intervention": "counseling", "variant": "individual"}])
     assert contraindications(case, individual) == []
     safe = make_case(make_patient(needs={"emotional_distress": 2}))

@@ -138,9 +138,9 @@ def test_picker_warns_about_a_contraindication_at_once_and_scores_choices():
     picker.boxes["counseling"].value = True
     picker.formats["counseling"].value = "couples"
     assert "Contraindicated: Joint, couples or family counselling" in picker.warnings.value
-    assert "couples_counseling_with_abuser" in {c.rule for c in picker.draft.contraindications()[0]}
+    assert "couples_counseling_with_abusive_partner" in {c.rule for c in picker.draft.contraindications()[0]}
     picker.formats["counseling"].value = "individual"
-    assert "couples_counseling_with_abuser" not in {c.rule for c in picker.draft.contraindications()[0]}
+    assert "couples_counseling_with_abusive_partner" not in {c.rule for c in picker.draft.contraindications()[0]}
     assert "Joint, couples or family counselling" not in picker.warnings.value
     picker.boxes["domestic_violence_intervention"].value = True
     picker.needs["domestic_violence_intervention"].value = "domestic_violence"
