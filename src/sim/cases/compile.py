@@ -3,7 +3,9 @@ fill placeholders, validate, check consistency. Every problem is collected, none
 
 Pipeline, for a file with ``seed: S`` (or the seed given by the caller):
 
-1. top-level ``seed`` (int >= 0, default 0) and ``template`` (bool, default false) are read;
+1. top-level ``format`` (a supported case format version; none is format 1), ``seed`` (int >= 0,
+   default 0) and ``template`` (bool, default false) are read; a format-1 file is upgraded in
+   memory (see :mod:`sim.cases.formats`) after its template specs are drawn;
 2. in a template, each ``between``/``choice``/``weights`` spec is drawn (see
    :mod:`sim.cases.template`); in any other file a spec is a problem;
 3. ``patient:`` may be partial. When it is already a complete, valid patient it is used as is.
@@ -23,6 +25,7 @@ from pydantic import ValidationError
 
 from sim.cases.checks import check_case
 from sim.cases.errormap import problems_from
+from sim.cases.formats import current_format, file_format, problems_of_format, upgrade
 from sim.cases.model import Case
 from sim.cases.problems import Problem, short_repr
 from sim.cases.source import Source
@@ -31,7 +34,7 @@ from sim.errors import SimError
 from sim.model import Patient
 from sim.seeds import MAX_SEED, seed_problem
 
-META_KEYS = ("seed", "template")
+META_KEYS = ("format", "seed", "template")
 """Top-level keys of a case file that are not fields of :class:`Case`."""
 
 
@@ -153,7 +156,9 @@ def _complete_patient(given: Any) -> bool:
 def compile_source(source: Source, seed: int | None = None) -> Compiled:
     """Compile a parsed case file; ``seed`` overrides the file's ``seed:``."""
     data = dict(source.data)
-    problems: list[Problem] = []
+    problems: list[Problem] = problems_of_format(source)
+    version = file_format(data) if not problems else current_format()
+    data.pop("format", None)
     file_seed = data.pop("seed", 0)
     if seed_problem(file_seed) is not None:
         problems.append(source.problem(("seed",), f"seed must be a whole number from 0 to {MAX_SEED} "
@@ -178,6 +183,8 @@ def compile_source(source: Source, seed: int | None = None) -> Compiled:
     if problems:
         out.problems = problems
         return out
+    if version < current_format():
+        data, _ = upgrade(data)
 
     given = data.get("patient", {})
     if given is None:

@@ -133,6 +133,17 @@ def validate_file(path: str | Path) -> list[Problem]:
     return problems
 
 
+def validate_text(text: str, name: str) -> list[Problem]:
+    """Every problem of a case file's text (not saved anywhere), as :func:`validate_file` finds them."""
+    from sim.cases.source import parse_text
+
+    source, problems = parse_text(text.encode("utf-8"), name)
+    if source is None or problems:
+        return problems
+    compiled = compile_source(source)
+    return sorted(compiled.problems, key=lambda p: (p.line, p.col))
+
+
 def expand_paths(paths: Iterable[str | Path]) -> list[tuple[Path, list[Problem]]]:
     """Files named directly or found in named folders; a missing path gives a problem."""
     out: list[tuple[Path, list[Problem]]] = []

@@ -2,7 +2,7 @@
 
 Differences from ``Case.model_json_schema()``, matching what the loader accepts:
 
-* top-level ``seed`` and ``template`` are added;
+* top-level ``format``, ``seed`` and ``template`` are added;
 * ``patient`` is optional and partial: in every mapping reached from it through mappings, no
   field is required (the generator fills the rest). Items of lists (family members, needs,
   risks, comorbidities) are complete, because a list given replaces the generated list;
@@ -141,6 +141,13 @@ def json_schema() -> dict[str, Any]:
         "description": "partial: fields left out are generated from the seed; mappings merge, lists replace",
     }
     schema["required"] = [r for r in schema["required"] if r != "patient"]
+    from sim.cases.formats import formats
+
+    table = formats()
+    schema["properties"]["format"] = {
+        "type": "integer", "enum": table.supported,
+        "description": f"case format version; {table.current} is current. A file without it is format 1 and is "
+                       "upgraded on loading; sim case migrate upgrades the file itself"}
     schema["properties"]["seed"] = {"type": "integer", "minimum": 0, "default": 0,
                                     "description": "decides every generated or drawn value"}
     schema["properties"]["template"] = {"type": "boolean", "default": False,

@@ -75,13 +75,15 @@ def concrete_from_template(template: str | Path, seed: int) -> dict[str, Any]:
 
     ``template`` is a file or a library id.
 
-    The patient stays as partial as the template wrote it and ``seed:`` is set, so loading the
-    result generates the same patient; placeholders stay in the text and are filled on loading.
+    The patient stays as partial as the template wrote it and ``format:`` (the current one; a
+    template of an earlier format is upgraded) and ``seed:`` are set, so loading the result
+    generates the same patient; placeholders stay in the text and are filled on loading.
 
     Raises:
         CaseFileError: the template has problems with this seed.
     """
     from sim.cases.compile import META_KEYS
+    from sim.cases.formats import current_format, file_format, upgrade
     from sim.cases.library import compile_file, resolve_name
     from sim.cases.source import read_source
     from sim.cases.template import resolve
@@ -99,7 +101,9 @@ def concrete_from_template(template: str | Path, seed: int) -> dict[str, Any]:
         data, problems = resolve(data, seed, source)
         if problems:
             raise CaseFileError(problems)
-    return {"seed": seed, **data}
+    if file_format(source.data) < current_format():
+        data, _ = upgrade(data)
+    return {"format": current_format(), "seed": seed, **data}
 
 
 def new_from_template(template: str | Path, seed: int, out: str | Path) -> Path:

@@ -1,4 +1,4 @@
-"""``sim case``: validate, render, key, new, list, coverage, schema."""
+"""``sim case``: validate, render, key, new, list, coverage, migrate, schema."""
 from __future__ import annotations
 
 import argparse
@@ -10,7 +10,8 @@ from sim.cli import Subparsers, missing_subcommand
 
 def register(subparsers: Subparsers) -> None:
     """Add the ``case`` command group."""
-    parser = subparsers.add_parser("case", help="case files: validate, render, key, new, list, coverage, schema",
+    parser = subparsers.add_parser("case",
+                                   help="case files: validate, render, key, new, list, coverage, migrate, schema",
                                    description="Work with case files (YAML) and templates.")
     sub = parser.add_subparsers(dest="case_command", metavar="SUBCOMMAND")
     parser.set_defaults(handler=missing_subcommand(parser, sub))
@@ -46,6 +47,18 @@ def register(subparsers: Subparsers) -> None:
     p.add_argument("--dir", default=None, help="case folder (default: the library)")
     p.add_argument("--json", action="store_true", help="JSON instead of a table")
     p.set_defaults(handler=_coverage)
+
+    p = sub.add_parser("migrate", help="upgrade case files of an earlier format to the current one",
+                       description="Upgrade case files written for an earlier case format (a file with no "
+                                   "'format:' is format 1) to the current format, in place or into --out. "
+                                   "Only the lines that change are touched: comments, order and quoting "
+                                   "stay. Prints what changed and what needs the author's decision, then "
+                                   "validates the result.")
+    p.add_argument("paths", nargs="+", metavar="FILE", help="case files or folders of them")
+    p.add_argument("--out", default=None, metavar="PATH",
+                   help="write here instead of in place: a file (one FILE) or an existing folder")
+    p.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+    p.set_defaults(handler=_migrate)
 
     p = sub.add_parser("schema", help="JSON Schema of the case format (also kept in simcases/)")
     p.add_argument("--out", default=None, metavar="FILE", help="write the schema to FILE (default: print it); "
@@ -123,6 +136,42 @@ def _coverage(args: argparse.Namespace) -> int:
     table = coverage(args.dir)
     sys.stdout.write(json.dumps(table, indent=2) + "\n" if args.json else coverage_table(table))
     return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from sim.cases.formats import migrate_file
+    from sim.cases.library import expand_paths, validate_file, validate_text
+    from sim.errors import SimError, SimValueError
+
+    files = expand_paths(args.paths)
+    out = Path(args.out) if args.out else None
+    if out is not None and len(files) > 1 and not out.is_dir():
+        raise SimValueError(f"--out {out} must be an existing folder when more than one file is migrated")
+    failed = 0
+    for path, missing in files:
+        if missing:
+            print(*missing, sep="\n")
+            failed += 1
+            continue
+        target = (out / path.name if out.is_dir() else out) if out is not None else path
+        try:
+            migration = migrate_file(path, target, write=not args.dry_run)
+        except SimError as exc:
+            print(f"{path}: not migrated: {exc}")
+            failed += 1
+            continue
+        verb = "would be upgraded" if args.dry_run else f"upgraded{'' if target == path else f' into {target}'}"
+        print(f"{path}: format {migration.old_format} {verb} to {migration.new_format}" if migration.changed
+              else f"{path}: already format {migration.new_format}")
+        for note in migration.notes:
+            print(f"  {note}")
+        problems = validate_text(migration.text, str(path)) if args.dry_run else validate_file(target)
+        for problem in problems:
+            print(f"  {problem}")
+        failed += bool(problems)
+        print(f"  {len(problems)} problem(s) after the upgrade" if problems else "  valid")
+    print(f"{len(files)} file(s), {failed} not migrated or not valid", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _schema(args: argparse.Namespace) -> int:
