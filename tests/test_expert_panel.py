@@ -120,3 +120,21 @@ def test_state_law_is_named_where_it_decides():
     assert "DH 1896" in polst.description and "401.45" in polst.description
     fb = review_plan(hospice, _plan(hospice, {"remove_actions": ["polst"]}))
     assert "in this state (Florida)" in fb.markdown()
+
+
+def test_the_hip_case_snf_is_open_only_after_a_qualifying_inpatient_stay():
+    # The same woman kept in observation: her days do not count toward the 3-day stay, and the
+    # feedback says so with the regulation (42 CFR 409.30); the informed-risk path home stays open.
+    case = _case("medsurg_hip_01")
+    medical = case.patient.medical.model_copy(update={"admission_type": "observation"})
+    observed = case.model_copy(update={"patient": case.patient.model_copy(update={"medical": medical})})
+    snf = _plan(observed, {"discharge": "skilled_nursing"})
+    fb = review_plan(observed, snf)
+    told = [i.message for i in fb.items if i.category == "discharge" and i.earned < 0]
+    assert told and "not open to this patient" in told[0] and "409.30" in told[0]
+    home = review_plan(observed, _plan(observed, {"discharge": "home_with_services",
+                                                  "add_actions": ["capacity_assessment", "informed_refusal"]}))
+    assert not [i for i in home.items if i.category == "discharge" and i.earned < 0]
+    without = review_plan(observed, _plan(observed, {"discharge": "home_with_services",
+                                                     "remove_actions": ["capacity_assessment"]}))
+    assert without.capped

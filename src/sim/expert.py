@@ -38,7 +38,7 @@ from sim.interventions import (
 from sim.model.taxonomy import taxonomy
 from sim.outcomes.model import lace_score
 from sim.outcomes.params import params
-from sim.plan import CarePlan, Disposition, Goal, PlannedIntervention, PlannedReferral
+from sim.plan import ActionKind, CarePlan, Disposition, Goal, PlannedIntervention, PlannedReferral
 
 if TYPE_CHECKING:
     from sim.cases.model import Case
@@ -51,6 +51,7 @@ ACTION_INTERVENTIONS = {
     "mandated_report_child": ("child_welfare", "child_welfare"),
     "goals_of_care_meeting": ("grief_end_of_life", "end_of_life_care"),
 }
+INFORMED_RISK_ACTIONS: tuple[ActionKind, ...] = ("capacity_assessment", "informed_refusal")
 HIGH_RISK_LACE = 10
 INTERVENTIONS_PER_NEED = {1: 1, 2: 2, 3: 2}
 
@@ -171,6 +172,9 @@ def _discharge(s: Subject, plan: CarePlan) -> Disposition | None:
         trial = plan.model_copy(update={"discharge": rule.disposition})
         if not any(c.discharge for c in contraindications(s, trial)):
             return rule.disposition
+    # Nothing else is open or safe: the informed-risk path, home with the most services available,
+    # with capacity assessed and the informed refusal of a facility documented.
+    plan.actions.extend(a for a in INFORMED_RISK_ACTIONS if a not in plan.actions)
     return "home_with_services"
 
 

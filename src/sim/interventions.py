@@ -34,6 +34,7 @@ Variant = Literal["individual", "group", "couples", "family"]
 RiskName = Literal["none", "low", "moderate", "high"]
 Prognosis = Literal["good", "guarded", "poor", "terminal_months", "terminal_weeks"]
 RISK_ORDER: dict[str, int] = {"none": 0, "low": 1, "moderate": 2, "high": 3}
+INPATIENT_ADMISSIONS = ("emergent", "urgent", "elective")
 LATENT_FIELDS = ("depression", "anxiety", "alcohol", "suicide", "ipv", "caregiver_burden",
                  "adl_dependencies", "iadl_dependencies")
 
@@ -101,6 +102,27 @@ class Subject:
         return max(len(fs.adl_dependent), self.patient.latent.adl_dependencies)
 
     @property
+    def qualifying_inpatient_stay(self) -> bool:
+        """An admitted inpatient stay of at least 3 days (midnights): observation, outpatient and
+        emergency department time do not count (42 CFR 409.30(a))."""
+        med = self.patient.medical
+        return med.admission_type in INPATIENT_ADMISSIONS and med.length_of_stay_days >= 3
+
+    @property
+    def daily_skilled_need(self) -> bool:
+        """A need for skilled nursing or therapy every day after the stay: functional loss (an ADL
+        dependency) from a condition whose recovery calls for skilled services (the catalogue's
+        ``skilled_need`` diagnoses; 42 CFR 409.31-409.35). Help with daily activities alone,
+        without such a condition, is custodial care (42 CFR 411.15(g))."""
+        if self.adl_dependencies < 1:
+            return False
+        from sim.generate.charlson import covers
+
+        med = self.patient.medical
+        codes = [med.primary_diagnosis.code, *(d.code for d in med.comorbidities)]
+        return any(covers(entry, code) for entry in table().skilled_need.diagnoses for code in codes)
+
+    @property
     def abusive_member_in_household(self) -> bool:
         return any(m.living and m.lives_with_patient and m.relationship_quality == "abusive"
                    for m in self.patient.family)
@@ -120,7 +142,8 @@ class Condition(_Model):
     abusive_member_in_household: bool | None = None
     prognosis_in: list[Prognosis] | None = None
     age_at_least: int | None = None
-    age_below: int | None = None
+    qualifying_inpatient_stay: bool | None = None
+    daily_skilled_need: bool | None = None
     interpreter_needed: bool | None = None
     setting_in: list[str] | None = None
     insurance_in: list[str] | None = None
@@ -167,7 +190,9 @@ class Condition(_Model):
             or s.abusive_member_in_household == self.abusive_member_in_household,
             self.prognosis_in is None or p.medical.prognosis in self.prognosis_in,
             self.age_at_least is None or p.identity.age >= self.age_at_least,
-            self.age_below is None or p.identity.age < self.age_below,
+            self.qualifying_inpatient_stay is None
+            or s.qualifying_inpatient_stay == self.qualifying_inpatient_stay,
+            self.daily_skilled_need is None or s.daily_skilled_need == self.daily_skilled_need,
             self.interpreter_needed is None or p.identity.interpreter_needed == self.interpreter_needed,
             self.setting_in is None or p.medical.setting in self.setting_in,
             self.insurance_in is None or p.economics.insurance in self.insurance_in,
@@ -290,6 +315,13 @@ class DischargeRule(_Model):
     source: str
 
 
+class SkilledNeed(_Model):
+    """Conditions whose recovery calls for daily skilled nursing or therapy after an acute stay."""
+
+    diagnoses: list[str] = Field(min_length=1, description="ICD-10-CM prefixes or LO-HI ranges")
+    source: str
+
+
 class DischargeRules(_Model):
     no_discharge_settings: list[str]
     rules: list[DischargeRule]
@@ -303,6 +335,7 @@ class Catalogue(_Model):
     interventions: dict[str, Intervention]
     contraindications: list[ContraindicationRule]
     critical_action_triggers: list[Trigger]
+    skilled_need: SkilledNeed
     discharge_rules: DischargeRules
 
     @model_validator(mode="after")

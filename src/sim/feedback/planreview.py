@@ -294,7 +294,10 @@ def score_discharge(case: Case, plan: CarePlan) -> tuple[list[FeedbackItem], lis
         entry = next((e for e in entries if e.id == plan.discharge), None)
         missing = [a for a in entry.requires_actions if a not in plan.actions] if entry is not None else []
         possible = weights.discharge if entries and not optional else 0.0
-        hard = [c for c in concerns if not (entry is not None and entry.fit != "unsafe" and not missing)]
+        # The key's word settles safety in this case, but not eligibility: a setting the payer's
+        # rule closes to this patient (a SNF after observation days) is closed whatever the key says.
+        hard = [c for c in concerns
+                if c.kind == "ineligible" or not (entry is not None and entry.fit != "unsafe" and not missing)]
         if entry is not None and entry.fit == "unsafe":
             items.append(FeedbackItem(category="discharge", kind="missed", earned=-weights.contraindicated,
                                       possible=possible,
@@ -316,7 +319,7 @@ def score_discharge(case: Case, plan: CarePlan) -> tuple[list[FeedbackItem], lis
             items.append(FeedbackItem(category="discharge", kind="missed", earned=-weights.contraindicated,
                                       possible=possible,
                                       message=f"Discharge to {got} {what}: {c.reason.rstrip('.')}{cite}. "
-                                              + (f"The case points to {shown}." if expected else "")))
+                                              + _other_options(entries, plan.discharge)))
             if c.kind == "unsafe":
                 unsafe.append(f"discharge to {got}")
         elif entry is not None:
@@ -343,6 +346,14 @@ def score_discharge(case: Case, plan: CarePlan) -> tuple[list[FeedbackItem], lis
             items.append(FeedbackItem(category="discharge", kind="missed", possible=weights.follow_up,
                                       message="No follow-up contact set (follow_up_days)."))
     return items, unsafe
+
+
+def _other_options(entries: list[KeyDisposition], planned: str) -> str:
+    """The key's expected, then acceptable, dispositions other than the one planned, in words."""
+    others = [e for fit in ("expected", "acceptable") for e in entries if e.fit == fit and e.id != planned]
+    if not others:
+        return ""
+    return f"The case points to {' or '.join(disposition_label(e.id) for e in others[:2])}."
 
 
 def _because(expected: list[KeyDisposition]) -> str:
