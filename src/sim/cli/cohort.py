@@ -24,14 +24,17 @@ def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "cohort", help="generate a cohort of synthetic patients to a file",
         description="Generate N synthetic patients and stream them to PATH: a table with one row per "
-                    "patient (.csv, .parquet or .jsonl; the extension or --format picks it).")
+                    "patient (.csv, .parquet or .jsonl; the extension or --format picks it), or with "
+                    "--format fhir a folder of FHIR R4 NDJSON files, one per resource type.")
     parser.add_argument("--n", required=True, metavar="N", help=f"number of patients (1 to {MAX_N:,})")
     parser.add_argument("--seed", default="0", metavar="S", help="seed (whole number, default 0)")
     parser.add_argument("--setting", metavar="NAME", help="only patients of this practice setting")
     parser.add_argument("--format", metavar="F", default=None,
                         help=f"output format: {', '.join(FORMATS)} (default: from the extension of --out)")
     parser.add_argument("--out", required=True, metavar="PATH",
-                        help="output file (.csv, .parquet, .jsonl)")
+                        help="output file (.csv, .parquet, .jsonl), or a new or empty folder for --format fhir")
+    parser.add_argument("--force", action="store_true",
+                        help="with --format fhir: replace the contents of a folder that is not empty")
     parser.add_argument("--workers", default="1", metavar="W",
                         help="processes to generate with (default 1; 2 uses both cores of a 2-core machine)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -91,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
                          "write several outputs with different --seed values")
     seed = _whole("--seed", args.seed, 0, "a whole number 0 or more, e.g. --seed 42")
     workers = _whole("--workers", args.workers, 1, "a number of processes of 1 or more, e.g. --workers 2")
-    path, kind = check_output(args.out, args.format)
+    path, kind = check_output(args.out, args.format, force=args.force)
     from sim.export.tables import write_cohort
     from sim.generate.constraints import check, resolve
     from sim.seeds import check_seed
@@ -99,7 +102,8 @@ def run(args: argparse.Namespace) -> int:
     check_seed(seed)
     resolve(check(**({"setting": args.setting} if args.setting else {})))
     progress = (not args.no_progress) and sys.stderr.isatty()
-    write_cohort(path, n, seed, fmt=kind, setting=args.setting, workers=workers, progress=progress)
+    write_cohort(path, n, seed, fmt=kind, setting=args.setting, workers=workers, progress=progress,
+                 force=args.force)
     what = "FHIR R4 NDJSON files in" if kind == "fhir" else "to"
     print(f"sim: wrote {n} synthetic patients {what} {path}", file=sys.stderr)
     return 0

@@ -141,6 +141,10 @@ def write_cohort(path: Path | str, n: int, seed: int, *, fmt: str | None = None,
     """
     path = Path(path)
     kind = format_of(path, fmt)
+    if kind == "fhir":
+        from sim.export.fhir import write_fhir
+
+        return write_fhir(path, n, seed, setting=setting, workers=workers, progress=progress, force=force)
     if path.is_dir():
         raise ExportError(f"--out {str(path)!r} is a folder; give a file name (or --format fhir for a folder)")
     if not path.parent.is_dir():
