@@ -126,11 +126,14 @@ def test_list_and_coverage(capsys, library):
     assert "competency    9" in out or "competency  " in out
 
 
-def test_schema_to_a_file_and_to_the_library(capsys, library, tmp_path):
+def test_schema_prints_and_writes_nothing_unless_out_is_given(capsys, library, tmp_path):
+    code, printed, _ = run(capsys, "case", "schema")
+    assert code == 0 and json.loads(printed)["$ref"] == "#/$defs/CaseFile"
+    assert not (library / "case.schema.json").exists()
     out_file = tmp_path / "s.json"
-    code, _, _ = run(capsys, "case", "schema", "--out", str(out_file))
-    assert code == 0 and json.loads(out_file.read_text())["$ref"] == "#/$defs/CaseFile"
-    assert (library / "case.schema.json").read_text() == out_file.read_text()
+    code, _, err = run(capsys, "case", "schema", "--out", str(out_file))
+    assert code == 0 and out_file.read_text() == printed and f"wrote {out_file}" in err
+    assert not (library / "case.schema.json").exists()
 
 
 def test_new_and_schema_into_a_missing_folder_is_one_line_exit_2(capsys, tmp_path):

@@ -23,8 +23,9 @@ def validator() -> jsonschema.Draft202012Validator:
 
 def test_schema_file_in_simcases_is_current():
     kept = ROOT / "simcases" / SCHEMA_FILE
-    assert kept.exists(), "run: sim case schema"
-    assert kept.read_text(encoding="utf-8") == schema_text(), "out of date; run: sim case schema"
+    assert kept.exists(), "run: sim case schema --out simcases/case.schema.json"
+    assert kept.read_text(encoding="utf-8") == schema_text(), \
+        "out of date; run: sim case schema --out simcases/case.schema.json"
 
 
 def test_schema_is_valid_json_schema():

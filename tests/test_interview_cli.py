@@ -103,6 +103,17 @@ def test_a_script_that_outruns_the_budget_stops_and_still_gives_feedback(tmp_pat
     assert "Feedback:" in out
 
 
+def test_a_script_that_outruns_the_budget_names_the_actions_it_did_not_reach(tmp_path, capsys):
+    code = main(["interview", _case_file(tmp_path), "--budget", "3", "--script",
+                 "general.open.1,general.open.2,general.open.3,ipv_safety_planning,private_setting,general.open.4"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "! not reached in time: action ipv_safety_planning (IPV safety planning" in out
+    assert "! not reached in time: action private_setting (Move to a private setting" in out
+    assert "! not reached in time: 2 question(s): general.open.3, general.open.4" in out
+    assert "2 action(s) of the script were not taken" in out and "longer --budget (now 3 minutes)" in out
+
+
 def test_interactive_typed_words_are_read_and_answered(tmp_path):
     args = argparse.Namespace(case=_case_file(tmp_path), seed=2, budget=None, script=None, transcript=False)
     lines = "How do you manage food from week to week?\nqwzx vbnm\n   \ne\n"

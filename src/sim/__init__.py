@@ -21,6 +21,7 @@ _LAZY: dict[str, str] = {
     "load_case": "sim.cases:load_case",
     "Patient": "sim.model:Patient",
     "Case": "sim.cases:Case",
+    "cases": "sim.cases",
     "instruments": "sim.instruments",
     "interview": "sim.interview",
     "interventions": "sim.interventions",
@@ -35,7 +36,7 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
-    "__version__", "generate_patient", "cohort", "load_case", "Patient", "Case", "instruments", "interview",
+    "__version__", "generate_patient", "cohort", "load_case", "Patient", "Case", "cases", "instruments", "interview",
     "interventions", "resources", "outcomes", "expert", "feedback", "triage", "notes", "viz", "widgets",
 ]
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict
 
 from sim.model import FamilyMember, Patient
+from sim.model.labels import person_label
 from sim.tables import load_table
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ def family_ties(patient: Patient, conceal: Iterable[str] = ()) -> list[SystemTie
         quality = presented_quality(m.relationship_quality, conceal)
         role = "none" if quality != m.relationship_quality and m.role == "stressor" else m.role
         ties.append(SystemTie(
-            id=m.id, label=f"{m.name} ({m.relation})", category="family",
+            id=m.id, label=person_label(m.name, m.relation), category="family",
             tie=_QUALITY_TO_TIE[quality], flow=_ROLE_TO_FLOW[role]))
     return ties
 

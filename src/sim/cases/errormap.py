@@ -41,6 +41,76 @@ def field_type(model: type[BaseModel], path: FieldPath) -> Any:
     return _unwrap(tp)
 
 
+def _model_of(tp: Any) -> type[BaseModel] | None:
+    """The model a field holds, directly or as the items of a list or the values of a dict."""
+    tp = _unwrap(tp)
+    if get_origin(tp) in (list, dict):
+        tp = _unwrap(get_args(tp)[-1])
+    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
+
+
+def field_paths(model: type[BaseModel], depth: int = 4) -> list[tuple[str, ...]]:
+    """Every field path below ``model``, through nested models, lists and dicts of models."""
+    out: list[tuple[str, ...]] = []
+    for name, info in model.model_fields.items():
+        out.append((name,))
+        inner = _model_of(info.annotation)
+        if inner is not None and depth > 1:
+            out += [(name, *rest) for rest in field_paths(inner, depth - 1)]
+    return out
+
+
+def elsewhere_hint(model: type[BaseModel], path: FieldPath) -> str:
+    """' (did you mean identity.veteran? ...)' for an unknown field that exists at another level.
+
+    A field one level too high (``patient.veteran``) is found below its parent; any other
+    place in the file's model is named by its full path. '' when the name is nowhere.
+    """
+    if not path or not isinstance(path[-1], str):
+        return ""
+    name, parent = path[-1], tuple(str(p) for p in path[:-1] if isinstance(p, str))
+    holder = _model_of(field_type(model, path[:-1])) if path[:-1] else model
+    if holder is not None:
+        below = [p for p in field_paths(holder, 3) if p[-1] == name and len(p) > 1]
+        if below:
+            where = ".".join(below[0])
+            under = ".".join((*parent, *below[0][:-1]))
+            return f" (did you mean {where}? put it under {under}:)"
+    anywhere = [p for p in field_paths(model, 6) if p[-1] == name and p[:-1] != parent]
+    if anywhere:
+        return f" (did you mean {'.'.join(anywhere[0])}? it belongs under {'.'.join(anywhere[0][:-1])}:)"
+    return ""
+
+
+def quoting_hint(source: Source, data: Any, path: FieldPath) -> str:
+    """For an 'unknown field' that is text cut off at a comma in a ``{...}`` mapping: say to quote.
+
+    In a flow mapping ``{notes: Widowed, living alone.}`` the comma ends the value, so
+    ``living alone.`` is read as a field of its own.
+    """
+    if not path or path[:-1] not in source.flows or not isinstance(path[-1], str):
+        return ""
+    name = path[-1]
+    if _IDENT.fullmatch(name):
+        return ""
+    parent: Any = data
+    for part in path[:-1]:
+        if isinstance(parent, dict):
+            parent = parent.get(part)
+        elif isinstance(parent, list) and isinstance(part, int) and 0 <= part < len(parent):
+            parent = parent[part]
+        else:
+            return ""
+    if not isinstance(parent, dict) or parent.get(name) is not None:
+        return ""
+    keys = list(parent)
+    before = keys[keys.index(name) - 1] if name in keys and keys.index(name) > 0 else None
+    example = (f'{before}: "{parent[before]}, {name}"' if before is not None and isinstance(parent[before], str)
+               else f'"..., {name}"')
+    return (f": in a {{...}} mapping a comma separates fields, so the text after a comma was read as a "
+            f"field name; put text that contains a comma in quotes, e.g. {example}")
+
+
 def data_path(loc: tuple[Any, ...], data: Any) -> FieldPath:
     """Follow a pydantic ``loc`` through ``data``, dropping union tags that are not fields."""
     path: list[str | int] = []
@@ -89,7 +159,9 @@ def problems_from(exc: ValidationError, data: Any, source: Source, model: type[B
             if not path[:-1]:
                 allowed = sorted({*allowed, *extra_top})
             name = path[-1] if path else value
-            message = f"unknown field {name!r}{did_you_mean(name, allowed)}; allowed: {', '.join(allowed)}"
+            hint = did_you_mean(name, allowed) or elsewhere_hint(model, path)
+            message = (f"unknown field {name!r}{hint}{quoting_hint(source, data, path)}; "
+                       f"allowed: {', '.join(allowed)}")
             key = True
         elif kind == "literal_error":
             tp = field_type(model, path)

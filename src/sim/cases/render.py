@@ -11,6 +11,7 @@ from typing import Literal
 
 from sim.cases.model import Case
 from sim.errors import SimValueError
+from sim.model.labels import person_label
 from sim.model.taxonomy import taxonomy
 
 Format = Literal["md", "html"]
@@ -115,7 +116,7 @@ def student_blocks(case: Case) -> list[Block]:
             blocks += [("h2", "Vitals"), ("dl", shown)]
     if case.collateral:
         blocks += [("h2", "Collateral contacts"),
-                   ("ul", [f"{c.name} ({c.relation}): \u201c{c.says}\u201d" for c in case.collateral])]
+                   ("ul", [f"{person_label(c.name, c.relation)}: \u201c{c.says}\u201d" for c in case.collateral])]
     blocks += [("h2", "When you meet the patient"), ("p", f"\u201c{case.opening_statement}\u201d")]
     return blocks
 

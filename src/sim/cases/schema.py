@@ -10,7 +10,8 @@ Differences from ``Case.model_json_schema()``, matching what the loader accepts:
 * names checked against the taxonomy (need domains, risks, interventions, functions, settings)
   are listed as ``enum``, so an editor can complete them.
 
-``simcases/case.schema.json`` holds a copy; ``sim case schema`` rewrites it, and a test checks
+``simcases/case.schema.json`` holds a copy; ``sim case schema --out simcases/case.schema.json`` rewrites it
+(without ``--out`` it only prints), and a test checks
 that it is current. Point an editor at it with ``# yaml-language-server: $schema=case.schema.json``.
 """
 from __future__ import annotations

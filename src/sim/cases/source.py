@@ -33,6 +33,8 @@ class Source:
     data: dict[str, Any]
     values: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
     keys: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
+    flows: set[FieldPath] = field(default_factory=set)
+    """Paths of the mappings written in flow style (``{a: 1, b: 2}``)."""
 
     def where(self, path: FieldPath, *, key: bool = False) -> tuple[int, int]:
         """Line and column of ``path`` (its key when ``key``), else of its nearest ancestor."""
@@ -283,6 +285,8 @@ def _build(loader: Any, node: Any, path: FieldPath, source: Source,
                                 "(allowed: plain mappings, lists and values)"))
         return None
     if isinstance(node, yaml.MappingNode):
+        if node.flow_style:
+            source.flows.add(path)
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             try:

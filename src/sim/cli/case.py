@@ -60,9 +60,9 @@ def register(subparsers: Subparsers) -> None:
     p.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
     p.set_defaults(handler=_migrate)
 
-    p = sub.add_parser("schema", help="JSON Schema of the case format (also kept in simcases/)")
-    p.add_argument("--out", default=None, metavar="FILE", help="write the schema to FILE (default: print it); "
-                   "simcases/case.schema.json is kept current either way")
+    p = sub.add_parser("schema", help="JSON Schema of the case format, printed (or written with --out)")
+    p.add_argument("--out", default=None, metavar="FILE", help="write the schema to FILE instead of printing it "
+                   "(the library's copy: --out simcases/case.schema.json)")
     p.set_defaults(handler=_schema)
 
 
@@ -175,19 +175,11 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from sim.cases.library import LibraryNotFoundError, library_dir
-    from sim.cases.schema import SCHEMA_FILE, schema_text, write_schema
+    from sim.cases.schema import schema_text, write_schema
 
     if args.out:
         write_schema(args.out)
         print(f"wrote {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(schema_text())
-    try:
-        kept = library_dir() / SCHEMA_FILE
-    except LibraryNotFoundError:
-        return 0
-    if not kept.exists() or kept.read_text(encoding="utf-8") != schema_text():
-        write_schema(kept)
-        print(f"updated {kept}", file=sys.stderr)
     return 0

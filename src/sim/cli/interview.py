@@ -140,15 +140,38 @@ def _list_ids(iv: Interview, out: TextIO) -> None:
                 print(f"  {q.id:36s} {q.text}", file=out)
 
 
-def _scripted(iv: Interview, ids: list[str], out: TextIO) -> None:
+def _scripted(iv: Interview, ids: list[str], out: TextIO) -> list[str]:
+    """Run the script; when the time budget runs out, say which steps were not reached.
+
+    Returns:
+        The action ids of the script that the time budget left no room for.
+    """
     from sim.interview import TimeBudgetError
 
-    for ident in ids:
+    for index, ident in enumerate(ids):
         try:
             _step(iv, ident, out)
         except TimeBudgetError as exc:  # the interview is over, as in a real one: feedback follows
             print(f"! {exc}; the rest of the script is not run", file=out)
-            return
+            return report_unreached(iv, ids[index:], out)
+    return []
+
+
+def report_unreached(iv: Interview, ids: list[str], out: TextIO) -> list[str]:
+    """Print the actions and questions a script did not reach in time; return the action ids."""
+    actions = [i for i in ids if i in iv.actions()]
+    said = [i for i in ids if i.startswith(_SAY)]
+    questions = [i for i in ids if i not in actions and i not in said]
+    for action in actions:
+        print(f"! not reached in time: action {action} ({iv.actions()[action]})", file=out)
+    if questions:
+        print(f"! not reached in time: {len(questions)} question(s): {', '.join(questions)}", file=out)
+    if said:
+        print(f"! not reached in time: {len(said)} typed line(s)", file=out)
+    if actions:
+        print(f"! {len(actions)} action(s) of the script were not taken; put actions earlier in the script "
+              f"or give a longer --budget (now {iv.budget_minutes} minutes)", file=out)
+    return actions
 
 
 def _interactive(iv: Interview, stdin: TextIO, out: TextIO) -> None:
