@@ -63,6 +63,9 @@ def test_copd_stays_are_acute_length_outside_post_acute_care():
     ("N18.30", []), ("N18.31", []), ("N18.4", ["renal"]), ("N18.6", ["renal"]), ("Z99.2", ["renal"]),
     ("I69.351", ["cerebrovascular", "hemiplegia"]), ("G82.20", ["hemiplegia"]), ("C34.90", ["malignancy"]),
     ("C78.7", ["metastatic"]), ("I25.10", []), ("I25.2", ["myocardial_infarction"]), ("B20", ["aids"]),
+    # ICD-10-CM adaptation: a diabetic foot ulcer is a chronic complication (end-organ damage).
+    ("E11.621", ["diabetes", "diabetes_complicated"]), ("E11.610", ["diabetes", "diabetes_complicated"]),
+    ("E11.641", ["diabetes"]), ("E11.630", ["diabetes"]),
 ])
 def test_charlson_categories_follow_quan_2005(code, cats):
     assert categories_of(code, params().diagnoses.charlson_codes) == cats
@@ -99,6 +102,19 @@ def test_ckd_stage_3_rule_is_the_same_in_generator_and_hand_written_cases():
         med = yaml.safe_load((CASES / f"{case_id}.yaml").read_text())["patient"]["medical"]
         codes = [med["primary_diagnosis"]["code"], *(c["code"] for c in med.get("comorbidities", []))]
         assert med["charlson_index"] == charlson_index(codes), case_id
+
+
+def test_a_diabetic_foot_ulcer_weighs_2_as_diabetes_with_chronic_complication():
+    assert charlson_index(["L03.115", "E11.621"]) == 2
+    assert charlson_index(["E11.65"]) == 1
+
+
+@pytest.mark.parametrize("path", sorted(p for p in CASES.glob("*.yaml") if not p.name.startswith("tpl_")),
+                         ids=lambda p: p.stem)
+def test_every_library_case_states_the_charlson_index_its_codes_give(path):
+    med = yaml.safe_load(path.read_text())["patient"]["medical"]
+    codes = [med["primary_diagnosis"]["code"], *(c["code"] for c in med.get("comorbidities", []))]
+    assert med["charlson_index"] == charlson_index(codes), path.stem
 
 
 def test_non_expansion_states_match_the_resource_directory():
