@@ -56,6 +56,9 @@ def write_atomic(path: Path, text: str) -> Path:
                             "create it first or choose another path")
     if path.is_dir():
         raise SimValueError(f"cannot write {path}: it is a folder; give a file name")
+    if path.exists() and not path.is_file():  # a device or a pipe: renaming over it would replace it
+        path.write_text(text, encoding="utf-8")
+        return path
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:

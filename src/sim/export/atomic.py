@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,14 +20,32 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+def is_stream(path: Path) -> bool:
+    """Whether ``path`` is a device, a pipe or a socket (``/dev/null``, ``/dev/stdout``, a FIFO).
+
+    Such a target is written in place: renaming a file over it would replace the device itself
+    (as root, ``--out /dev/null`` would leave a regular file where the null device was).
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 @contextmanager
 def atomic_file(path: Path) -> Iterator[Path]:
     """A temporary path beside ``path``, renamed to ``path`` if the block ends without error.
+
+    A device, pipe or socket (see :func:`is_stream`) is written in place instead.
 
     Raises:
         ExportError: the folder does not accept a new file, or writing failed (disk full, ...);
             the temporary file is removed and ``path`` is left as it was.
     """
+    if is_stream(path):
+        yield path
+        return
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:

@@ -43,6 +43,9 @@ def export(course: Course, fmt: str = "canvas", out: Path | None = None) -> Path
         return out
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(canvas_rows(course))
+    if out.exists() and not out.is_file():  # a device or a pipe: renaming over it would replace it
+        out.write_text(buffer.getvalue(), encoding="utf-8")
+        return out
     tmp = out.with_suffix(out.suffix + ".tmp")
     tmp.write_text(buffer.getvalue(), encoding="utf-8")
     tmp.replace(out)  # nothing half-written
