@@ -86,8 +86,8 @@ def main() -> int:
     args = parser.parse_args()
 
     import sim
-    from sim.expert import reference_plan
     from sim.outcomes import compile_plan, simulate
+    from sim.practice.expert import reference_plan
 
     case = sim.load_case(args.case, seed=1)
     plan = reference_plan(case, start=date(2026, 11, 23))

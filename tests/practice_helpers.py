@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.cases.model import Case, CaseKey, ChartExcerpt, CriticalAction, KeyIntervention, KeyNeed, KeyRisk, Referral
+from sim.model.case import Case, CaseKey, ChartExcerpt, CriticalAction, KeyIntervention, KeyNeed, KeyRisk, Referral
 from sim.model.patient import (
     Address,
     Contact,

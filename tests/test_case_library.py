@@ -13,7 +13,7 @@ import yaml
 
 import sim
 from sim.cases import validate_file
-from sim.cases.model import Case
+from sim.model.case import Case
 from sim.model.taxonomy import function_ids, intervention_ids, settings
 
 LIBRARY = Path(__file__).resolve().parents[1] / "simcases"

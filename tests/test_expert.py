@@ -7,11 +7,11 @@ import numpy as np
 import sim
 import sim.cases
 from practice_helpers import make_case, make_patient, random_case
-from sim.expert import reference_plan
-from sim.interventions import contraindications, triggered_actions, unmet_prerequisites
 from sim.outcomes import simulate
-from sim.plan import CarePlan, PlannedIntervention, PlannedReferral
-from sim.resources import directory, ineligibility
+from sim.practice.expert import reference_plan
+from sim.practice.interventions import contraindications, triggered_actions, unmet_prerequisites
+from sim.practice.plan import CarePlan, PlannedIntervention, PlannedReferral
+from sim.practice.resources import directory, ineligibility
 
 N = 2000
 START = date(2026, 11, 23)

@@ -12,9 +12,9 @@ import yaml
 
 import sim
 import sim.cases
-from sim.expert import reference_plan
 from sim.feedback import review_plan
-from sim.plan import CarePlan, PlannedIntervention
+from sim.practice.expert import reference_plan
+from sim.practice.plan import CarePlan, PlannedIntervention
 
 START = date(2026, 11, 23)
 PANEL: dict[str, Any] = yaml.safe_load((Path(__file__).parent / "fixtures" / "expert_panel.yaml").read_text())

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import resources
-from sim.cases.model import Case
 from sim.feedback import Feedback, assess, review, review_plan
+from sim.model.case import Case
+from sim.practice import resources
 
 
 def make_case(patient_updates: dict | None = None, **key_overrides: object) -> Case:
@@ -260,7 +260,7 @@ def test_nothing_submitted_is_a_message_not_an_exception():
 
 
 def test_models_are_accepted_as_well_as_dicts():
-    from sim.plan import parse_assessment, parse_plan
+    from sim.practice.plan import parse_assessment, parse_plan
 
     assessment, _ = parse_assessment(GOOD_ASSESSMENT)
     plan, _ = parse_plan(good_plan())
@@ -285,7 +285,7 @@ def test_every_point_lost_has_a_message():
 
 
 def test_the_reference_plan_earns_full_marks_without_warnings():
-    from sim.expert import reference_plan
+    from sim.practice.expert import reference_plan
 
     fb = review_plan(make_case(), reference_plan(make_case(), start=date(2026, 11, 23)))
     assert fb.score == 100.0 and not fb.by_kind("missed") and not fb.by_kind("warning")
@@ -493,8 +493,8 @@ def test_a_format_rule_still_counts_when_the_key_recommends_the_intervention():
 
 
 def test_caregiver_burden_is_not_quoted_as_evidence_of_elder_abuse():
-    from sim.cases.model import KeyRisk
     from sim.feedback.evidence import cite_risk
+    from sim.model.case import KeyRisk
 
     case = make_case({"responses": {"zbi4": [1, 3, 4, 2]}},
                      risks=[KeyRisk(kind="elder_abuse", level="moderate", evidence="Bruises on both upper arms")])
@@ -505,8 +505,8 @@ def test_caregiver_burden_is_not_quoted_as_evidence_of_elder_abuse():
 def test_private_setting_cites_the_abuse_the_case_is_about():
     # In an elder abuse case the private setting protects from the relative or caregiver: cite
     # that evidence, not the partner-violence (HITS) answers.
-    from sim.cases.model import KeyRisk
     from sim.feedback.evidence import cite_action
+    from sim.model.case import KeyRisk
 
     case = make_case({"responses": {"hits": [1, 2, 2, 1]}},
                      risks=[KeyRisk(kind="elder_abuse", level="high", evidence="Nephew takes her pension")])

@@ -443,8 +443,8 @@ def test_a_young_childs_contact_is_the_familys():
 
 
 def test_every_kinship_term_is_known_to_the_genogram():
-    from sim.ecosystem import relation_info
     from sim.generate.household import RELATIONS
+    from sim.practice.ecosystem import relation_info
 
     for term in RELATIONS:
         assert relation_info(term).kind != "collateral" or term in ("niece", "nephew"), term

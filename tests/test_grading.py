@@ -12,8 +12,7 @@ import nbformat
 import pytest
 
 from sim.errors import SimValueError, UnknownNameError
-from sim.grading import forms, material, scoring, variant
-from sim.grading import inspect as insp
+from sim.grading import forms, material, scoring, submission, variant
 from sim.grading.course import CourseError, load_course
 from sim.grading.nbext import CapOutputBytes, StripHiddenTests
 from sim.grading.simulate import build_submission
@@ -213,8 +212,8 @@ def _nb(course, assignment: str, kind: str) -> dict[str, Any]:
                                         "a4_documentation", "a5_triage", "a6_population"])
 def test_honest_work_raises_no_tamper_flag(course, assignment):
     released, sub = _nb(course, assignment, "full")
-    assert insp.scan_source(insp.student_code(sub, released)) == []
-    assert insp.test_cell_changes(sub, released) == []
+    assert submission.scan_source(submission.student_code(sub, released)) == []
+    assert submission.test_cell_changes(sub, released) == []
 
 
 @pytest.mark.parametrize("kind,flag", [("monkeypatch", "monkeypatches st.check"), ("builtins", "builtins"),
@@ -222,11 +221,11 @@ def test_honest_work_raises_no_tamper_flag(course, assignment):
                                        ("kernel_exit", "kills the kernel")])
 def test_attacks_are_flagged(course, kind, flag):
     released, sub = _nb(course, "a1_assessment", kind)
-    assert any(flag in p for p in insp.scan_source(insp.student_code(sub, released)))
+    assert any(flag in p for p in submission.scan_source(submission.student_code(sub, released)))
 
 
 def test_reaching_for_internals_is_flagged():
-    found = insp.scan_source(["import gc\n[o for o in gc.get_objects()]", "x = obj.__dict__",
+    found = submission.scan_source(["import gc\n[o for o in gc.get_objects()]", "x = obj.__dict__",
                               "from sim.grading import scoring", "len = lambda x: 0"])
     text = " ".join(found)
     assert "garbage collector" in text and "object internals" in text and "answer key" in text
@@ -235,7 +234,7 @@ def test_reaching_for_internals_is_flagged():
 
 def test_edited_and_deleted_test_cells(course):
     released, sub = _nb(course, "a1_assessment", "tampered_test")
-    problems = insp.test_cell_changes(sub, released)
+    problems = submission.test_cell_changes(sub, released)
     assert "test cell a1_phq9_total edited" in problems
     assert "test cell a1_phq9_band deleted" in problems
 
@@ -243,7 +242,7 @@ def test_edited_and_deleted_test_cells(course):
 def test_invalid_notebook_json(tmp_path):
     path = tmp_path / "x.ipynb"
     path.write_text('{"cells": [')
-    nb, why = insp.load_json(path)
+    nb, why = submission.load_json(path)
     assert nb is None and "not valid notebook JSON" in why
 
 

@@ -5,9 +5,16 @@ import pytest
 import sim
 from practice_helpers import make_case, make_patient
 from sim.errors import UnknownNameError
-from sim.interventions import catalogue, contraindications, get, indicated, triggered_actions, unmet_prerequisites
 from sim.model import taxonomy
-from sim.plan import CarePlan
+from sim.practice.interventions import (
+    catalogue,
+    contraindications,
+    get,
+    indicated,
+    triggered_actions,
+    unmet_prerequisites,
+)
+from sim.practice.plan import CarePlan
 
 
 def test_catalogue_has_the_twelve_interventions_with_complete_entries():

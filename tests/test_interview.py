@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 import sim
-from sim.cases.model import Case, HiddenFact
 from sim.errors import SimError, UnknownNameError
 from sim.interview import (
     ActionTakenError,
@@ -21,6 +20,7 @@ from sim.interview import (
     start,
 )
 from sim.interview.bank import STYLES
+from sim.model.case import Case, HiddenFact
 from sim.model.taxonomy import need_domains
 
 

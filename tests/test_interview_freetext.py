@@ -10,12 +10,12 @@ import pydantic
 import pytest
 
 import sim
-from sim.cases.model import HiddenFact
 from sim.interview import Classification, TypedTextError, classify, start
 from sim.interview.bank import STYLES
 from sim.interview.classifier import freetext_params, model
 from sim.interview.miti import code, is_complex
 from sim.interview.training import corpus_digest, load_items, training_items
+from sim.model.case import HiddenFact
 from sim.model.taxonomy import need_domains
 from test_interview import IPV_FACT, _snapshot, ipv_case, make_case
 

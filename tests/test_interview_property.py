@@ -7,10 +7,10 @@ from __future__ import annotations
 import numpy as np
 
 import sim
-from sim.cases.model import Case, HiddenFact
 from sim.generate import generate_patients
 from sim.interview import question_bank, start
 from sim.interview.bank import style_table
+from sim.model.case import Case, HiddenFact
 from sim.model.taxonomy import need_domains
 from test_interview import make_case
 

@@ -98,7 +98,7 @@ def test_case_needs_and_critical_actions_are_looked_for():
 
 
 def test_a_report_to_adult_protective_services_does_not_document_a_child_report():
-    from sim.cases.model import CriticalAction
+    from sim.model.case import CriticalAction
 
     case = make_case(critical_actions=[CriticalAction(kind="mandated_report_child",
                                                       description="Report to child protective services today")])

@@ -7,7 +7,7 @@ import sim
 from practice_helpers import make_case, make_patient
 from sim.errors import SimValueError
 from sim.outcomes import SUMMARY_KEYS, compile_plan, params, simulate
-from sim.plan import CarePlan
+from sim.practice.plan import CarePlan
 
 N = 4000
 
@@ -174,8 +174,8 @@ def test_goal_dates_count_when_the_plan_date_is_given():
 
 def test_any_generated_patient_and_any_plan_gives_valid_outcomes():
     import sim.cases
-    from sim.interventions import catalogue
-    from sim.resources import directory
+    from sim.practice.interventions import catalogue
+    from sim.practice.resources import directory
 
     rng = np.random.default_rng(99)
     ids, resources = list(catalogue()), directory()
@@ -200,8 +200,8 @@ def test_any_generated_patient_and_any_plan_gives_valid_outcomes():
 
 
 def test_effect_tables_name_existing_rules_and_actions():
-    from sim.interventions import table
-    from sim.plan import ActionKind
+    from sim.model.taxonomy import ActionKind
+    from sim.practice.interventions import table
 
     rules = {r.id for r in table().contraindications}
     assert set(params().contraindication_effects.rules) == rules

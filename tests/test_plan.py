@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sim.plan import CarePlan, parse_assessment, parse_plan
+from sim.practice.plan import CarePlan, parse_assessment, parse_plan
 
 
 def test_goal_without_date_is_reported_and_the_rest_kept():

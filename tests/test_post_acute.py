@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from practice_helpers import make_case, make_patient
-from sim.expert import reference_plan
-from sim.interventions import Condition, Subject, contraindications, table
-from sim.plan import CarePlan
+from sim.practice.expert import reference_plan
+from sim.practice.interventions import Condition, Subject, contraindications, table
+from sim.practice.plan import CarePlan
 
 START = date(2026, 3, 2)
 

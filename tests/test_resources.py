@@ -6,7 +6,7 @@ import sim
 from practice_helpers import make_patient
 from sim.errors import UnknownNameError
 from sim.model import taxonomy
-from sim.resources import counties, directory, get, ineligibility, match
+from sim.practice.resources import counties, directory, get, ineligibility, match
 
 REQUIRED_KINDS = {
     "food_bank", "snap", "wic", "medicaid_enrollment", "emergency_shelter", "dv_shelter", "dv_hotline",

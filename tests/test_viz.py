@@ -10,8 +10,8 @@ matplotlib.use("Agg")
 import pytest
 from matplotlib.patches import Circle, Rectangle
 
-from sim.ecosystem import ecomap_systems, relation_info
 from sim.model import Patient
+from sim.practice.ecosystem import ecomap_systems, relation_info
 from sim.viz import ecomap, genogram
 
 

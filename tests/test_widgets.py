@@ -8,8 +8,8 @@ from functools import cache
 import pytest
 
 import sim
-from sim.cases.model import Case
 from sim.errors import SimError, SimValueError, UnknownNameError
+from sim.model.case import Case
 from sim.widgets import (
     AssessmentForm,
     CarePlanBuilder,
@@ -40,7 +40,7 @@ def test_widgets_package_is_lazy_and_lists_the_gui_classes():
 
 
 def test_labels_cover_every_action_and_disposition_of_the_plan_model():
-    from sim.plan import DISPOSITIONS, ActionKind
+    from sim.model.taxonomy import DISPOSITIONS, ActionKind
 
     assert set(labels().actions) == set(ActionKind.__args__)  # type: ignore[attr-defined]
     assert set(DISPOSITIONS) <= set(labels().dispositions)

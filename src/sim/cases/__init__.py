@@ -1,4 +1,4 @@
-"""Case files: YAML cases and templates in ``simcases/``, validated into :class:`Case`.
+"""Case files: YAML cases and templates in ``simcases/``, validated into :class:`sim.model.Case`.
 
 Public API: :func:`load_case`, :func:`validate_file`, :func:`validate_paths`, :func:`library`,
 :func:`render_student`, :func:`render_key`, :func:`from_patient`, :func:`json_schema`,
@@ -15,20 +15,6 @@ from sim.cases.coverage import coverage
 # The functions named like their modules (library, coverage) are bound here, at import, so that
 # importing the submodule later cannot shadow the function with the module.
 from sim.cases.library import CaseInfo, library, library_dir, load_case, validate_file, validate_paths
-from sim.cases.model import (
-    Case,
-    CaseKey,
-    ChartExcerpt,
-    CollateralContact,
-    CriticalAction,
-    HiddenFact,
-    KeyAction,
-    KeyDisposition,
-    KeyIntervention,
-    KeyNeed,
-    KeyRisk,
-    Referral,
-)
 from sim.cases.problems import CaseFileError, Problem
 
 # Loaded on first use.
@@ -38,8 +24,7 @@ _LAZY = {
 }
 
 __all__ = [
-    "Case", "CaseFileError", "CaseKey", "ChartExcerpt", "CollateralContact", "CriticalAction",
-    "HiddenFact", "KeyAction", "KeyDisposition", "KeyIntervention", "KeyNeed", "KeyRisk", "Problem", "Referral",
+    "CaseFileError", "Problem",
     "CaseInfo", "library", "library_dir", "load_case", "validate_file", "validate_paths", "coverage",
     "render_student", "render_key", "from_patient", "json_schema",
 ]

@@ -4,11 +4,11 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from sim.cases.model import Case
 from sim.cases.problems import Problem
 from sim.cases.rules import required_actions
 from sim.cases.source import Source
 from sim.errors import UnknownNameError
+from sim.model.case import Case
 from sim.model.taxonomy import need_domains, risk_kinds
 
 PEDIATRIC_MAX_AGE = 21

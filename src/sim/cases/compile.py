@@ -26,12 +26,12 @@ from pydantic import ValidationError
 from sim.cases.checks import check_case
 from sim.cases.errormap import problems_from
 from sim.cases.formats import current_format, file_format, problems_of_format, upgrade
-from sim.cases.model import Case
 from sim.cases.problems import Problem, short_repr
 from sim.cases.source import Source
 from sim.cases.template import fill_placeholders, find_specs, resolve
 from sim.errors import SimError
 from sim.model import Patient
+from sim.model.case import Case
 from sim.seeds import MAX_SEED, seed_problem
 
 META_KEYS = ("format", "seed", "template")

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.cases.model import (
+from sim.cases.rules import CaseRules, active_crises, adl_count, case_rules, fill
+from sim.model import Patient
+from sim.model.case import (
     Case,
     CaseKey,
     ChartExcerpt,
@@ -21,8 +23,6 @@ from sim.cases.model import (
     KeyRisk,
     Referral,
 )
-from sim.cases.rules import CaseRules, active_crises, adl_count, case_rules, fill
-from sim.model import Patient
 from sim.model.patient import FamilyMember, Need
 from sim.model.taxonomy import taxonomy
 

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from sim.cases.problems import CaseFileError, Problem, short_repr
 from sim.cases.source import Source, parse_text
 from sim.errors import SimValueError
-from sim.plan import DISPOSITIONS, Disposition
+from sim.model.taxonomy import DISPOSITIONS, Disposition
 from sim.tables import load_table
 
 
@@ -156,7 +156,7 @@ def upgrade(data: dict[str, Any]) -> tuple[dict[str, Any], list[Note]]:
         elif not ids:
             notes.append(Note("key.dispositions", f"no disposition is named in the words "
                               f"{short_repr(' '.join(words.split()))}; write key.dispositions (ids from "
-                              "sim.plan with fit expected, acceptable or unsafe)", True))
+                              "sim.model.taxonomy with fit expected, acceptable or unsafe)", True))
         else:
             rationale = " ".join(words.split())
             key["dispositions"] = [{"id": d, "fit": "expected" if i == 0 else "acceptable", "rationale": rationale}

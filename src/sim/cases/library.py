@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim.cases.compile import Compiled, compile_source
-from sim.cases.model import Case
 from sim.cases.problems import CaseFileError, Problem
 from sim.cases.source import read_source
 from sim.errors import SimError, UnknownNameError
+from sim.model.case import Case
 
 CASE_SUFFIXES = (".yaml", ".yml")
 TEMPLATE_SEEDS = 3

@@ -9,8 +9,8 @@ from __future__ import annotations
 import html
 from typing import Literal
 
-from sim.cases.model import Case
 from sim.errors import SimValueError
+from sim.model.case import Case
 from sim.model.labels import person_label
 from sim.model.taxonomy import taxonomy
 

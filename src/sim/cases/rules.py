@@ -11,10 +11,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sim.cases.model import CriticalKind
 from sim.model import Patient
+from sim.model.case import CriticalKind
+from sim.model.taxonomy import Disposition as DispositionName
 from sim.model.taxonomy import taxonomy
-from sim.plan import Disposition as DispositionName
 from sim.tables import load_table
 
 _LEVELS = {"none": 0, "low": 1, "moderate": 2, "high": 3}

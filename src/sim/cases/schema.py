@@ -21,7 +21,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sim.cases.model import Case
+from sim.model.case import Case
 from sim.model.taxonomy import taxonomy
 
 SCHEMA_FILE = "case.schema.json"

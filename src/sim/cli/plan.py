@@ -56,7 +56,7 @@ def _load_case(path: str, seed: int | None) -> Any:
 def _read_plan(path: str) -> Any:
     import yaml
 
-    from sim.plan import parse_plan
+    from sim.practice.plan import parse_plan
 
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -77,7 +77,7 @@ def _read_plan(path: str) -> Any:
 
 
 def _reference(args: argparse.Namespace) -> int:
-    from sim.expert import reference_plan
+    from sim.practice.expert import reference_plan
 
     start = None
     if args.start:
@@ -97,8 +97,8 @@ def _reference(args: argparse.Namespace) -> int:
 
 
 def _simulate(args: argparse.Namespace) -> int:
-    from sim.expert import reference_plan
     from sim.outcomes import SUMMARY_KEYS, simulate
+    from sim.practice.expert import reference_plan
 
     if args.plot:
         _check_plot_path(args.plot)
@@ -137,7 +137,7 @@ def _check_plot_path(path: str) -> None:
 
 
 def _resources(args: argparse.Namespace) -> int:
-    from sim import resources
+    from sim.practice import resources
 
     case = _load_case(args.case, args.seed)
     result = resources.match(case, args.need)

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sim.cases.model import Case
 from sim.feedback.assessment import score_assessment
 from sim.feedback.model import Feedback, FeedbackItem
 from sim.feedback.planreview import problem_items, score_plan
 from sim.feedback.rubric import Rubric, rubric
-from sim.plan import Assessment, CarePlan, PlanProblem, parse_assessment, parse_plan
+from sim.model.case import Case
+from sim.practice.plan import Assessment, CarePlan, PlanProblem, parse_assessment, parse_plan
 
 __all__ = ["Feedback", "FeedbackItem", "Rubric", "assess", "review", "review_plan", "rubric"]
 
@@ -83,7 +83,7 @@ def assess(case: Case, assessment: dict[str, Any] | Assessment) -> Feedback:
 
     Args:
         case: the case, with its key.
-        assessment: an :class:`sim.plan.Assessment` or the student's dict.
+        assessment: an :class:`sim.practice.plan.Assessment` or the student's dict.
 
     Returns:
         Feedback; invalid parts of a dict appear as "error" items and the rest is scored.

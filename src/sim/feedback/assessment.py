@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 
-from sim.cases.model import Case
 from sim.feedback.evidence import cite_absence, cite_need, cite_risk, need_label, risk_label
 from sim.feedback.model import FeedbackItem
 from sim.feedback.rubric import mentions, rubric
-from sim.plan import Assessment
+from sim.model.case import Case
+from sim.practice.plan import Assessment
 
 _LEVELS = {"low": 1, "moderate": 2, "high": 3}
 _SEVERITY = {1: "mild", 2: "moderate", 3: "severe"}

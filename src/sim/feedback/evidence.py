@@ -8,8 +8,8 @@ import re
 from functools import partial
 from typing import Any
 
-from sim.cases.model import Case
 from sim.feedback.rubric import keyword_pattern, rubric
+from sim.model.case import Case
 from sim.model.taxonomy import taxonomy
 
 

@@ -9,16 +9,16 @@ import re
 from datetime import date
 from typing import Any
 
-from sim.cases.model import Case, KeyDisposition
-from sim.dispositions import action_label
-from sim.dispositions import label as disposition_label
 from sim.feedback import practice
 from sim.feedback.evidence import cite_action, cite_need, need_label
 from sim.feedback.model import FeedbackItem
 from sim.feedback.rubric import keyword_pattern, rubric
-from sim.interventions import key_contraindication, key_dispositions, planned_variant
+from sim.model.case import Case, KeyDisposition
 from sim.model.taxonomy import need_domains, taxonomy
-from sim.plan import CarePlan, PlannedIntervention, PlanProblem
+from sim.practice.dispositions import action_label
+from sim.practice.dispositions import label as disposition_label
+from sim.practice.interventions import key_contraindication, key_dispositions, planned_variant
+from sim.practice.plan import CarePlan, PlannedIntervention, PlanProblem
 
 
 def _iv_label(iv: str) -> str:

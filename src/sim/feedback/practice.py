@@ -1,5 +1,5 @@
 """Thin adapters over the practice-engine modules the feedback consults: the community resource
-directory (:mod:`sim.resources`) and the intervention catalogue (:mod:`sim.interventions`).
+directory (:mod:`sim.practice.resources`) and the intervention catalogue (:mod:`sim.practice.interventions`).
 
 Feedback must never fail because one of them rejects a value: each adapter turns a
 :class:`sim.errors.SimError` into a message.
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sim.cases.model import Case
 from sim.errors import SimError
-from sim.plan import CarePlan
+from sim.model.case import Case
+from sim.practice.plan import CarePlan
 
 
 @dataclass
@@ -30,7 +30,7 @@ class ReferralCheck:
 
 def check_referral(case: Case, resource_id: str, need: str) -> ReferralCheck:
     """Look a referral up in the directory and match it to the patient for ``need``."""
-    from sim import resources
+    from sim.practice import resources
 
     try:
         resource = resources.get(resource_id)
@@ -58,7 +58,7 @@ def eligible_for(case: Case, need: str) -> tuple[list[str], list[str]] | None:
     """Resources for ``need``: short names of those the patient is eligible for, and the
     reasons the others are closed to them. None when the directory lists no resource for the need.
     """
-    from sim import resources
+    from sim.practice import resources
 
     try:
         result = resources.match(case, need)
@@ -92,7 +92,7 @@ class Concern:
 
 def catalogue_concerns(case: Case, plan: CarePlan) -> list[Concern]:
     """Contraindications (catalogue rules, not the case key's) and unmet prerequisites."""
-    from sim import interventions
+    from sim.practice import interventions
 
     out: list[Concern] = []
     try:
@@ -111,7 +111,7 @@ def catalogue_concerns(case: Case, plan: CarePlan) -> list[Concern]:
 def indicated_needs(case: Case, intervention: str) -> list[str]:
     """The case's key needs for which the catalogue indicates ``intervention`` at the key's
     severity, for this patient (end-of-life care is not indicated for a bereavement)."""
-    from sim import interventions
+    from sim.practice import interventions
 
     try:
         iv = interventions.get(intervention)

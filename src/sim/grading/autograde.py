@@ -34,11 +34,11 @@ from nbformat.reader import NotJSONError
 
 from sim.grading.course import Course, CourseError
 from sim.grading.gradebook import gradebook, is_locked_error, locking_url, with_retry
-from sim.grading.inspect import load_json
 from sim.grading.rescore import StudentResult, rescore_submission
 from sim.grading.sandbox import SandboxLimits, require
 from sim.grading.sandbox.bwrap import SandboxUnavailableError, exposed_course
 from sim.grading.scoring import load_keys
+from sim.grading.submission import load_json
 
 _WORKER: dict[str, Any] = {}
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.grading import inspect as insp
+from sim.grading import submission
 from sim.grading.course import Course
 from sim.grading.gradebook import gradebook, with_retry
 from sim.grading.scoring import SCORERS, Verdict, load_keys, score_answer
@@ -69,16 +69,16 @@ def rescore_submission(course: Course, assignment: str, student: str, keys: dict
         if not submitted_path.is_file():
             result.problems.append(f"{name}: no submitted notebook")
             continue
-        submitted, why = insp.load_json(submitted_path)
+        submitted, why = submission.load_json(submitted_path)
         if submitted is None:
             result.problems.append(f"{name}: {why}")
             continue
-        result.problems += [f"{name}: {p}" for p in insp.test_cell_changes(submitted, released)]
+        result.problems += [f"{name}: {p}" for p in submission.test_cell_changes(submitted, released)]
         result.problems += [f"{name}: tampering? {p}"
-                            for p in insp.scan_source(insp.student_code(submitted, released))]
+                            for p in submission.scan_source(submission.student_code(submitted, released))]
         if not executed_path.is_file():
             continue
-        run = insp.read_executed(executed_path)
+        run = submission.read_executed(executed_path)
         result.graded = True
         if run.timeouts:
             result.problems.append(f"{name}: {run.timeouts} cell(s) timed out")
@@ -88,7 +88,7 @@ def rescore_submission(course: Course, assignment: str, student: str, keys: dict
         if others:
             result.problems.append(f"{name}: variant mismatch: answers recorded on the variant of "
                                    f"{', '.join(others)}; scored against {student}'s own")
-        graded_ids = [g for g in insp.test_cells(source_nb) if g in SCORERS]
+        graded_ids = [g for g in submission.test_cells(source_nb) if g in SCORERS]
         verdicts = {gid: score_answer(gid, run.answers, expected_seed, keys) for gid in graded_ids}
         for gid in graded_ids:
             answer_id = SCORERS[gid][1]

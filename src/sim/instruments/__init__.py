@@ -2,7 +2,8 @@
 
 Public API (see each function's docstring):
 
-* :func:`score` ``(instrument_id, responses, **context) -> ScoreResult`` and :func:`lace`.
+* :func:`score` ``(instrument_id, responses, **context) -> ScoreResult``, :func:`lace` and
+  :func:`lace_score` ``(patient) -> int`` (the LACE index from a patient's chart).
 * :func:`get` ``(id) -> Instrument`` and :func:`list_instruments` ``() -> list[Instrument]``;
   :func:`load_file` validates an instructor's edited copy of a data file.
 * :func:`synthesize` ``(id, latent, u) -> np.ndarray`` and :func:`synth_width` ``(id) -> int``
@@ -29,7 +30,7 @@ from sim.instruments.errors import (
     UnknownOptionError,
     UnknownQuestionError,
 )
-from sim.instruments.scoring import ScoreResult, lace, score
+from sim.instruments.scoring import ScoreResult, lace, lace_score, score
 
 if TYPE_CHECKING:  # loaded on first use (numpy), see __getattr__
     from sim.instruments.synthesis import (
@@ -47,7 +48,7 @@ __all__ = [
     "ContextError", "Instrument", "InstrumentError", "ItemCountError", "MissingAnswerError",
     "PointsError", "ScoreResult", "SkipLogicError", "SynthesisError", "UnknownInstrumentError",
     "UnknownOptionError", "UnknownQuestionError", "ahc_answers", "cssrs_answers", "get",
-    "instrument_ids", "lace", "latent_from_patient", "list_instruments", "load_file", "respond",
+    "instrument_ids", "lace", "lace_score", "latent_from_patient", "list_instruments", "load_file", "respond",
     "score", "score_arrays", "score_patient", "synth_width", "synthesize",
 ]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,6 +23,9 @@ from sim.instruments.errors import (
     UnknownOptionError,
     UnknownQuestionError,
 )
+
+if TYPE_CHECKING:
+    from sim.model.patient import Patient
 
 Chosen = dict[str, list[Option]]
 
@@ -127,6 +130,14 @@ def lace(*, los_days: float, emergent: bool, charlson: int, ed_visits: int) -> S
     return _score_lace(get("lace"), {"los_days": los_days, "emergent": emergent, "charlson": charlson,
                                          "ed_visits": ed_visits})
 
+
+
+def lace_score(patient: Patient) -> int:
+    """The LACE index total from a patient's chart (via :func:`lace`)."""
+    med = patient.medical
+    result = lace(los_days=med.length_of_stay_days, emergent=med.admission_type == "emergent",
+                  charlson=med.charlson_index, ed_visits=med.ed_visits_6mo)
+    return int(result.total or 0)
 
 # -- parsing ---------------------------------------------------------------------------------
 

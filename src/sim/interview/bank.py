@@ -7,7 +7,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sim.cases.model import CriticalKind
+from sim.model.case import CriticalKind
 from sim.model.taxonomy import need_domains
 from sim.tables import load_table
 

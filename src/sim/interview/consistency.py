@@ -4,9 +4,9 @@ text), every denial is for a domain the patient may deny, every chart or strengt
 exists. Used by tests and by case authors previewing an interview."""
 from __future__ import annotations
 
-from sim.cases.model import Case
 from sim.interview.knowledge import PatientKnowledge
 from sim.interview.models import Reply, Turn
+from sim.model.case import Case
 
 
 def check_reply(case: Case, reply: Reply | Turn, know: PatientKnowledge | None = None) -> list[str]:

@@ -8,7 +8,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sim.cases.model import Case, HiddenFact
+from sim.model.case import Case, HiddenFact
 from sim.model.taxonomy import need_domains, risk_kinds
 from sim.tables import load_table
 

@@ -6,7 +6,6 @@ Same case, seed and sequence of questions and actions: the same transcript.
 """
 from __future__ import annotations
 
-from sim.cases.model import Case, HiddenFact
 from sim.errors import SimValueError, UnknownNameError
 from sim.interview.bank import STYLES, Question, question_bank, style_table
 from sim.interview.classifier import Classification
@@ -22,6 +21,7 @@ from sim.interview.errors import (
 from sim.interview.knowledge import PatientKnowledge
 from sim.interview.models import ActionResult, Engagement, Reply, Turn
 from sim.interview.replies import ReplyContext, compose
+from sim.model.case import Case, HiddenFact
 from sim.model.taxonomy import need_domains
 from sim.seeds import check_seed
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sim.cases.model import Case, HiddenFact
 from sim.interview.bank import style_table
 from sim.interview.templates import replies
+from sim.model.case import Case, HiddenFact
 
 _RISK_ORDER = {"none": 0, "low": 1, "moderate": 2, "high": 3}
 

@@ -6,9 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sim.cases.model import HiddenFact
 from sim.interview.bank import Question
 from sim.interview.classifier import Classification
+from sim.model.case import HiddenFact
 
 FactKind = Literal["need", "fact", "denies", "deflects", "chart", "strength"]
 

@@ -24,11 +24,11 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sim.cases.model import HiddenFact
 from sim.interview.bank import Question
 from sim.interview.knowledge import PatientKnowledge, StatedNeed
 from sim.interview.models import Reply
 from sim.interview.templates import Template, replies
+from sim.model.case import HiddenFact
 
 if TYPE_CHECKING:
     import numpy as np

@@ -1,6 +1,23 @@
-"""Domain model: pydantic v2 models of a synthetic patient and the vocabularies they use."""
+"""The core: pydantic v2 models of a synthetic patient and of a case file, and the vocabularies
+they use (the need taxonomy, risks, interventions, dispositions and actions). Everything else in
+the package builds on these; nothing here imports another part of ``sim`` but the data tables.
+"""
 from __future__ import annotations
 
+from sim.model.case import (
+    Case,
+    CaseKey,
+    ChartExcerpt,
+    CollateralContact,
+    CriticalAction,
+    HiddenFact,
+    KeyAction,
+    KeyDisposition,
+    KeyIntervention,
+    KeyNeed,
+    KeyRisk,
+    Referral,
+)
 from sim.model.patient import (
     Address,
     Contact,
@@ -20,7 +37,8 @@ from sim.model.patient import (
 from sim.model.taxonomy import Taxonomy, taxonomy
 
 __all__ = [
-    "Address", "Contact", "Culture", "Diagnosis", "Economics", "FamilyMember", "FunctionalStatus",
-    "Identity", "LatentState", "MedicalContext", "Need", "Patient", "PsychosocialProfile", "Risk",
-    "Taxonomy", "taxonomy",
+    "Address", "Case", "CaseKey", "ChartExcerpt", "CollateralContact", "Contact", "CriticalAction", "Culture",
+    "Diagnosis", "Economics", "FamilyMember", "FunctionalStatus", "HiddenFact", "Identity", "KeyAction",
+    "KeyDisposition", "KeyIntervention", "KeyNeed", "KeyRisk", "LatentState", "MedicalContext", "Need",
+    "Patient", "PsychosocialProfile", "Referral", "Risk", "Taxonomy", "taxonomy",
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 
@@ -92,3 +92,24 @@ RiskName = Annotated[str, _named("risk", risk_kinds)]
 InterventionName = Annotated[str, _named("intervention", intervention_ids)]
 FunctionName = Annotated[str, _named("function", function_ids)]
 SettingName = Annotated[str, _named("setting", settings)]
+
+Disposition = Literal[
+    "home", "home_with_services", "skilled_nursing", "rehabilitation", "hospice", "shelter",
+    "inpatient_hospice", "long_term_care", "assisted_living", "inpatient_psychiatry", "ltach",
+    "medical_respite", "kinship_placement", "foster_care", "against_medical_advice",
+]
+"""Where the patient goes after this episode. ``rehabilitation`` is an inpatient rehabilitation
+facility (IRF), ``hospice`` is hospice care where the patient lives, ``inpatient_hospice`` a
+hospice unit or general inpatient hospice care; labels and eligibility are in the data tables
+(``lesson_labels.yaml``, ``interventions.yaml``)."""
+DISPOSITIONS: tuple[Disposition, ...] = get_args(Disposition)
+ActionKind = Literal[
+    "cssrs_today", "safety_plan", "mandated_report_child", "mandated_report_elder",
+    "ipv_safety_planning", "private_setting", "urgent_mh_referral", "interpreter",
+    "capacity_assessment", "goals_of_care_meeting",
+    "child_safety_plan", "advance_directive", "health_care_proxy", "polst",
+    "important_message", "moon_notice", "informed_refusal", "duty_to_warn", "involuntary_hold",
+]
+"""Critical and legal actions a plan can take; what each means and its source are in
+``lesson_labels.yaml``."""
+ACTIONS: tuple[str, ...] = get_args(ActionKind)

@@ -10,7 +10,7 @@ from sim.notes.rules import Cue, SectionRule, _format, rules
 from sim.notes.sections import _from_dict, split_sections
 
 if TYPE_CHECKING:
-    from sim.cases.model import Case
+    from sim.model.case import Case
 
 
 def _strip_comments(text: str) -> str:

@@ -15,11 +15,11 @@ choices and missed critical actions raise them.
 """
 from __future__ import annotations
 
-from sim.outcomes.model import Element, SimModel, compile_plan, lace_score
+from sim.outcomes.model import Element, SimModel, compile_plan
 from sim.outcomes.params import OutcomeParams, params
 from sim.outcomes.simulate import RATES, SUMMARY_KEYS, OutcomeResult, SimulationSizeError, run, simulate
 
 __all__ = [
     "RATES", "SUMMARY_KEYS", "Element", "OutcomeParams", "OutcomeResult", "SimModel", "SimulationSizeError",
-    "compile_plan", "lace_score", "params", "run", "simulate",
+    "compile_plan", "params", "run", "simulate",
 ]

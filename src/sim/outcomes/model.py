@@ -12,14 +12,15 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from sim.errors import SimError
-from sim.interventions import Subject, contraindications, triggered_actions
-from sim.interventions import get as get_intervention
-from sim.interventions import table as iv_table
+from sim.instruments import lace_score
 from sim.outcomes.params import Effects, params
-from sim.plan import CarePlan
+from sim.practice.interventions import Subject, contraindications, triggered_actions
+from sim.practice.interventions import get as get_intervention
+from sim.practice.interventions import table as iv_table
+from sim.practice.plan import CarePlan
 
 if TYPE_CHECKING:
-    from sim.cases.model import Case
+    from sim.model.case import Case
     from sim.model.patient import Patient
 
 
@@ -50,16 +51,6 @@ class SimModel:
     notes: list[str] = field(default_factory=list)
 
 
-def lace_score(patient: Patient) -> int:
-    """The LACE index from the chart (via :func:`sim.instruments.lace`)."""
-    from sim.instruments import lace
-
-    med = patient.medical
-    result = lace(los_days=med.length_of_stay_days, emergent=med.admission_type == "emergent",
-                  charlson=med.charlson_index, ed_visits=med.ed_visits_6mo)
-    return int(result.total or 0)
-
-
 def _intervention_elements(s: Subject, plan: CarePlan, notes: list[str]) -> list[Element]:
     pe = params().plan_effects
     out: dict[tuple[str, str], Element] = {}
@@ -84,7 +75,7 @@ def _intervention_elements(s: Subject, plan: CarePlan, notes: list[str]) -> list
 
 
 def _referral_elements(s: Subject, plan: CarePlan, notes: list[str]) -> list[Element]:
-    from sim import resources
+    from sim.practice import resources
 
     pe = params().plan_effects
     ft = pe.referral_follow_through

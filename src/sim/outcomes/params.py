@@ -142,23 +142,6 @@ class HarmIndex(_Model):
     weights: dict[str, float]
 
 
-class GoalTemplate(_Model):
-    description: str
-    measure: str
-
-
-class GoalTemplates(_Model):
-    source: str
-    days_by_severity: list[int] = Field(min_length=3, max_length=3)
-    domains: dict[str, GoalTemplate]
-
-    @model_validator(mode="after")
-    def _all_domains(self) -> GoalTemplates:
-        if set(self.domains) != set(need_domains()):
-            raise ValueError("goal_templates must give a template for every need domain")
-        return self
-
-
 class OutcomeParams(_Model):
     """The whole outcomes table."""
 
@@ -176,7 +159,6 @@ class OutcomeParams(_Model):
     missed_action_effects: ActionEffects
     goal_attainment: GoalAttainment
     harm_index: HarmIndex
-    goal_templates: GoalTemplates
 
 
 @lru_cache(maxsize=1)

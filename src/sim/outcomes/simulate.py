@@ -12,9 +12,9 @@ from sim.outcomes.model import SimModel, compile_plan
 from sim.outcomes.params import params
 
 if TYPE_CHECKING:
-    from sim.cases.model import Case
+    from sim.model.case import Case
     from sim.model.patient import Patient
-    from sim.plan import CarePlan
+    from sim.practice.plan import CarePlan
 
 SUMMARY_KEYS = ("readmission_30d", "readmission_90d", "ed_visits_90d", "safety_event_90d",
                 "self_harm_90d", "violence_90d", "maltreatment_90d", "caregiver_burnout_90d",
@@ -181,9 +181,9 @@ def simulate(case: Case | Patient, plan: CarePlan | dict | None, n: int = 10_000
     """Simulate 30- and 90-day outcomes of ``plan`` for ``case`` (``plan=None``: no social work plan).
 
     Args:
-        case: a :class:`~sim.cases.Case` (its key's needs, risks and critical actions count) or a
+        case: a :class:`~sim.model.Case` (its key's needs, risks and critical actions count) or a
             :class:`~sim.model.Patient`.
-        plan: a :class:`~sim.plan.CarePlan`, a plain dict (parsed leniently: invalid parts are
+        plan: a :class:`~sim.practice.plan.CarePlan`, a plain dict (parsed leniently: invalid parts are
             left out and listed in ``notes``), or None.
         n: number of Monte Carlo replicates (1 to 1,000,000).
         seed: one seed decides every draw; same seed, same result.
@@ -194,7 +194,7 @@ def simulate(case: Case | Patient, plan: CarePlan | dict | None, n: int = 10_000
         raise SimulationSizeError(f"n must be an integer from 1 to 1,000,000, got {n!r}")
     notes: list[str] = []
     if isinstance(plan, dict):
-        from sim.plan import parse_plan
+        from sim.practice.plan import parse_plan
 
         plan, problems = parse_plan(plan)
         notes = [f"plan {pr.where}: {pr.message} (left out)" for pr in problems]

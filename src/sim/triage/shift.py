@@ -10,8 +10,8 @@ from sim.model.taxonomy import settings
 from sim.triage.rules import _RISK_ORDER, Level, TaskKind, Trigger, _Model, rules
 
 if TYPE_CHECKING:
-    from sim.cases.model import Case
     from sim.model import Patient
+    from sim.model.case import Case
 
 
 class Task(_Model):
@@ -196,7 +196,7 @@ def _patient_for_slot(seed: int, slot: int, unit: str, crisis: bool, kind: str) 
     status matches the slot's: the unit's mix in triage.yaml decides the share of crises."""
     import numpy as np
 
-    from sim import generate_patient
+    from sim.generate import generate_patient
 
     patient = None
     for attempt in range(8):

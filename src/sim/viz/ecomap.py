@@ -9,9 +9,8 @@ import math
 from collections.abc import Iterable
 from typing import Any, TypedDict
 
-from sim.cases import Case
-from sim.ecosystem import SystemTie, ecomap_systems, view
-from sim.model import Patient
+from sim.model import Case, Patient
+from sim.practice.ecosystem import SystemTie, ecomap_systems, view
 from sim.viz.palette import OKABE_ITO, pyplot
 
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sim.cases import Case
-from sim.ecosystem import generations, presented_quality, relation_info, view
-from sim.model import FamilyMember, Patient
+from sim.model import Case, FamilyMember, Patient
+from sim.practice.ecosystem import generations, presented_quality, relation_info, view
 from sim.viz.palette import OKABE_ITO, pyplot
 
 SIZE = 0.6

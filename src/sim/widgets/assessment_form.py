@@ -18,8 +18,8 @@ from sim.widgets.common import (
 from sim.widgets.drafts import RISK_LEVELS, AssessmentDraft
 
 if TYPE_CHECKING:
-    from sim.cases.model import Case
     from sim.feedback import Feedback
+    from sim.model.case import Case
 
 
 class AssessmentForm(ShowsWidget):

@@ -1,5 +1,5 @@
 """The care and discharge plan builder: SMART goals (need, measure, date, who), referrals chosen
-from :func:`sim.resources.match` with the reasons a resource is out of reach, a discharge
+from :func:`sim.practice.resources.match` with the reasons a resource is out of reach, a discharge
 disposition and follow-up; "Check my plan" shows :func:`sim.feedback.review_plan`, "Simulate
 outcomes" plots the plan against no plan and the reference plan. All logic is in
 :class:`sim.widgets.drafts.PlanDraft`."""
@@ -23,9 +23,9 @@ from sim.widgets.drafts import PlanDraft, labels
 from sim.widgets.outcome_plot import OutcomePlot
 
 if TYPE_CHECKING:
-    from sim.cases.model import Case
     from sim.feedback import Feedback
-    from sim.resources import MatchResult
+    from sim.model.case import Case
+    from sim.practice.resources import MatchResult
     from sim.widgets.intervention_picker import InterventionPicker
 
 _NO_DISCHARGE = "no discharge in this setting"
@@ -153,7 +153,7 @@ class CarePlanBuilder(ShowsWidget):
     def find_resources(self) -> None:
         """List the resources for the chosen need: eligible ones to pick, the others with reasons."""
         def action() -> None:
-            from sim.resources import get
+            from sim.practice.resources import get
 
             self.match = m = self.draft.resources(self.referral_need.value)
             self.resource_choice.options = [
@@ -216,7 +216,7 @@ class CarePlanBuilder(ShowsWidget):
         self._refresh()
 
     def _refresh(self) -> None:
-        from sim.resources import get
+        from sim.practice.resources import get
 
         goals = "".join(f"<li>{esc(g['description'])}: <i>{esc(g['measure'])}</i> by {g['target_date']:%d %B %Y} "
                         f"({esc(g['responsible'])}; need: {esc(_need(g['need']))})</li>" for g in self.draft.goals)

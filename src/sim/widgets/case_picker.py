@@ -10,7 +10,7 @@ from sim.seeds import seed_problem
 from sim.widgets.common import ShowsWidget, button, error_html, esc
 
 if TYPE_CHECKING:
-    from sim.cases.model import Case
+    from sim.model.case import Case
 
 
 class CasePicker(ShowsWidget):
@@ -33,7 +33,7 @@ class CasePicker(ShowsWidget):
                  on_load: Callable[[Case], Any] | None = None) -> None:
         import ipywidgets as w
 
-        from sim.lesson import case_menu
+        from sim.cases.pick import case_menu
 
         menu = [(label, cid or "") for label, cid in case_menu()]   # "" = generated (None shows no label)
         self.on_load = on_load
@@ -65,7 +65,7 @@ class CasePicker(ShowsWidget):
 
     def load(self) -> None:
         """Load the chosen case (the button); errors are shown inline."""
-        from sim.lesson import pick_case
+        from sim.cases.pick import pick_case
 
         try:
             case = pick_case(self.choice.value or None, seed=self.seed.value)

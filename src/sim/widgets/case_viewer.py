@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sim.widgets.common import ShowsWidget, esc
 
 if TYPE_CHECKING:
-    from sim.cases.model import Case
+    from sim.model.case import Case
 
 
 class CaseViewer(ShowsWidget):

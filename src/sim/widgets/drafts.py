@@ -10,17 +10,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sim.dispositions import labels
 from sim.errors import SimValueError, UnknownNameError
-from sim.plan import DISPOSITIONS
+from sim.model.taxonomy import DISPOSITIONS
+from sim.practice.dispositions import labels
 
 if TYPE_CHECKING:
-    from sim.cases.model import Case
     from sim.feedback import Feedback
-    from sim.interventions import Contraindication, UnmetPrerequisite
+    from sim.model.case import Case
     from sim.notes import NoteReview
     from sim.outcomes import OutcomeResult
-    from sim.resources import MatchResult
+    from sim.practice.interventions import Contraindication, UnmetPrerequisite
+    from sim.practice.resources import MatchResult
     from sim.triage import Shift, TriageResult
 
 RISK_LEVELS = ("none", "low", "moderate", "high")
@@ -106,7 +106,7 @@ class InterventionDraft:
     def choose(self, intervention: str, ticked: bool, need: str | None = None,
                variant: str | None = None) -> None:
         """Tick (or untick) an intervention, for a need domain and in a format (counseling)."""
-        from sim.interventions import get
+        from sim.practice.interventions import get
 
         iv = get(intervention)
         if variant is not None and variant not in iv.variants:
@@ -139,8 +139,8 @@ class InterventionDraft:
 
     def contraindications(self) -> tuple[list[Contraindication], list[UnmetPrerequisite]]:
         """Contraindications the choices break, and prerequisites they lack (the catalogue's rules)."""
-        from sim.interventions import contraindications, unmet_prerequisites
-        from sim.plan import parse_plan
+        from sim.practice.interventions import contraindications, unmet_prerequisites
+        from sim.practice.plan import parse_plan
 
         plan, _ = parse_plan(self.to_dict())
         return contraindications(self.case, plan), unmet_prerequisites(self.case, plan)
@@ -195,13 +195,13 @@ class PlanDraft:
 
     def resources(self, need: str) -> MatchResult:
         """The directory's resources for ``need``, eligible first, the rest with reasons."""
-        from sim.resources import match
+        from sim.practice.resources import match
 
         return match(self.case, need)
 
     def add_referral(self, resource: str, need: str) -> None:
         """Refer to a resource for a need (refused when the resource does not serve that need)."""
-        from sim.resources import get
+        from sim.practice.resources import get
 
         r = get(resource)
         if need not in r.needs:
@@ -240,8 +240,8 @@ class PlanDraft:
 
     def simulate(self, n: int = 2000, seed: int = 0) -> dict[str, OutcomeResult]:
         """Simulated follow-up of this plan, of no plan and of the reference plan (same seed)."""
-        from sim.expert import reference_plan
         from sim.outcomes import simulate
+        from sim.practice.expert import reference_plan
 
         return {"your plan": simulate(self.case, self.to_dict(), n=n, seed=seed),
                 "no plan": simulate(self.case, None, n=n, seed=seed),

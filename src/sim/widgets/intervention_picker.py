@@ -20,8 +20,8 @@ from sim.widgets.common import (
 from sim.widgets.drafts import InterventionDraft, labels
 
 if TYPE_CHECKING:
-    from sim.cases.model import Case
     from sim.feedback import Feedback
+    from sim.model.case import Case
 
 _ANY_NEED = "(no particular need)"
 
@@ -44,8 +44,8 @@ class InterventionPicker(ShowsWidget):
     def __init__(self, case: Case) -> None:
         import ipywidgets as w
 
-        from sim.interventions import catalogue
         from sim.model.taxonomy import taxonomy
+        from sim.practice.interventions import catalogue
 
         tx = taxonomy()
         self.draft = InterventionDraft(case)

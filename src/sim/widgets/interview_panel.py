@@ -13,8 +13,8 @@ import html
 import re
 from typing import Any
 
-from sim.cases.model import Case
 from sim.errors import SimError
+from sim.model.case import Case
 from sim.widgets.common import STYLE, ShowsWidget, error_html
 
 _STAGE = re.compile(r"\*([^*]+)\*")

@@ -19,7 +19,7 @@ from sim.widgets.common import (
 from sim.widgets.drafts import NoteDraft
 
 if TYPE_CHECKING:
-    from sim.cases.model import Case
+    from sim.model.case import Case
     from sim.notes import NoteReview
 
 

@@ -22,12 +22,20 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sim.errors import UnknownNameError
-from sim.model.taxonomy import function_ids, intervention_ids, need_domains, risk_kinds, taxonomy
-from sim.plan import ActionKind, CarePlan, Disposition, PlannedIntervention
+from sim.model.taxonomy import (
+    ActionKind,
+    Disposition,
+    function_ids,
+    intervention_ids,
+    need_domains,
+    risk_kinds,
+    taxonomy,
+)
+from sim.practice.plan import CarePlan, PlannedIntervention
 from sim.tables import load_table
 
 if TYPE_CHECKING:
-    from sim.cases.model import Case, KeyDisposition, KeyIntervention
+    from sim.model.case import Case, KeyDisposition, KeyIntervention
     from sim.model.patient import Patient
 
 Variant = Literal["individual", "group", "couples", "family"]
@@ -63,7 +71,7 @@ class Subject:
     @classmethod
     def of(cls, case_or_patient: Case | Patient | Subject) -> Subject:
         """Build the facts from a :class:`Case` or a :class:`Patient` (a Subject passes through)."""
-        from sim.cases.model import Case
+        from sim.model.case import Case
         from sim.model.patient import Patient
 
         if isinstance(case_or_patient, Subject):
@@ -503,8 +511,8 @@ def key_contraindication(case: Case, item: PlannedIntervention,
 def key_dispositions(case: Case) -> list[KeyDisposition]:
     """The dispositions the key judges: its structured entries, or the id its
     ``discharge_disposition`` gives as the expected one (a free-text disposition names none)."""
-    from sim.cases.model import KeyDisposition
-    from sim.plan import DISPOSITIONS
+    from sim.model.case import KeyDisposition
+    from sim.model.taxonomy import DISPOSITIONS
 
     key = case.key
     if key.dispositions:

@@ -25,14 +25,13 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sim.errors import UnknownNameError
-from sim.interventions import Subject
 from sim.model.patient import ImmigrationStatus
-from sim.model.taxonomy import need_domains
-from sim.plan import ActionKind
+from sim.model.taxonomy import ActionKind, need_domains
+from sim.practice.interventions import Subject
 from sim.tables import load_table, read_yaml
 
 if TYPE_CHECKING:
-    from sim.cases.model import Case
+    from sim.model.case import Case
     from sim.model.patient import Patient
 
 Insurance = Literal["medicare", "medicaid", "dual", "private", "marketplace", "va", "uninsured"]

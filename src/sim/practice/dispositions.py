@@ -1,11 +1,11 @@
 """Names of plan codes in words: discharge dispositions and critical or legal actions.
 
 The words, when each action is called for and its public source are the data file
-``sim/data/lesson_labels.yaml``; every disposition and action of :mod:`sim.plan` must have one.
+``sim/data/lesson_labels.yaml``; every disposition and action of :mod:`sim.model.taxonomy` must have one.
 Eligibility of the dispositions (SNF, IRF, hospice, LTACH, ...) is a set of rules in
-``interventions.yaml`` (:func:`sim.interventions.contraindications`).
+``interventions.yaml`` (:func:`sim.practice.interventions.contraindications`).
 
-    >>> from sim.dispositions import label
+    >>> from sim.practice.dispositions import label
     >>> label("rehabilitation")
     'inpatient rehabilitation facility (IRF)'
 """
@@ -16,7 +16,7 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from sim.errors import SimValueError
-from sim.plan import ACTIONS, DISPOSITIONS
+from sim.model.taxonomy import ACTIONS, DISPOSITIONS
 from sim.tables import load_table
 
 
@@ -51,7 +51,7 @@ class LessonLabels(BaseModel):
 
 @lru_cache(maxsize=1)
 def labels() -> LessonLabels:
-    """The validated labels table (cached); every action and disposition of sim.plan has a label."""
+    """The validated labels table (cached); every action and disposition of sim.model.taxonomy has a label."""
     return load_table("lesson_labels.yaml", LessonLabels)
 
 

@@ -7,33 +7,12 @@ feedback is still given for the rest ("a goal without a date" does not discard t
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sim.errors import validation_message
-from sim.model.taxonomy import InterventionName, NeedDomainName, RiskName
-
-Disposition = Literal[
-    "home", "home_with_services", "skilled_nursing", "rehabilitation", "hospice", "shelter",
-    "inpatient_hospice", "long_term_care", "assisted_living", "inpatient_psychiatry", "ltach",
-    "medical_respite", "kinship_placement", "foster_care", "against_medical_advice",
-]
-"""Where the patient goes after this episode. ``rehabilitation`` is an inpatient rehabilitation
-facility (IRF), ``hospice`` is hospice care where the patient lives, ``inpatient_hospice`` a
-hospice unit or general inpatient hospice care; labels and eligibility are in the data tables
-(``lesson_labels.yaml``, ``interventions.yaml``)."""
-DISPOSITIONS: tuple[Disposition, ...] = get_args(Disposition)
-ActionKind = Literal[
-    "cssrs_today", "safety_plan", "mandated_report_child", "mandated_report_elder",
-    "ipv_safety_planning", "private_setting", "urgent_mh_referral", "interpreter",
-    "capacity_assessment", "goals_of_care_meeting",
-    "child_safety_plan", "advance_directive", "health_care_proxy", "polst",
-    "important_message", "moon_notice", "informed_refusal", "duty_to_warn", "involuntary_hold",
-]
-"""Critical and legal actions a plan can take; what each means and its source are in
-``lesson_labels.yaml``."""
-ACTIONS: tuple[str, ...] = get_args(ActionKind)
+from sim.model.taxonomy import ActionKind, Disposition, InterventionName, NeedDomainName, RiskName
 
 
 class _Model(BaseModel):

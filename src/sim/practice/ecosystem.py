@@ -14,7 +14,7 @@ from sim.model.labels import person_label
 from sim.tables import load_table
 
 if TYPE_CHECKING:
-    from sim.cases import Case
+    from sim.model import Case
 
 Tie = Literal["strong", "moderate", "tenuous", "stressful"]
 Flow = Literal["to_patient", "from_patient", "both", "none"]

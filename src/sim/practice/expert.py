@@ -9,7 +9,7 @@ Order of reasoning, as a supervisor would teach it:
    the case key forbids;
 4. for each need, the eligible community resource that starts soonest (open places before
    waitlists);
-5. a SMART goal per need with a target date (outcomes.yaml ``goal_templates``);
+5. a SMART goal per need with a target date (``goal_templates.yaml``);
 6. a discharge disposition: the case key's expected one (with the actions it requires), else
    from prognosis, functional status, caregiver, housing and eligibility
    (interventions.yaml ``discharge_rules``), skipping contraindicated and ineligible ones;
@@ -20,7 +20,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from sim.interventions import (
+from sim.instruments import lace_score
+from sim.model.taxonomy import ActionKind, Disposition, taxonomy
+from sim.practice.goals import goal_templates
+from sim.practice.interventions import (
     Subject,
     any_holds,
     contraindications,
@@ -29,19 +32,16 @@ from sim.interventions import (
     key_dispositions,
     triggered_actions,
 )
-from sim.interventions import (
+from sim.practice.interventions import (
     get as get_intervention,
 )
-from sim.interventions import (
+from sim.practice.interventions import (
     table as iv_table,
 )
-from sim.model.taxonomy import taxonomy
-from sim.outcomes.model import lace_score
-from sim.outcomes.params import params
-from sim.plan import ActionKind, CarePlan, Disposition, Goal, PlannedIntervention, PlannedReferral
+from sim.practice.plan import CarePlan, Goal, PlannedIntervention, PlannedReferral
 
 if TYPE_CHECKING:
-    from sim.cases.model import Case
+    from sim.model.case import Case
     from sim.model.patient import Patient
 
 # Interventions that critical actions call for, whatever the need list says (crisis paths).
@@ -115,7 +115,7 @@ def _add_key_recommendations(s: Subject, plan: CarePlan) -> None:
 
 
 def _add_referrals(s: Subject, plan: CarePlan) -> None:
-    from sim import resources
+    from sim.practice import resources
 
     def add(resource_id: str, need: str) -> None:
         if not any(r.resource == resource_id and r.need == need for r in plan.referrals):
@@ -141,7 +141,7 @@ def _add_referrals(s: Subject, plan: CarePlan) -> None:
 
 
 def _goals(s: Subject, start: date) -> list[Goal]:
-    templates = params().goal_templates
+    templates = goal_templates()
     goals = []
     for need, severity in _ordered_needs(s):
         t = templates.domains[need]

@@ -8,8 +8,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from sim.model import Patient
+from sim.model.patient import Patient
 from sim.model.taxonomy import (
+    ActionKind,
+    Disposition,
     FunctionName,
     InterventionName,
     NeedDomainName,
@@ -17,7 +19,6 @@ from sim.model.taxonomy import (
     check_name,
     need_domains,
 )
-from sim.plan import ActionKind, Disposition
 
 Competency = Literal[1, 2, 3, 4, 5, 6, 7, 8, 9]
 CriticalKind = ActionKind  # the critical actions a key can demand are the actions a plan can take
@@ -164,7 +165,7 @@ class CaseKey(_Model):
         default=None, description="the disposition in words, as the instructor would say it (shown in the key)")
     dispositions: list[KeyDisposition] = Field(
         default_factory=list,
-        description="the dispositions the feedback scores: ids from sim.plan with their fit and conditions")
+        description="the dispositions the feedback scores: ids from sim.model.taxonomy with their fit and conditions")
 
 
 class Case(_Model):

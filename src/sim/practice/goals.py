@@ -1,0 +1,36 @@
+"""SMART goal templates for the reference plan (``sim/data/goal_templates.yaml``), validated."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sim.model.taxonomy import need_domains
+from sim.tables import load_table
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class GoalTemplate(_Model):
+    description: str
+    measure: str
+
+
+class GoalTemplates(_Model):
+    source: str
+    days_by_severity: list[int] = Field(min_length=3, max_length=3)
+    domains: dict[str, GoalTemplate]
+
+    @model_validator(mode="after")
+    def _all_domains(self) -> GoalTemplates:
+        if set(self.domains) != set(need_domains()):
+            raise ValueError("goal_templates must give a template for every need domain")
+        return self
+
+
+@lru_cache(maxsize=1)
+def goal_templates() -> GoalTemplates:
+    """The validated goal templates (cached)."""
+    return load_table("goal_templates.yaml", GoalTemplates)
