@@ -39,6 +39,18 @@ def register(subparsers: Subparsers) -> None:
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     p.set_defaults(handler=_new)
 
+    p = sub.add_parser("export", help="one case as a FHIR R4 transaction Bundle, for a teaching EHR",
+                       description="Write the case as a FHIR R4 transaction Bundle (JSON): patient, encounter, "
+                                   "referral, chart notes, medications, vital signs, diagnoses, insurance, family, "
+                                   "screening answers with LOINC codes, and the social history the interview can "
+                                   "reveal, tagged interview-disclosure. The answer key is not exported.")
+    p.add_argument("path", metavar="ID", help="case file or library id")
+    p.add_argument("--format", required=True, metavar="F", help="export format: fhir")
+    p.add_argument("--seed", type=int, default=None, help="for a template: the seed to draw it with")
+    p.add_argument("--out", default=None, metavar="FILE", help="write the bundle to FILE (default: print it)")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.set_defaults(handler=_export)
+
     p = sub.add_parser("list", help="the case library")
     p.add_argument("--dir", default=None, help="case folder (default: the library)")
     p.set_defaults(handler=_list)
@@ -92,6 +104,37 @@ def _key(args: argparse.Namespace) -> int:
     from sim.cases.render import render_key
 
     sys.stdout.write(render_key(load_case(args.path, seed=args.seed), args.format))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    import json
+
+    from sim.cli import UsageError
+
+    if args.format.lower() != "fhir":
+        raise UsageError(f"--format {args.format!r} is not known for a case export; allowed: fhir")
+    out = Path(args.out) if args.out else None
+    if out is not None:
+        if out.is_dir():
+            raise UsageError(f"--out {args.out!r} is a folder; give a file name, e.g. --out case.json")
+        if out.exists() and not args.force:
+            raise UsageError(f"--out {args.out!r} exists; choose a new file name or add --force to replace it")
+        if not (out.parent if str(out.parent) else Path(".")).is_dir():
+            raise UsageError(f"--out {args.out!r}: folder {str(out.parent)!r} does not exist; "
+                             "choose an existing folder")
+    from sim.cases.library import load_case
+    from sim.export.atomic import atomic_file
+    from sim.export.fhir_case import case_bundle
+
+    case = load_case(args.path, seed=args.seed)
+    text = json.dumps(case_bundle(case), indent=2, ensure_ascii=False) + "\n"
+    if out is None:
+        sys.stdout.write(text)
+        return 0
+    with atomic_file(out) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    print(f"sim: wrote case {case.id} as a FHIR R4 transaction Bundle to {out}", file=sys.stderr)
     return 0
 
 

@@ -52,6 +52,7 @@ class CodeTable(_M):
     answer_lists: dict[str, dict[str, Code]]
     instruments: dict[str, InstrumentCodes]
     z_codes: dict[str, Code]
+    vitals: dict[str, Code]
     race: dict[str, Code]
     ethnicity: dict[str, Code]
 
@@ -73,7 +74,7 @@ class CodeTable(_M):
             coded = bool(inst.items or inst.total or inst.panel)
             if coded == (name in self.no_loinc):
                 raise ValueError(f"instruments.{name}: listed in no_loinc but has codes, or the reverse")
-        for group in ("z_codes", "race", "ethnicity"):
+        for group in ("z_codes", "vitals", "race", "ethnicity"):
             codes += [(f"{group}.{k}", c) for k, c in getattr(self, group).items()]
         for where, c in codes:
             if c.source not in self.sources:
