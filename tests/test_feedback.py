@@ -6,6 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import sim
+import sim.cases
 from sim.feedback import Feedback, assess, review, review_plan
 from sim.model.case import Case
 from sim.practice import resources
@@ -532,3 +534,28 @@ def test_a_bare_name_where_a_mapping_belongs_is_explained():
     message = sim.feedback.assess(case, {"needs": ["social_isolation"]}).items[0].message
     assert message.startswith("needs[0]: expected a mapping of named fields")
     assert "'social_isolation'" in message and ": :" not in message
+
+
+def test_feedback_on_state_law_names_the_patients_state():
+    # The surrogate rule (Michigan has no default surrogate statute) and the out-of-hospital DNR
+    # (Florida DH 1896) are state law: the feedback says "in this state" and names it.
+    from sim.practice.plan import CarePlan
+
+    icu = sim.load_case("icu_family_meeting_01", seed=1)
+    missed = [i.message for i in review_plan(icu, CarePlan()).items if "health_care_proxy" in i.message]
+    assert missed and "in this state (Michigan)" in missed[0]
+    hospice = sim.load_case("hospice_eol_01", seed=1)
+    taken = [i.message for i in review_plan(hospice, CarePlan(actions=["polst"])).items
+             if i.kind == "praise" and i.category == "critical actions"]
+    assert any("in this state (Florida)" in m for m in taken)
+    veteran = sim.load_case("ed_veteran_01", seed=1)
+    cssrs = [i.message for i in review_plan(veteran, CarePlan()).items if "cssrs_today" in i.message]
+    assert cssrs and "in this state" not in cssrs[0]  # a C-SSRS is not a matter of state law
+
+
+def test_every_library_state_has_a_name():
+    from sim.model.states import state_name
+
+    for info in sim.cases.library():
+        code = sim.load_case(info.id, seed=1).patient.address.state
+        assert state_name(code) != code, (info.id, code)

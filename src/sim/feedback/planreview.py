@@ -14,8 +14,9 @@ from sim.feedback.evidence import cite_action, cite_need, need_label
 from sim.feedback.model import FeedbackItem
 from sim.feedback.rubric import keyword_pattern, rubric
 from sim.model.case import Case, KeyDisposition
+from sim.model.states import in_this_state
 from sim.model.taxonomy import need_domains, taxonomy
-from sim.practice.dispositions import action_label
+from sim.practice.dispositions import action_label, is_state_law
 from sim.practice.dispositions import label as disposition_label
 from sim.practice.interventions import key_contraindication, key_dispositions, planned_variant
 from sim.practice.plan import CarePlan, PlannedIntervention, PlanProblem
@@ -32,9 +33,10 @@ def score_critical(case: Case, plan: CarePlan) -> tuple[list[FeedbackItem], list
     for action in case.key.critical_actions:
         timing = f" (within {action.within_minutes} minutes)" if action.within_minutes else ""
         description = action.description.strip().rstrip(".")
+        law = _state_law(case, action.kind)
         if action.kind in plan.actions:
             items.append(FeedbackItem(category="critical actions", kind="praise", earned=weight, possible=weight,
-                                      message=f"Critical action taken: {description}{timing}."))
+                                      message=f"Critical action taken: {description}{timing}.{law}"))
         else:
             missed.append(description)
             why = cite_action(case, action.kind)
@@ -42,13 +44,21 @@ def score_critical(case: Case, plan: CarePlan) -> tuple[list[FeedbackItem], list
                 category="critical actions", kind="missed", possible=weight,
                 message=f"Critical action missed: {description}{timing} (add {action.kind!r} to the "
                         f"plan's actions){': ' + why if why else ''}. Missing it caps the score at "
-                        f"{rubric().cap.critical_action_missed:g}%."))
+                        f"{rubric().cap.critical_action_missed:g}%.{law}"))
     for harmful in case.key.contraindicated_actions:
         if harmful.kind in plan.actions:
             items.append(FeedbackItem(category="critical actions", kind="missed", earned=-rubric().plan.contraindicated,
                                       message=f"{action_label(harmful.kind).capitalize()} ({harmful.kind!r}) is "
                                               f"contraindicated here: {harmful.rationale.rstrip('.')}."))
     return items, missed
+
+
+def _state_law(case: Case, action: str) -> str:
+    """For an action whose rule each state sets, a sentence naming the patient's state."""
+    if not is_state_law(action):
+        return ""
+    return (f" The rule for {action_label(action)} is state law: apply the one "
+            f"{in_this_state(case.patient.address.state)}.")
 
 
 def _item_label(item: PlannedIntervention) -> str:

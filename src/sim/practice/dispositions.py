@@ -27,6 +27,7 @@ class ActionLabel(BaseModel):
     label: str
     why: str
     source: str
+    state_law: bool = False
 
 
 class LessonLabels(BaseModel):
@@ -59,6 +60,12 @@ def label(disposition: str) -> str:
     """A disposition id in words, lower case after the first word (for a sentence)."""
     text = labels().dispositions.get(disposition, disposition.replace("_", " "))
     return text[:1].lower() + text[1:] if not text[:4].isupper() else text
+
+
+def is_state_law(action: str) -> bool:
+    """Whether the action's rule is set by each state (the feedback then names the state)."""
+    found = labels().actions.get(action)
+    return bool(found and found.state_law)
 
 
 def action_label(action: str) -> str:

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from sim.errors import UnknownNameError
 from sim.model.patient import ImmigrationStatus
+from sim.model.states import in_this_state, state_name
 from sim.model.taxonomy import ActionKind, need_domains
 from sim.practice.interventions import Subject
 from sim.tables import load_table, read_yaml
@@ -306,8 +307,9 @@ def _criteria_reasons(s: Subject, r: Resource, c: Criteria) -> list[str]:
     p = s.patient
     reasons: list[str] = []
     if p.address.state in c.not_in_states:
-        why = (c.state_reason or "{name} is not offered in {state}").format(state=p.address.state, name=r.short_name)
-        reasons.append(f"lives in {p.address.state}: {why}")
+        state = state_name(p.address.state)
+        why = (c.state_reason or "{name} is not offered in {state}").format(state=state, name=r.short_name)
+        reasons.append(f"lives {in_this_state(p.address.state)}: {why}")
     age = p.identity.age
     if c.min_age is not None and age < c.min_age:
         reasons.append(f"age {age} is below the minimum age of {c.min_age} for {r.short_name}")
