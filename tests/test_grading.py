@@ -132,6 +132,42 @@ def test_hrsn_rules():
     assert "domestic_violence" not in scoring.hrsn_positive(h)
 
 
+def _a7(state: str, income: int, household: int = 1) -> dict[str, Any]:
+    m = material.material("a7", 5)
+    return {**m, "patient": {**m["patient"], "state": state, "annual_income": income, "household_size": household}}
+
+
+@pytest.mark.parametrize("state, income, household, route", [
+    ("TX", 12_000, 1, "coverage_gap"),        # 77% FPL in a state that has not expanded
+    ("TX", 16_000, 1, "marketplace_subsidy"),  # 102%: premium tax credits from 100% FPL
+    ("MI", 12_000, 1, "medicaid_expansion"),   # 77% in an expansion state
+    ("MI", 21_500, 1, "medicaid_expansion"),   # 137%
+    ("MI", 21_700, 1, "marketplace_subsidy"),  # 139%: above the expansion limit
+    ("FL", 20_000, 2, "coverage_gap"),         # 95% of the guideline for two
+])
+def test_coverage_route_follows_the_state_and_the_poverty_guideline(keys, state, income, household, route):
+    assert scoring.a7_coverage_route(_a7(state, income, household), keys) == route
+
+
+def test_a7_feedback_names_the_state(keys):
+    m = _a7("TX", 12_000)
+    wrong = scoring.SCORERS["a7_coverage_route"][2]("medicaid_expansion", m, keys)
+    assert wrong.fraction == 0 and "in this state (Texas)" in wrong.message and "not been expanded" in wrong.message
+    right = scoring.SCORERS["a7_coverage_route"][2]("coverage_gap", m, keys)
+    assert right.fraction == 1 and "in this state (Texas)" in right.message
+
+
+def test_a7_states_follow_the_generators_expansion_table():
+    from sim.generate.params import params
+    from sim.tables import read_yaml
+
+    pools = read_yaml("grading/variants.yaml")["a7_states"]
+    non = set(params().population.insurance["non_expansion_states"])
+    assert set(pools["non_expansion"]) <= non and not set(pools["expansion"]) & non
+    # Wisconsin's waiver and Georgia's Pathways cover some adults below 100% FPL: left out.
+    assert not {"WI", "GA"} & set(pools["non_expansion"])
+
+
 def test_triage_puts_high_suicide_risk_first(keys):
     m = {"referrals": [
         {"id": "P1", "age": 80, "lives_alone": True, "cssrs_risk": "none", "ipv_disclosed": False,
@@ -165,7 +201,8 @@ def _run_solutions(source: Path, mat_key: str, seed: int) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("assignment", ["a1_assessment", "a2_intervention", "a3_care_plan",
-                                        "a4_documentation", "a5_triage", "a6_population"])
+                                        "a4_documentation", "a5_triage", "a6_population",
+                                        "a7_justice"])
 def test_source_solutions_earn_full_marks_on_any_variant(course, keys, assignment, capsys):
     mat_key = course.material_key(assignment)
     source = course.source_notebooks(assignment)[0]
@@ -209,7 +246,8 @@ def _nb(course, assignment: str, kind: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("assignment", ["a1_assessment", "a2_intervention", "a3_care_plan",
-                                        "a4_documentation", "a5_triage", "a6_population"])
+                                        "a4_documentation", "a5_triage", "a6_population",
+                                        "a7_justice"])
 def test_honest_work_raises_no_tamper_flag(course, assignment):
     released, sub = _nb(course, assignment, "full")
     assert submission.scan_source(submission.student_code(sub, released)) == []

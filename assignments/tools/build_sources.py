@@ -1,4 +1,4 @@
-"""Write the six source notebooks of the sim-msw course (run: python assignments/tools/build_sources.py).
+"""Write the seven source notebooks of the sim-msw course (run: python assignments/tools/build_sources.py).
 
 The notebooks are committed; edit this file and re-run it rather than editing the JSON by hand.
 Grade ids of autograded answers must match sim/data/grading/answers.yaml and
@@ -493,8 +493,89 @@ def a6() -> nbformat.NotebookNode:
     ])
 
 
+def a7() -> nbformat.NotebookNode:
+    return notebook([
+        header("a7_intro", "A7 Coverage, human rights and economic justice",
+               "2 Advance human rights and social, racial, economic, and environmental justice; 5 Policy practice",
+               "Health care is a human right (Universal Declaration of Human Rights, article 25; NASW "
+               "Code of Ethics, social justice). Whether your patient can get coverage depends on "
+               "income and on the state they live in: find out which, and what the state's choice "
+               "means for the people it leaves out."),
+        setup("a7_setup", """
+            import pandas as pd
+            from sim.grading import start, record, check
+            case = start("a7")
+            patient = case["patient"]
+            print(patient)
+            print("Poverty guideline:", case["poverty_guideline"])
+            print("Medicaid expansion (True = expanded):", case["medicaid_expansion"][patient["state"]],
+                  "-", case["expansion_source"])
+            df = pd.DataFrame(case["cohort"])
+            df.head()
+            """),
+        md("""**1. Income as a percent of the federal poverty guideline.** The guideline for a
+        household is `first_person + each_additional * (household_size - 1)`. Store the percent
+        (e.g. `87.4`) in `fpl_percent`."""),
+        answer("a7_fpl_percent", """
+            g = case["poverty_guideline"]
+            line = g["first_person"] + g["each_additional"] * (patient["household_size"] - 1)
+            fpl_percent = 100 * patient["annual_income"] / line
+            """, 'record("a7_fpl_percent", float(fpl_percent))'),
+        test("a7_fpl_percent", 1, "that a percent of the poverty guideline is recorded",
+             'pct = check("a7_fpl_percent")\nassert pct > 0',
+             'g = case["poverty_guideline"]\n'
+             'line = g["first_person"] + g["each_additional"] * (patient["household_size"] - 1)\n'
+             'assert abs(pct - 100 * patient["annual_income"] / line) < 0.5'),
+        md("""**2. Where can your patient get coverage?** Your patient is a citizen adult without
+        dependent children, not pregnant and not receiving disability benefits. In a state that
+        has expanded Medicaid, adults are covered up to 138% FPL (42 U.S.C.
+        1396a(a)(10)(A)(i)(VIII)). Premium tax credits for a Marketplace plan start at 100% FPL
+        (26 U.S.C. 36B(c)(1)) and are not open to someone Medicaid covers. Below 100% FPL in a state
+        that has not expanded, neither is open: the *coverage gap*. Store one of
+        `"medicaid_expansion"`, `"marketplace_subsidy"`, `"coverage_gap"` in `route`."""),
+        answer("a7_coverage_route", """
+            expanded = case["medicaid_expansion"][patient["state"]]
+            if expanded and fpl_percent <= 138:
+                route = "medicaid_expansion"
+            elif fpl_percent >= 100:
+                route = "marketplace_subsidy"
+            else:
+                route = "coverage_gap"
+            """, 'record("a7_coverage_route", route)'),
+        test("a7_coverage_route", 2, "that one of the three coverage routes is recorded",
+             'r = check("a7_coverage_route")\nassert r in {"medicaid_expansion", "marketplace_subsidy", "coverage_gap"}',
+             'exp = case["medicaid_expansion"][patient["state"]]\n'
+             'want = ("medicaid_expansion" if exp and pct <= 138 else "marketplace_subsidy" if pct >= 100 '
+             'else "coverage_gap")\nassert r == want'),
+        md("""**3. The state's choice, in numbers.** The cohort holds low-income adults across
+        states. Compute the uninsured rate in states that have not expanded Medicaid divided by
+        the rate in states that have (`ratio`)."""),
+        answer("a7_uninsured_rate_ratio", """
+            by = df.groupby("expansion_state")["uninsured"].mean()
+            ratio = float(by[False] / by[True])
+            """, 'record("a7_uninsured_rate_ratio", ratio)'),
+        test("a7_uninsured_rate_ratio", 1, "that a positive rate ratio is recorded",
+             'rr = check("a7_uninsured_rate_ratio")\nassert rr > 0',
+             'want = df[~df.expansion_state].uninsured.mean() / df[df.expansion_state].uninsured.mean()\n'
+             'assert abs(rr - want) < 1e-2'),
+        md("""**4. Advocacy plan (written, 3 points).** Using a human rights and economic justice
+        lens, what do you do for this patient today, for patients like them in your hospital, and
+        in your state? Name who is most affected by the state's choice and why."""),
+        manual("a7_advocacy_plan", 3, """
+            Mark scheme: micro: a concrete route for this patient today that fits the answer to 2
+            (Medicaid or Marketplace enrolment with help; in the coverage gap, the hospital's
+            financial assistance policy (26 U.S.C. 501(r)), a community health centre's sliding fee,
+            prescription assistance) (1); mezzo: one change in the hospital (screening for
+            financial assistance at admission, presumptive eligibility, navigators) (1); macro:
+            one policy action on the state's decision, framed as a right to health, naming who is
+            most affected (adults below poverty in non-expansion states, disproportionately Black
+            and Hispanic adults in the South: KFF, The Coverage Gap, 2025) (1).
+            """),
+    ])
+
+
 NOTEBOOKS = {"a1_assessment": a1, "a2_intervention": a2, "a3_care_plan": a3,
-             "a4_documentation": a4, "a5_triage": a5, "a6_population": a6}
+             "a4_documentation": a4, "a5_triage": a5, "a6_population": a6, "a7_justice": a7}
 
 
 def main() -> None:

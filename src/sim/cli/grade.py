@@ -23,7 +23,7 @@ def register(subparsers: Subparsers) -> None:
     sub = parser.add_subparsers(dest="grade_command", metavar="SUBCOMMAND", parser_class=type(parser))
 
     p = sub.add_parser("generate", help="nbgrader generate_assignment for the given (or every) assignment")
-    p.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="assignment ids (default: all six)")
+    p.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="assignment ids (default: all)")
     p.set_defaults(handler=_generate)
 
     p = sub.add_parser("autograde", help="autograde every submission in parallel, re-score outside the kernel")

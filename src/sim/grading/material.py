@@ -204,8 +204,40 @@ def a6(seed: int, n: int = 300) -> dict[str, Any]:
     }}
 
 
+def a7(seed: int, n: int = 400) -> dict[str, Any]:
+    """A7 coverage and economic justice: one adult without dependent children, their state's
+    Medicaid expansion status and the poverty guideline; and a cohort of low-income adults
+    across states (load it with ``pandas.DataFrame``)."""
+    rng = _rng(seed)
+    pools = read_yaml("grading/variants.yaml")
+    states, guideline = pools["a7_states"], pools["a7_poverty_guideline"]
+    expansion = {s: True for s in states["expansion"]} | {s: False for s in states["non_expansion"]}
+    person = _person(rng, 21, 63)
+    state = str(rng.choice(states["non_expansion"] if rng.random() < 0.5 else states["expansion"]))
+    household = int(rng.choice([1, 2], p=[0.7, 0.3]))
+    line = guideline["first_person"] + guideline["each_additional"] * (household - 1)
+    income = int(round(line * float(rng.uniform(0.3, 2.4)) / 100.0) * 100)
+    codes = sorted(expansion)
+    cohort_state = rng.choice(codes, size=n)
+    in_expansion = np.array([expansion[str(s)] for s in cohort_state])
+    uninsured = rng.random(n) < np.where(in_expansion, 0.14, 0.33)
+    return {"assignment": "a7", "synthetic": True,
+            "patient": {**person, "state": state, "household_size": household, "annual_income": income,
+                        "dependent_children": 0, "pregnant": False, "disability_benefits": False,
+                        "citizen": True},
+            "poverty_guideline": dict(guideline),
+            "medicaid_expansion": expansion,
+            "expansion_source": "KFF, Status of State Medicaid Expansion Decisions (2025)",
+            "cohort": {
+                "person_id": [f"C{k:04d}" for k in range(n)],
+                "state": [str(s) for s in cohort_state],
+                "expansion_state": [bool(v) for v in in_expansion],
+                "uninsured": [bool(v) for v in uninsured],
+            }}
+
+
 BUILDERS: dict[str, Callable[[int], dict[str, Any]]] = {
-    "a1": a1, "a2": a2, "a3": a3, "a4": a4, "a5": a5, "a6": a6}
+    "a1": a1, "a2": a2, "a3": a3, "a4": a4, "a5": a5, "a6": a6, "a7": a7}
 
 
 def material(assignment: str, seed: int) -> dict[str, Any]:

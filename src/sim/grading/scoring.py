@@ -70,6 +70,13 @@ class A6Rule(_Strict):
     ratio_tolerance: float = Field(gt=0)
 
 
+class A7Rule(_Strict):
+    fpl_tolerance: float = Field(gt=0)
+    ratio_tolerance: float = Field(gt=0)
+    medicaid_expansion_max_fpl: float = Field(gt=0)
+    premium_tax_credit_min_fpl: float = Field(gt=0)
+
+
 class Keys(_Strict):
     """The judgment tables of a course's ``keys.yaml``."""
 
@@ -79,6 +86,7 @@ class Keys(_Strict):
     a4: A4Rule
     a5: A5Rule
     a6: A6Rule
+    a7: A7Rule
 
     @model_validator(mode="after")
     def _complete(self) -> Keys:
@@ -315,6 +323,47 @@ def _a6(m: dict[str, Any]) -> dict[str, float]:
     return {"food": sum(c["food_insecure"]) / n, "ri": ri, "ro": ro, "ratio": ri / ro}
 
 
+def a7_fpl_percent(m: dict[str, Any]) -> float:
+    """Household income as a percent of the poverty guideline for the household's size."""
+    g, p = m["poverty_guideline"], m["patient"]
+    line = g["first_person"] + g["each_additional"] * (p["household_size"] - 1)
+    return 100.0 * p["annual_income"] / line
+
+
+def a7_coverage_route(m: dict[str, Any], k: dict[str, Any]) -> str:
+    """Where an adult citizen without dependent children, not pregnant and not disabled, gets
+    coverage: Medicaid's expansion group up to 138% FPL where the state has expanded (42 U.S.C.
+    1396a(a)(10)(A)(i)(VIII)); else premium tax credits on the Marketplace from 100% FPL (26 U.S.C.
+    36B(c)(1)); below 100% FPL in a state that has not expanded, neither: the coverage gap."""
+    fpl = a7_fpl_percent(m)
+    if m["medicaid_expansion"][m["patient"]["state"]] and fpl <= k["a7"]["medicaid_expansion_max_fpl"]:
+        return "medicaid_expansion"
+    if fpl >= k["a7"]["premium_tax_credit_min_fpl"]:
+        return "marketplace_subsidy"
+    return "coverage_gap"
+
+
+def _a7_ratio(m: dict[str, Any]) -> float:
+    c = m["cohort"]
+    non = [u for u, e in zip(c["uninsured"], c["expansion_state"], strict=True) if not e]
+    exp = [u for u, e in zip(c["uninsured"], c["expansion_state"], strict=True) if e]
+    return (sum(non) / len(non)) / (sum(exp) / len(exp))
+
+
+def _a7_route(v: str, m: dict[str, Any], k: dict[str, Any]) -> Verdict:
+    from sim.model.states import in_this_state
+
+    state = m["patient"]["state"]
+    where = in_this_state(state)
+    status = ("Medicaid covers adults up to 138% FPL" if m["medicaid_expansion"][state]
+              else "Medicaid has not been expanded to adults without dependent children")
+    if v == a7_coverage_route(m, k):
+        return Verdict(1.0, f"Correct coverage route: {where} {status}.")
+    return Verdict(0.0, f"The coverage route {v!r} is not right for your case: {where} {status} "
+                        f"(KFF, Status of State Medicaid Expansion Decisions); premium tax credits start "
+                        f"at 100% FPL. Recheck the income against the poverty guideline.")
+
+
 Scorer = Callable[[Any, dict[str, Any], dict[str, Any]], Verdict]
 
 #: grade id -> (assignment, the answer id it reads, scorer)
@@ -353,6 +402,11 @@ SCORERS: dict[str, tuple[str, str, Scorer]] = {
         v, _a6(m)["ro"], k["a6"]["rate_tolerance"], "readmission rate without an interpreter")),
     "a6_rate_ratio": ("a6", "a6_rate_ratio", lambda v, m, k: _close(
         v, _a6(m)["ratio"], k["a6"]["ratio_tolerance"], "rate ratio")),
+    "a7_fpl_percent": ("a7", "a7_fpl_percent", lambda v, m, k: _close(
+        v, a7_fpl_percent(m), k["a7"]["fpl_tolerance"], "percent of the poverty guideline")),
+    "a7_coverage_route": ("a7", "a7_coverage_route", _a7_route),
+    "a7_uninsured_rate_ratio": ("a7", "a7_uninsured_rate_ratio", lambda v, m, k: _close(
+        v, _a7_ratio(m), k["a7"]["ratio_tolerance"], "uninsured rate ratio")),
 }
 
 

@@ -28,6 +28,8 @@ def _wrong(gid, v):
         return "severe" if v != "severe" else "minimal"
     if gid == "a2_crisis_action":
         return "none" if v != "none" else "ipv_safety_plan"
+    if gid == "a7_coverage_route":
+        return "coverage_gap" if v != "coverage_gap" else "marketplace_subsidy"
     if gid == "a1_phq9_total":
         return (v + 1) % 28
     if isinstance(v, float):

@@ -41,7 +41,7 @@ def start(assignment: str, student: str | None = None) -> dict[str, Any]:
     """Build this student's own case for ``assignment`` and note which variant it is.
 
     Args:
-        assignment: ``"a1"`` ... ``"a6"``.
+        assignment: ``"a1"`` ... ``"a7"``.
         student: leave it out: the student is found from the environment (see
             :mod:`sim.grading.variant`). Giving another id works, but a submission made on
             someone else's variant is flagged at grading time and scored against your own.
