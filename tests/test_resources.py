@@ -78,7 +78,8 @@ def test_medicaid_expansion_only_in_expansion_states():
     texan = make_patient(age=40, fpl=90, county="Eskerfield County", state="TX")
     reasons = ineligibility(texan, "medicaid_enrollment")
     assert len(reasons) == 3 and reasons[0] == (
-        "not eligible as an expansion adult: lives in this state (Texas): Texas has not expanded Medicaid to adults up to 138% FPL")
+        "not eligible as an expansion adult: lives in this state (Texas): "
+        "Texas has not expanded Medicaid to adults up to 138% FPL")
     assert "pregnancy" in reasons[1] and "maximum age of 18" in reasons[2]
 
 

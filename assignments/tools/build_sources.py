@@ -543,7 +543,8 @@ def a7() -> nbformat.NotebookNode:
                 route = "coverage_gap"
             """, 'record("a7_coverage_route", route)'),
         test("a7_coverage_route", 2, "that one of the three coverage routes is recorded",
-             'r = check("a7_coverage_route")\nassert r in {"medicaid_expansion", "marketplace_subsidy", "coverage_gap"}',
+             'r = check("a7_coverage_route")\n'
+             'assert r in {"medicaid_expansion", "marketplace_subsidy", "coverage_gap"}',
              'exp = case["medicaid_expansion"][patient["state"]]\n'
              'want = ("medicaid_expansion" if exp and pct <= 138 else "marketplace_subsidy" if pct >= 100 '
              'else "coverage_gap")\nassert r == want'),

@@ -51,7 +51,7 @@ from sim.export.fhir_json import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sim.cases.model import Case
+    from sim.model.case import Case
 
 Resource = dict[str, object]
 NAMESPACE = uuid.UUID("6f1c1b1e-5a0e-4d8e-9a64-2f7f8a6b1c01")

@@ -211,7 +211,7 @@ def a7(seed: int, n: int = 400) -> dict[str, Any]:
     rng = _rng(seed)
     pools = read_yaml("grading/variants.yaml")
     states, guideline = pools["a7_states"], pools["a7_poverty_guideline"]
-    expansion = {s: True for s in states["expansion"]} | {s: False for s in states["non_expansion"]}
+    expansion = dict.fromkeys(states["expansion"], True) | dict.fromkeys(states["non_expansion"], False)
     person = _person(rng, 21, 63)
     state = str(rng.choice(states["non_expansion"] if rng.random() < 0.5 else states["expansion"]))
     household = int(rng.choice([1, 2], p=[0.7, 0.3]))
