@@ -147,3 +147,29 @@ def test_hook_sees_a_course_kept_under_tmp_as_outside():
                      ("open", ("/tmp/x/course/autograded/s/a/out.csv", "w", os.O_WRONLY))],
                     cwd="/tmp/x/course/autograded/s/a")
     assert got == [{"kind": "write", "detail": "/tmp/x/course/gradebook.db"}]
+
+
+def test_a_cell_that_hit_the_process_limit_is_recognised() -> None:
+    """A failed fork (EAGAIN) or thread start counts as hitting the process limit; other errors do not."""
+    from sim.grading.sandbox.inside import hit_process_limit
+
+    assert hit_process_limit(BlockingIOError(11, "Resource temporarily unavailable"))
+    assert hit_process_limit(RuntimeError("can't start new thread"))
+    assert not hit_process_limit(FileNotFoundError(2, "No such file"))
+    assert not hit_process_limit(ValueError("x"))
+    assert not hit_process_limit(None)
+
+
+def test_stopping_the_sandbox_processes_does_nothing_outside_a_sandbox() -> None:
+    """kill(-1) is used only where pid 1 is bwrap: here, on the host, nothing is signalled."""
+    import subprocess
+
+    from sim.grading.sandbox.inside import stop_other_processes
+
+    child = subprocess.Popen(["sleep", "30"])
+    try:
+        assert stop_other_processes(os.getpid()) == 0
+        assert child.poll() is None
+    finally:
+        child.kill()
+        child.wait()

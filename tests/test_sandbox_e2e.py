@@ -145,6 +145,13 @@ def test_every_attack_is_blocked_and_named(hostile):
     assert report["s_honest"]["blocked"] == [] and report["s_honest"]["problems"] == []
 
 
+def test_a_fork_bomb_is_stopped_with_the_cell_that_hit_the_limit(hostile):
+    """The fork bomb's copies end with its cell, so none is left for the end of the notebook."""
+    _, report, *_ = hostile
+    assert not any("running after the notebook" in line for line in report["s_forkbomb"]["blocked"]), \
+        report["s_forkbomb"]["blocked"]
+
+
 def test_honest_cells_of_every_hostile_notebook_still_earn_full_marks(hostile):
     _, report, *_ = hostile
     for student in ["s_honest", *ATTACKS]:

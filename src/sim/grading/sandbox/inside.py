@@ -12,11 +12,14 @@ A student who silences the hook (closing the pipe) loses nothing but the report.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import resource
+import signal
 import sys
 import tempfile
+import time
 from typing import Any
 
 EVENTS_FD = "SIM_SANDBOX_EVENTS_FD"
@@ -137,6 +140,61 @@ _EVENTS = frozenset({"open", "os.listdir", "os.scandir", "sqlite3.connect", "soc
                      "socket.sendto", "socket.bind", "socket.getaddrinfo"})
 
 
+def hit_process_limit(error: BaseException | None) -> bool:
+    """Whether a cell failed because the sandbox's process limit stopped a fork or a new thread."""
+    if isinstance(error, OSError):
+        return error.errno == errno.EAGAIN
+    return isinstance(error, RuntimeError) and "can't start new thread" in str(error)
+
+
+def _live_others(me: int) -> list[int]:
+    """Processes of this PID namespace other than its init (pid 1) and ``me``, zombies left out."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) in (1, me):
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                state = handle.read().rsplit(b")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state != b"Z":
+            found.append(int(entry))
+    return found
+
+
+def stop_other_processes(me: int, rounds: int = 200) -> int:
+    """End every process of the sandbox but the kernel ``me``; return how many there were.
+
+    Only inside the sandbox's own PID namespace, whose init (pid 1) is ``bwrap``: there
+    ``kill(-1)`` reaches the notebook's processes and nothing of the machine.
+    """
+    try:
+        with open("/proc/1/comm") as handle:
+            if handle.read().strip() != "bwrap":
+                return 0
+    except OSError:
+        return 0
+    most = 0
+    for _ in range(rounds):
+        others = _live_others(me)
+        if not others:
+            break
+        most = max(most, len(others))
+        with contextlib.suppress(OSError):
+            os.kill(-1, signal.SIGKILL)  # all but init and the caller (Linux)
+        with contextlib.suppress(ChildProcessError):
+            while os.waitpid(-1, os.WNOHANG)[0]:
+                pass  # the kernel's own children: reaped, so they leave the process table
+        time.sleep(0.005)
+    return most
+
+
+def _yield_cpu() -> None:
+    with contextlib.suppress(OSError):
+        os.nice(19)
+
+
 def main() -> None:
     """Limit processes, install the hook, run ipykernel with this process's arguments."""
     nproc = int(os.environ.get(NPROC, "0"))
@@ -153,16 +211,26 @@ def main() -> None:
     app.initialize(sys.argv[1:])
     kernel_pid = os.getpid()
 
-    def forked_child_exits(*_: Any) -> None:
+    def after_cell(result: Any = None) -> None:
         # A process forked by the notebook is a copy of the kernel: when its copy of the cell ends,
         # it must not go on to answer as the kernel (a fork bomb's children would flood and garble
         # the kernel's messages). It ends here instead.
         if os.getpid() != kernel_pid:
             os._exit(0)
+        # A cell that hit the process limit leaves a fork bomb's copies forking as fast as slots
+        # free up: they would starve the rest of the notebook of CPU. They end with the cell.
+        if hit_process_limit(getattr(result, "error_in_exec", None)):
+            stopped = stop_other_processes(kernel_pid)
+            if stopped and fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.write(fd, (json.dumps({"kind": "nproc", "detail": f"{stopped} stopped"}) + "\n").encode())
 
     shell = app.shell
     assert shell is not None  # initialize() made it
-    shell.events.register("post_run_cell", forked_child_exits)
+    shell.events.register("post_run_cell", after_cell)
+    # The notebook's own processes yield the CPU to the kernel: a fork bomb's copies then cannot
+    # starve the kernel of the moment it needs to hit the process limit and end the cell.
+    os.register_at_fork(after_in_child=_yield_cpu)
     app.start()
 
 
