@@ -109,6 +109,7 @@ ActionKind = Literal[
     "capacity_assessment", "goals_of_care_meeting",
     "child_safety_plan", "advance_directive", "health_care_proxy", "polst",
     "important_message", "moon_notice", "informed_refusal", "duty_to_warn", "involuntary_hold",
+    "sexual_assault_care", "trafficking_response",
 ]
 """Critical and legal actions a plan can take; what each means and its source are in
 ``lesson_labels.yaml``."""

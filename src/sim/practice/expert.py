@@ -50,6 +50,8 @@ ACTION_INTERVENTIONS = {
     "safety_plan": ("crisis", "counseling"),
     "mandated_report_child": ("child_welfare", "child_welfare"),
     "goals_of_care_meeting": ("grief_end_of_life", "end_of_life_care"),
+    "sexual_assault_care": ("domestic_violence", "domestic_violence_intervention"),
+    "trafficking_response": ("domestic_violence", "domestic_violence_intervention"),
 }
 INFORMED_RISK_ACTIONS: tuple[ActionKind, ...] = ("capacity_assessment", "informed_refusal")
 HIGH_RISK_LACE = 10
