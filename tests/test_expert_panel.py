@@ -138,3 +138,19 @@ def test_the_hip_case_snf_is_open_only_after_a_qualifying_inpatient_stay():
     without = review_plan(observed, _plan(observed, {"discharge": "home_with_services",
                                                      "remove_actions": ["capacity_assessment"]}))
     assert without.capped
+
+
+@pytest.mark.parametrize("case_id", ["medsurg_hip_01", "tpl_geri_discharge"])
+def test_a_medicare_inpatient_key_demands_the_important_message_and_appeal_rights(case_id):
+    case = _case(case_id)
+    assert "important_message" in {a.kind for a in case.key.critical_actions}
+    fb = review_plan(case, _plan(case, {"remove_actions": ["important_message"]}))
+    assert fb.capped and "405.1205" in fb.markdown()
+
+
+def test_guardianship_is_taught_as_the_last_resort_in_more_than_one_state():
+    # Michigan (ICU), Minnesota (hip fracture) and California (elder abuse, conservatorship).
+    for case_id, words in (("icu_family_meeting_01", "MCL 700.5303"), ("medsurg_hip_01", "524.5-310"),
+                           ("home_elder_abuse_01", "Prob. Code 1800.3(b)")):
+        text = " ".join(a.description for a in _case(case_id).key.critical_actions)
+        assert words in text and "in this state" in text.lower(), case_id
