@@ -19,7 +19,7 @@ from sim.instruments import (
     UnknownQuestionError,
 )
 
-ALL_IDS = ["ahc_hrsn", "auditc", "cssrs_screener", "gad7", "hits", "katz_adl", "lace",
+ALL_IDS = ["ahc_hrsn", "ahc_hrsn_supplemental", "auditc", "cssrs_screener", "gad7", "hits", "katz_adl", "lace",
            "lawton_iadl", "phq2", "phq9", "zbi12", "zbi4"]
 
 
@@ -395,3 +395,43 @@ def test_auditc_q2_q3_are_skipped_after_never():
     from sim.instruments.describe import describe
 
     assert "skipped, scoring 0, if q1 is never" in describe(I.get("auditc"))
+
+
+SUPPLEMENTAL_NONE = {
+    "financial": "not_hard", "employment": "no_help", "daily_help": "no_need", "lonely": "rarely",
+    "other_language": "no", "school": "no", "exercise_days": "3", "exercise_minutes": "60",
+    "drinks": "never", "tobacco": "never", "prescription": "never", "drugs": "never",
+    "interest": "not_at_all", "down": "several_days", "stress": "a_little", "concentrating": "no", "errands": "no",
+}
+
+
+def test_the_ahc_supplemental_domains_have_items_and_the_tools_rules():
+    defn = I.get("ahc_hrsn_supplemental")
+    assert {d.id for d in defn.domains} == {
+        "financial_strain", "employment", "family_community_support", "education", "physical_activity",
+        "substance_use", "mental_health", "disabilities"}
+    for domain in defn.domains:
+        for cond in domain.any_of:
+            for item in [cond.item, *cond.items]:
+                assert item is None or defn.item(item) is not None, (domain.id, item)
+    assert not any(I.score("ahc_hrsn_supplemental", SUPPLEMENTAL_NONE).domains.values())
+    cases = [({"financial": "somewhat_hard"}, "financial_strain"), ({"employment": "keeping"}, "employment"),
+             ({"lonely": "often"}, "family_community_support"), ({"daily_help": "lot_more"}, "family_community_support"),
+             ({"school": "yes"}, "education"), ({"exercise_days": "0"}, "physical_activity"),
+             ({"tobacco": "monthly"}, "substance_use"), ({"drugs": "once_or_twice"}, "substance_use"),
+             ({"interest": "several_days", "down": "more_than_half"}, "mental_health"),  # PHQ-2 of 3
+             ({"stress": "quite_a_bit"}, "mental_health"), ({"errands": "yes"}, "disabilities")]
+    for change, domain in cases:
+        result = I.score("ahc_hrsn_supplemental", {**SUPPLEMENTAL_NONE, **change})
+        assert [d for d, on in result.domains.items() if on] == [domain], change
+    # A PHQ-2 of 2 is not positive; speaking another language at home is not a need by itself.
+    quiet = I.score("ahc_hrsn_supplemental", {**SUPPLEMENTAL_NONE, "down": "more_than_half", "other_language": "yes"})
+    assert not any(quiet.domains.values())
+
+
+def test_the_supplemental_questions_are_scored_by_hand_not_synthesized():
+    from sim.instruments.errors import SynthesisError
+    from sim.instruments.synthesis import synth_width
+
+    with pytest.raises(SynthesisError, match=r"score\('ahc_hrsn_supplemental', answers\)"):
+        synth_width("ahc_hrsn_supplemental")

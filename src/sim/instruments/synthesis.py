@@ -42,9 +42,12 @@ _AHC_NEEDS = ("need_housing_instability", "need_food_insecurity", "need_transpor
 
 
 def _config(defn: Instrument) -> Synthesis:
-    if defn.synthesis is None:
+    if defn.synthesis is None and defn.kind == "lace":
         raise SynthesisError(defn.id, "is scored from the chart and has no response synthesis; "
                              "use respond(patient, 'lace') or lace(...) instead")
+    if defn.synthesis is None:
+        raise SynthesisError(defn.id, "has no response synthesis for generated patients: ask the "
+                             f"questions and score the answers with score({defn.id!r}, answers)")
     return defn.synthesis
 
 
