@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
+import sim.grading.student
 from sim.cli import main
 from sim.grading.course import CourseError, find_course, load_course
-from sim.grading.sandbox import SandboxConfigError, SandboxLimits, bwrap
+from sim.grading.sandbox import SandboxConfigError, SandboxLimits, bwrap, bytecode, inside
 from sim.grading.sandbox.inside import make_hook
 from sim.grading.sandbox.limits import limits_from_yaml
 from sim.grading.sandbox.report import blocked, notebook_errors
@@ -173,3 +175,61 @@ def test_stopping_the_sandbox_processes_does_nothing_outside_a_sandbox() -> None
     finally:
         child.kill()
         child.wait()
+
+
+def test_kernel_reads_the_graders_bytecode_cache_read_only(tmp_path):
+    cache = tmp_path / "pycache"
+    cache.mkdir()
+    launch = bwrap.build([sys.executable, "-m", "ipykernel_launcher", "-f", "k.json"], tmp_path / "work", tmp_path,
+                         SandboxLimits(), 1, {}, [], cache)
+    argv = launch.argv
+    assert any(argv[i:i + 3] == ["--ro-bind", str(cache), str(cache)] for i in range(len(argv)))
+    assert any(argv[i:i + 3] == ["--setenv", "PYTHONPYCACHEPREFIX", str(cache)] for i in range(len(argv)))
+    visible = argv[argv.index("SIM_SANDBOX_VISIBLE") + 1].split(os.pathsep)
+    assert str(cache) in visible  # reading the cache is not reported as reaching outside
+    # the kernel runs the sandbox's start-up file itself: nothing of sim is imported before the kernel
+    kernel = argv[argv.index("--") + 1:]
+    assert kernel[:3] == [sys.executable, "-P", inside.__file__] and kernel[3:] == ["-f", "k.json"]
+    assert "PYTHONPYCACHEPREFIX" not in bwrap.build([sys.executable, "-m", "ipykernel_launcher"], tmp_path / "w",
+                                                     tmp_path, SandboxLimits(), 1, {}, []).argv
+
+
+def test_notebook_imports_are_read_from_the_released_notebooks(tmp_path):
+    nb = {"cells": [{"cell_type": "code", "source": ["import math, os.path\n", "from sim.grading import start\n"]},
+                    {"cell_type": "code", "source": "from . import x\nimport pandas as pd"},
+                    {"cell_type": "code", "source": "this is not python"},
+                    {"cell_type": "markdown", "source": "import nothing"}]}
+    (tmp_path / "a.ipynb").write_text(json.dumps(nb))
+    (tmp_path / "broken.ipynb").write_text("{not json")
+    assert bytecode.notebook_imports([tmp_path / "a.ipynb", tmp_path / "broken.ipynb"]) == [
+        "math", "os.path", "pandas", "sim.grading"]
+
+
+def test_bytecode_warm_up_that_cannot_write_gives_none(tmp_path):
+    (tmp_path / "file").write_text("")
+    assert bytecode.warm(["sim.grading"], folder=tmp_path / "file" / "cache") is None
+
+
+@pytest.mark.slow
+def test_bytecode_warm_up_compiles_the_kernels_imports_into_the_cache(tmp_path):
+    cache = bytecode.warm(["sim.grading", "no_such_module_here"], folder=tmp_path / "cache")
+    assert cache == tmp_path / "cache"
+    compiled = {p.name.split(".")[0] for p in cache.rglob("*.pyc")}
+    assert {"kernelapp", "ipkernel", "student", "forms", "interactiveshell"} <= compiled
+    student = Path(sim.grading.student.__file__).resolve()
+    assert (cache / student.relative_to("/").parent / f"student.{sys.implementation.cache_tag}.pyc").is_file()
+
+
+def test_hook_allows_reading_a_visible_root_below_tmp():
+    r, w = os.pipe()
+    try:
+        hook = make_hook(w, ("/usr/", "/tmp/x/cache/"), ("/tmp/",), ("/tmp/x/course/autograded/s/a/",))
+        hook("open", ("/tmp/x/cache/venv/mod.cpython-311.pyc", "rb", os.O_RDONLY))  # the bytecode cache: fine
+        hook("open", ("/tmp/x/cache/venv/mod.cpython-311.pyc", "wb", os.O_WRONLY))  # but read-only
+        hook("open", ("/tmp/x/course/keys.yaml", "r", os.O_RDONLY))
+    finally:
+        os.close(w)
+    got = [json.loads(line) for line in os.read(r, 65536).decode().splitlines()]
+    os.close(r)
+    assert got == [{"kind": "write", "detail": "/tmp/x/cache/venv/mod.cpython-311.pyc"},
+                   {"kind": "read", "detail": "/tmp/x/course/keys.yaml"}]

@@ -9,6 +9,7 @@ import json
 import os
 import socket
 import sqlite3
+import sys
 import threading
 import uuid
 from pathlib import Path
@@ -16,8 +17,10 @@ from pathlib import Path
 import pytest
 
 import sim
+import sim.grading.student
 from sim.cli import main
 from sim.grading.course import load_course
+from sim.grading.sandbox import bytecode
 from sim.grading.simulate import write_submission
 from test_grading_e2e import A1, AUTO_MAX, copy_course
 
@@ -123,19 +126,26 @@ def hostile(tmp_path_factory):
         path = write_submission(course, A1, student, "full")
         _with_attack(path, code.format(port=port, stolen=str(outside / f"{student}.yaml"), token=TOKEN))
     os.environ["SIM_TEST_GRADER_SECRET"] = f"{TOKEN}-env"  # in the grader's environment, never a kernel's
+    saved_cache = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))  # the bytecode cache, fresh
     sim_dir = Path(sim.__file__).parent
     before = {"course": _digest(root), "sim": _digest(sim_dir), "tables": _tables(root / "gradebook.db")}
     try:
         code = main(["grade", "--course", str(root), "autograde", A1, "--jobs", "2", "--timeout", "20", "--quiet"])
     finally:
         os.environ.pop("SIM_TEST_GRADER_SECRET", None)
+        cache = bytecode.cache_folder()
+        if saved_cache is None:
+            os.environ.pop("XDG_CACHE_HOME")
+        else:
+            os.environ["XDG_CACHE_HOME"] = saved_cache
         stop.set()
         server.join()
         listener.close()
     assert code == 0
     report = {r["student"]: r for r in json.loads((root / "reports" / f"autograde_{A1}.json").read_text())}
     after = {"course": _digest(root), "sim": _digest(sim_dir), "tables": _tables(root / "gradebook.db")}
-    return course, report, before, after, outside, accepted
+    return course, report, before, after, outside, accepted, cache
 
 
 def test_every_attack_is_blocked_and_named(hostile):
@@ -172,7 +182,7 @@ def test_no_secret_reaches_the_executed_notebooks(hostile):
 
 
 def test_course_package_and_gradebook_schema_unchanged(hostile):
-    course, _, before, after, outside, _ = hostile
+    course, _, before, after, outside, *_ = hostile
     assert after["sim"] == before["sim"]
     assert after["tables"] == before["tables"] and "pwned" not in after["tables"]
     for name in ("keys.yaml", "nbgrader_config.py", "course.yaml"):
@@ -188,6 +198,62 @@ def test_course_package_and_gradebook_schema_unchanged(hostile):
 
 
 def test_no_connection_reached_the_host_and_no_process_outlived_grading(hostile):
-    *_, accepted = hostile
+    *_, accepted, _ = hostile
     assert accepted == []
+    assert _token_processes() == []
+
+
+def test_kernels_read_bytecode_the_grader_compiled_and_could_not_change_it(hostile):
+    *_, cache = hostile
+    student = Path(sim.grading.student.__file__).resolve()
+    pyc = cache / student.relative_to("/").parent / f"student.{sys.implementation.cache_tag}.pyc"
+    assert pyc.is_file()  # compiled by the warm-up, outside the sandbox
+    assert not list(cache.rglob("pwned*"))
+
+
+# student -> (cells put in front of the honest solution, what the summary must say). The course's
+# course.yaml sets the limits low, so that each is reached in seconds.
+LIMITS = {"memory_mib": 512, "cpu_seconds": 6, "wall_seconds": 25}
+OVER_LIMITS: dict[str, tuple[list[str], str]] = {
+    "s_cpu": (["while True:\n    pass"], "hit the CPU time limit (6 s); the cell running then was stopped"),
+    "s_mem": (["x = bytearray(1024 * 2 ** 20)"], "hit the memory limit (512 MiB)"),
+    "s_wall": ([f"import subprocess\nsubprocess.Popen(['/bin/sh', '-c', 'sleep 3600; echo {TOKEN}-wall'])",
+                *["import time\ntime.sleep(20)"] * 3], "ran past the wall-clock limit (25 s per notebook)"),
+}
+
+
+@pytest.fixture(scope="module")
+def over_limits(tmp_path_factory):
+    root = copy_course(tmp_path_factory.mktemp("course") / "course")
+    course_yaml = root / "course.yaml"
+    course_yaml.write_text(course_yaml.read_text() + "sandbox:\n"
+                           + "".join(f"  {k}: {v}\n" for k, v in LIMITS.items()))
+    course = load_course(root)
+    assert course.sandbox.model_dump() | LIMITS == course.sandbox.model_dump()
+    assert main(["grade", "--course", str(root), "generate", A1]) == 0
+    write_submission(course, A1, "s_honest", "full")
+    for student, (cells, _) in OVER_LIMITS.items():
+        path = write_submission(course, A1, student, "full")
+        for code in reversed(cells):
+            _with_attack(path, code)
+    # a per-cell timeout longer than the sandbox's limits, so that the sandbox is what stops each one
+    code = main(["grade", "--course", str(root), "autograde", A1, "--jobs", "2", "--timeout", "60", "--quiet"])
+    assert code == 0
+    return {r["student"]: r for r in json.loads((root / "reports" / f"autograde_{A1}.json").read_text())}
+
+
+def test_limits_from_course_yaml_stop_cpu_memory_and_wall_clock_and_are_named(over_limits):
+    for student, (_, needle) in OVER_LIMITS.items():
+        assert any(needle in line for line in over_limits[student]["blocked"]), (student, over_limits[student])
+    assert over_limits["s_honest"]["blocked"] == [] and over_limits["s_honest"]["score"] == pytest.approx(AUTO_MAX)
+
+
+def test_a_cell_stopped_for_cpu_or_memory_leaves_the_honest_cells_to_grade(over_limits):
+    for student in ("s_cpu", "s_mem"):
+        assert over_limits[student]["score"] == pytest.approx(AUTO_MAX), over_limits[student]
+
+
+def test_a_notebook_stopped_by_the_wall_clock_gets_no_grade_from_that_run_and_leaves_nothing_running(over_limits):
+    wall = over_limits["s_wall"]
+    assert wall["score"] == 0 and any("stopped by the sandbox" in p for p in wall["problems"]), wall
     assert _token_processes() == []

@@ -65,7 +65,7 @@ NO_SANDBOX_WARNING = ("WARNING: grading WITHOUT a sandbox: every submission's co
                       "submissions you trust.")
 
 
-def _sandboxed(config: Any, limits: dict[str, Any]) -> None:
+def _sandboxed(config: Any, limits: dict[str, Any], pycache: str = "") -> None:
     """Put every executing preprocessor of autograde into the sandbox (refuse one that cannot be)."""
     from nbconvert.preprocessors import ExecutePreprocessor
     from nbgrader.converters import Autograde
@@ -84,10 +84,11 @@ def _sandboxed(config: Any, limits: dict[str, Any]) -> None:
         chosen.append(pre)
     config.Autograde.autograde_preprocessors = chosen
     config.SandboxedKernelManager.limits = limits
+    config.SandboxedKernelManager.pycache = pycache
 
 
 def _init_worker(root: str, salt: str, timeout: int | None, db_url: str,
-                 limits: dict[str, Any] | None = None) -> None:
+                 limits: dict[str, Any] | None = None, pycache: str = "") -> None:
     warnings.filterwarnings("ignore")
     # Kernels inherit this stderr: keep their start-up chatter off the instructor's progress bar
     # (nbgrader's own log is captured per student and summarised).
@@ -104,7 +105,7 @@ def _init_worker(root: str, salt: str, timeout: int | None, db_url: str,
     if timeout:
         config.Execute.timeout = timeout
     if limits is not None:
-        _sandboxed(config, limits)
+        _sandboxed(config, limits, pycache)
     _WORKER["limits"] = SandboxLimits(**limits) if limits is not None else None
     _WORKER["api"] = NbGraderAPI(config=config)
     from sim.grading.course import load_course
@@ -259,6 +260,12 @@ def autograde(course: Course, assignment: str, jobs: int | None = None, students
             outcomes[student] = RunOutcome(student, False, 0.0, [f"{b}" for b in bad])
         else:
             todo.append(student)
+    pycache = ""
+    if limits is not None and todo:  # the kernels' bytecode, compiled once here (the released notebooks'
+        from sim.grading.sandbox.bytecode import notebook_imports, warm  # imports: never a student's)
+
+        cache = warm(notebook_imports(sorted((course.root / "release" / assignment).glob("*.ipynb"))))
+        pycache = str(cache) if cache is not None else ""
     with gradebook(course.db_url, course.course_id):
         pass  # create its tables here, once, before workers open it side by side
     bar = tqdm(total=len(students), desc=f"autograde {assignment}", unit="student", disable=not progress)
@@ -267,7 +274,7 @@ def autograde(course: Course, assignment: str, jobs: int | None = None, students
         if not todo:
             break
         crashed = _run_pool(course, assignment, todo, min(round_jobs, len(todo)), timeout, outcomes, bar,
-                            limits.model_dump() if limits is not None else None)
+                            limits.model_dump() if limits is not None else None, pycache)
         todo = crashed if round_jobs > 1 else []
     bar.close()
     results = []
@@ -305,11 +312,12 @@ def _context() -> Any:
 
 
 def _run_pool(course: Course, assignment: str, students: list[str], jobs: int, timeout: int | None,
-              outcomes: dict[str, RunOutcome], bar: Any, limits: dict[str, Any] | None) -> list[str]:
+              outcomes: dict[str, RunOutcome], bar: Any, limits: dict[str, Any] | None,
+              pycache: str = "") -> list[str]:
     """Autograde ``students`` in a pool of ``jobs`` workers; return those whose worker crashed."""
     crashed = []
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_init_worker,
-                             initargs=(str(course.root), course.salt, timeout, course.db_url, limits)) as pool:
+                             initargs=(str(course.root), course.salt, timeout, course.db_url, limits, pycache)) as pool:
         futures = {pool.submit(_autograde_one, assignment, s): s for s in students}
         for fut in as_completed(futures):
             student = futures[fut]

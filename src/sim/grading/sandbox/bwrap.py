@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.errors import SimError
+from sim.grading.sandbox import inside
 from sim.grading.sandbox.inside import EVENTS_FD, NPROC, OWN, VISIBLE, WRITABLE
 from sim.grading.sandbox.limits import SandboxLimits
 
@@ -97,7 +98,7 @@ class Launch:
 
 
 def build(kernel_argv: list[str], workdir: Path, socket_dir: Path, limits: SandboxLimits, events_fd: int,
-          kernel_env: dict[str, str], files: list[tuple[str, int]]) -> Launch:
+          kernel_env: dict[str, str], files: list[tuple[str, int]], pycache: Path | None = None) -> Launch:
     """The ``bwrap`` command that runs ``kernel_argv`` in a sandbox with ``workdir`` as scratch.
 
     Args:
@@ -110,6 +111,8 @@ def build(kernel_argv: list[str], workdir: Path, socket_dir: Path, limits: Sandb
         events_fd: the write end of the pipe for the audit hook's reports.
         kernel_env: the environment the kernel would get; only the course's variables pass.
         files: (relative path, open fd) of the files to copy into the scratch folder.
+        pycache: the grader's bytecode cache (:mod:`sim.grading.sandbox.bytecode`), bound read-only
+            and named by ``PYTHONPYCACHEPREFIX``; ``None``: the kernel compiles what has no ``.pyc``.
     """
     bwrap = bwrap_path()
     if bwrap is None:
@@ -128,6 +131,9 @@ def build(kernel_argv: list[str], workdir: Path, socket_dir: Path, limits: Sandb
     for root in python_roots():
         args += ["--ro-bind", str(root), str(root)]
         visible.append(str(root))
+    if pycache is not None:
+        args += ["--ro-bind", str(pycache), str(pycache)]
+        visible.append(str(pycache))
     scratch = str(2 ** 20 * limits.scratch_mib)
     args += ["--proc", "/proc", "--dev", "/dev", "--size", scratch, "--tmpfs", "/tmp",
              "--bind", str(socket_dir), str(socket_dir), "--perms", "0755", "--size", scratch, "--tmpfs", str(workdir)]
@@ -143,12 +149,17 @@ def build(kernel_argv: list[str], workdir: Path, socket_dir: Path, limits: Sandb
            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MALLOC_ARENA_MAX": "2",
            "SIM_SANDBOX": "1", EVENTS_FD: str(events_fd), NPROC: str(limits.processes),
            VISIBLE: os.pathsep.join(visible), WRITABLE: "/tmp", OWN: str(workdir)}
+    if pycache is not None:
+        env["PYTHONPYCACHEPREFIX"] = str(pycache)
     env.update({k: v for k, v in kernel_env.items() if k in PASS_ENV or k.startswith("SIM_COURSE")})
     for key, value in sorted(env.items()):
         args += ["--setenv", key, value]
     argv = list(kernel_argv)
     if argv[1:3] == ["-m", "ipykernel_launcher"]:
-        argv[1:3] = ["-m", "sim.grading.sandbox.inside"]
+        # The file itself, not ``-m sim.grading.sandbox.inside``: ``-m`` would import ``sim.grading``
+        # (numpy, pydantic) before the kernel starts, a cost a notebook that never imports it would
+        # pay. ``-P``: its folder is not put on ``sys.path`` (nor is the scratch folder).
+        argv[1:3] = ["-P", inside.__file__]
     else:
         raise SandboxUnavailableError(f"only Python kernels can be sandboxed; this notebook's kernel runs "
                                       f"{' '.join(kernel_argv[:3])!r}")

@@ -1,6 +1,7 @@
 """The first code that runs inside the sandbox, before the kernel and any student code.
 
-``python -m sim.grading.sandbox.inside -f CONNECTION_FILE`` sets the limits the kernel itself
+``python -P path/to/inside.py -f CONNECTION_FILE`` (run as a file, so that nothing of ``sim`` is imported before
+the kernel) sets the limits the kernel itself
 enforces (process count: it is counted per user namespace, so it must be set in here), installs
 an audit hook that reports attempts to reach outside the sandbox, then starts ipykernel.
 
@@ -62,6 +63,32 @@ def _scaffolding(own: tuple[str, ...], writable: tuple[str, ...]) -> tuple[str, 
 PROC_SPY = frozenset({"environ", "cmdline", "mem", "maps", "root", "cwd", "fd", "exe", "status", "auxv"})
 
 
+def write_event(fd: int, kind: str, detail: str) -> None:
+    """One report to the grader (a JSON line); lost, not raised, when the pipe is full or closed."""
+    with contextlib.suppress(OSError):
+        os.write(fd, (json.dumps({"kind": kind, "detail": detail[:300]}) + "\n").encode())
+
+
+class CPUTimeLimitError(Exception):
+    """The kernel used up the sandbox's CPU time (``cpu_seconds``); the running cell is stopped."""
+
+
+def on_cpu_limit(fd: int) -> Any:
+    """A ``SIGXCPU`` handler: at the soft CPU limit, report it and stop the running cell with
+    :class:`CPUTimeLimitError`, as nbgrader stops a cell that runs past its timeout, so that the
+    notebook's later cells still run and grade. They share what is left up to the hard limit (a
+    few seconds, see :func:`sim.grading.sandbox.bwrap.preexec`), where the kernel is killed."""
+    def handler(signum: int, frame: Any) -> None:
+        soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        if soft != resource.RLIM_INFINITY and soft < hard:
+            resource.setrlimit(resource.RLIMIT_CPU, (hard, hard))  # no second signal before the hard limit
+        write_event(fd, "cpu", str(soft))
+        raise CPUTimeLimitError(f"the CPU time limit of the grading sandbox ({soft} s) is used up: this cell "
+                                "was stopped")
+
+    return handler
+
+
 def make_hook(fd: int, visible: tuple[str, ...], writable: tuple[str, ...], own: tuple[str, ...] = ()) -> Any:
     """The audit hook: report network use and file access outside the sandbox's own folders.
 
@@ -82,8 +109,7 @@ def make_hook(fd: int, visible: tuple[str, ...], writable: tuple[str, ...], own:
         if (kind, detail) in seen or len(seen) >= MAX_EVENTS:
             return
         seen.add((kind, detail))
-        with contextlib.suppress(OSError):  # the pipe is full or closed: the report is lost, not the cell
-            os.write(fd, (json.dumps({"kind": kind, "detail": detail[:300]}) + "\n").encode())
+        write_event(fd, kind, detail)
 
     def check_path(path: Any, write: bool) -> None:
         if isinstance(path, bytes):
@@ -96,7 +122,8 @@ def make_hook(fd: int, visible: tuple[str, ...], writable: tuple[str, ...], own:
             parts = full.split("/")
             if parts[2].isdigit() and not full.startswith(me) and len(parts) > 3 and parts[3] in PROC_SPY:
                 report("proc", full)
-        elif _under(full, own) or full.startswith(("/dev/", "/sys/")) or full == "/proc":
+        elif (_under(full, own) or full.startswith(("/dev/", "/sys/")) or full == "/proc"
+              or (not write and _under(full, visible))):  # bound read-only, even below /tmp (a cache there)
             return
         elif _under(full, writable):  # its private /tmp: fine, unless it is a host path that is not there
             if full.startswith(ipython_cells):
@@ -203,6 +230,7 @@ def main() -> None:
     fd = int(os.environ.get(EVENTS_FD, "-1"))
     if fd >= 0:
         sys.addaudithook(make_hook(fd, _roots(VISIBLE), _roots(WRITABLE), _roots(OWN)))
+    signal.signal(signal.SIGXCPU, on_cpu_limit(fd))
     if sys.path and sys.path[0] in ("", os.getcwd()):
         del sys.path[0]  # the scratch folder is the student's: no module of theirs shadows the kernel's
     from ipykernel.kernelapp import IPKernelApp

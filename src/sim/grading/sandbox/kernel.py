@@ -21,7 +21,7 @@ from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
 from nbgrader.preprocessors import Execute
-from traitlets import Dict
+from traitlets import Dict, Unicode
 
 from sim.grading.sandbox import bwrap, cgroups
 from sim.grading.sandbox.limits import SandboxLimits
@@ -75,6 +75,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     """Starts the kernel with ``bwrap`` (see :mod:`sim.grading.sandbox.bwrap`), talks over ``ipc``."""
 
     limits = Dict({}, help="SandboxLimits fields (defaults for those left out)").tag(config=True)
+    pycache = Unicode("", help="the grader's bytecode cache, bound read-only ('': none)").tag(config=True)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -108,7 +109,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         files = _copy_fds(workdir, limits.scratch_mib * 2 ** 20 // 2)
         assert self._socket_dir is not None
         launch = bwrap.build(kernel_cmd, workdir, Path(self._socket_dir), limits, w, dict(kw.get("env") or {}),
-                             files)
+                             files, Path(self.pycache) if self.pycache else None)
         groups = cgroups.create(limits) if os.geteuid() == 0 else cgroups.Cgroups()
         if groups is None:
             raise bwrap.SandboxUnavailableError("running as root, no pids cgroup can be made to limit processes")
@@ -167,7 +168,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             if self._killed_for_time:
                 LOG.append({"kind": "wall_clock", "detail": str(self.sandbox_limits.wall_seconds)})
             elif code in (-signal.SIGXCPU, 128 + signal.SIGXCPU):
-                LOG.append({"kind": "cpu", "detail": str(self.sandbox_limits.cpu_seconds)})
+                LOG.append({"kind": "cpu_killed", "detail": str(self.sandbox_limits.cpu_seconds)})
             elif code not in (0, None, -signal.SIGKILL, 128 + signal.SIGKILL) and self._output is not None:
                 size = os.lseek(self._output, 0, os.SEEK_END)
                 tail = os.pread(self._output, 4000, max(0, size - 4000)).decode("utf-8", "replace")

@@ -11,6 +11,7 @@ from sim.grading.sandbox.limits import SandboxLimits
 
 _ERRORS = (  # (text in "ename: evalue", kind)
     ("MemoryError", "memory"),
+    ("CPUTimeLimitError", "cpu"),
     ("[Errno 11] Resource temporarily unavailable", "nproc"),
     ("BlockingIOError", "nproc"),
     ("[Errno 27] File too large", "fsize"),
@@ -74,8 +75,10 @@ def blocked(events: list[dict[str, Any]], limits: SandboxLimits) -> list[str]:
         lines.append(f"hit the file size limit ({limits.file_size_mib} MiB)")
     if "scratch" in by_kind:
         lines.append(f"filled its scratch space ({limits.scratch_mib} MiB)")
-    if "cpu" in by_kind:
+    if "cpu_killed" in by_kind:
         lines.append(f"hit the CPU time limit ({limits.cpu_seconds} s); its kernel was stopped")
+    elif "cpu" in by_kind:
+        lines.append(f"hit the CPU time limit ({limits.cpu_seconds} s); the cell running then was stopped")
     if "wall_clock" in by_kind:
         lines.append(f"ran past the wall-clock limit ({limits.wall_seconds} s per notebook); its kernel was stopped")
     if "processes" in by_kind:
