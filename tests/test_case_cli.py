@@ -9,8 +9,8 @@ import pytest
 from sim.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cases"
-VALID = FIXTURES / "valid_full.yaml"
-TEMPLATE = FIXTURES / "template.yaml"
+VALID = FIXTURES / "test_full_01.yaml"
+TEMPLATE = FIXTURES / "test_template_01.yaml"
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -23,8 +23,8 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 def library(tmp_path, monkeypatch):
     folder = tmp_path / "simcases"
     folder.mkdir()
-    (folder / "full.yaml").write_text(VALID.read_text())
-    (folder / "tmpl.yaml").write_text(TEMPLATE.read_text())
+    (folder / "test_full_01.yaml").write_text(VALID.read_text())
+    (folder / "test_template_01.yaml").write_text(TEMPLATE.read_text())
     monkeypatch.setenv("SIM_CASES_DIR", str(folder))
     return folder
 
@@ -35,7 +35,7 @@ def test_validate_valid_files_exits_0(capsys):
 
 
 def test_validate_reports_each_problem_on_one_line_and_exits_1(capsys, tmp_path):
-    bad = tmp_path / "bad.yaml"
+    bad = tmp_path / "test_full_01.yaml"
     bad.write_text(VALID.read_text().replace("  urgency: routine", "  urgency: rutine")
                    .replace("    age: 78", "    age: 200"))
     code, out, err = run(capsys, "case", "validate", str(bad))
@@ -47,12 +47,12 @@ def test_validate_reports_each_problem_on_one_line_and_exits_1(capsys, tmp_path)
 
 
 def test_validate_a_folder_with_bad_files(capsys, tmp_path):
-    (tmp_path / "good.yaml").write_text(VALID.read_text())
+    (tmp_path / "test_full_01.yaml").write_text(VALID.read_text())
     (tmp_path / "list.yaml").write_text("- 1\n")
     (tmp_path / "syntax.yaml").write_text("id: [a\n")
     code, out, _ = run(capsys, "case", "validate", str(tmp_path))
     assert code == 1
-    assert "list.yaml:1:1:" in out and "syntax.yaml:" in out and "good.yaml" not in out
+    assert "list.yaml:1:1:" in out and "syntax.yaml:" in out and "test_full_01.yaml" not in out
 
 
 def test_validate_missing_path(capsys, tmp_path):
@@ -71,7 +71,7 @@ def test_render_and_key(capsys):
 
 def test_render_by_id_with_seed(capsys, library):
     code, one, _ = run(capsys, "case", "render", "test_template_01", "--seed", "3")
-    code2, two, _ = run(capsys, "case", "render", "tmpl", "--seed", "3")
+    code2, two, _ = run(capsys, "case", "render", str(library / "test_template_01.yaml"), "--seed", "3")
     assert code == code2 == 0 and one == two
 
 
@@ -101,8 +101,25 @@ def test_new_writes_a_case_and_refuses_to_overwrite(capsys, tmp_path):
 
 def test_new_from_a_library_id(capsys, library, tmp_path):
     out_file = tmp_path / "drawn.yaml"
-    code, _, _ = run(capsys, "case", "new", "tmpl", "--seed", "2", "--out", str(out_file))
-    assert code == 0 and "drawn from tmpl.yaml with seed 2" in out_file.read_text()
+    code, _, _ = run(capsys, "case", "new", "test_template_01", "--seed", "2", "--out", str(out_file))
+    assert code == 0 and "drawn from test_template_01.yaml with seed 2" in out_file.read_text()
+    assert "\nid: drawn\n" in out_file.read_text()
+
+
+def test_new_sets_the_id_from_the_file_name_and_validate_finds_a_taken_id(capsys, library, tmp_path):
+    out_file = tmp_path / "geri_discharge_12.yaml"
+    code, _, _ = run(capsys, "case", "new", "test_template_01", "--seed", "12", "--out", str(out_file))
+    assert code == 0 and "\nid: geri_discharge_12\n" in out_file.read_text()
+    code, out, _ = run(capsys, "case", "validate", str(out_file))
+    assert code == 0 and out == ""
+    taken = tmp_path / "test_full_01.yaml"  # a new file, outside the library, reusing a library id
+    taken.write_text(VALID.read_text())
+    code, out, _ = run(capsys, "case", "validate", str(taken))
+    assert code == 1
+    assert out == (f"{taken}:2:5: id: case id 'test_full_01' is already used by {library / 'test_full_01.yaml'}; "
+                   "each case needs its own id (choose another id and name the file after it)\n")
+    code, _, err = run(capsys, "case", "new", "test_template_01", "--seed", "12", "--out", str(tmp_path / "x.txt"))
+    assert code == 2 and "ends in .yaml" in err
 
 
 def test_new_needs_a_seed(capsys, tmp_path):

@@ -15,7 +15,7 @@ from sim.model import Patient
 from sim.model.taxonomy import need_domains, settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cases"
-BASE = load_case(FIXTURES / "valid_full.yaml").patient
+BASE = load_case(FIXTURES / "test_full_01.yaml").patient
 ADL = ["bathing", "dressing", "toileting", "transferring", "continence", "feeding"]
 CRISIS_ACTIONS = {
     "suicide": {"cssrs_today", "safety_plan"},
@@ -72,7 +72,7 @@ def test_from_patient_works_for_200_generated_patients(tmp_path):
     for seed in range(200):
         patient = sim.generate_patient(seed)
         case = from_patient(patient)
-        path = tmp_path / "case.yaml"
+        path = tmp_path / f"{case.id}.yaml"
         path.write_text(to_yaml(case.model_dump(mode="python")), encoding="utf-8")
         assert validate_file(path) == [], seed
         kinds = {a.kind for a in case.key.critical_actions}
@@ -204,6 +204,7 @@ def test_a_low_abuse_risk_is_assessed_further_and_a_moderate_one_is_reported(kin
         assert (fact.crisis is not None) is reported
         evidence = next(r.evidence for r in case.key.risks if r.kind == kind)
         assert ("Assess further" in evidence and "supervisor" in evidence) is not reported
-        path = tmp_path / f"{kind}_{level}.yaml"
+        path = tmp_path / level / f"{case.id}.yaml"
+        path.parent.mkdir()
         path.write_text(to_yaml(case.model_dump(mode="python")), encoding="utf-8")
         assert validate_file(path) == []

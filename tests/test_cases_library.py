@@ -26,17 +26,22 @@ def test_library_dir_defaults_to_the_repositorys_simcases(monkeypatch):
     assert library_dir() == ROOT / "simcases"
 
 
-def test_load_by_id_by_file_name_and_by_id_inside(tmp_path, monkeypatch):
+def test_a_case_is_loaded_by_its_file_name_only(tmp_path, monkeypatch):
     monkeypatch.setenv("SIM_CASES_DIR", str(tmp_path))
-    (tmp_path / "some_name.yaml").write_text((FIXTURES / "valid_full.yaml").read_text())
-    by_inside = load_case("test_full_01")
-    by_name = load_case("some_name")
-    assert by_inside == by_name == load_case(FIXTURES / "valid_full.yaml")
+    (tmp_path / "test_full_01.yaml").write_text((FIXTURES / "test_full_01.yaml").read_text())
+    (tmp_path / "some_name.yaml").write_text((FIXTURES / "test_full_01.yaml").read_text())
+    assert load_case("test_full_01") == load_case(FIXTURES / "test_full_01.yaml")
+    assert load_case("some_name").id == "test_full_01"  # it loads by its name, and validation says what is wrong
+    assert [p.message.split(";")[0] for p in validate_file(tmp_path / "some_name.yaml")] == [
+        "id 'test_full_01' differs from the file name 'some_name.yaml'",
+        f"case id 'test_full_01' is already used by {tmp_path / 'test_full_01.yaml'}",
+    ]
+    assert validate_file(tmp_path / "test_full_01.yaml") == []
 
 
 def test_unknown_id_names_the_library_and_suggests(tmp_path, monkeypatch):
     monkeypatch.setenv("SIM_CASES_DIR", str(tmp_path))
-    (tmp_path / "a.yaml").write_text((FIXTURES / "valid_full.yaml").read_text())
+    (tmp_path / "test_full_01.yaml").write_text((FIXTURES / "test_full_01.yaml").read_text())
     with pytest.raises(UnknownNameError, match="did you mean 'test_full_01'"):
         load_case("test_full_1")
 
@@ -49,15 +54,27 @@ def test_missing_file_is_a_clear_error(tmp_path):
 
 
 def test_library_lists_valid_and_invalid_files(tmp_path):
-    (tmp_path / "a.yaml").write_text((FIXTURES / "valid_full.yaml").read_text())
+    (tmp_path / "test_full_01.yaml").write_text((FIXTURES / "test_full_01.yaml").read_text())
     (tmp_path / "b.yaml").write_text("id: b\ntitle: B\n")
     (tmp_path / "notes.txt").write_text("not a case")
     infos = library(tmp_path)
-    assert [i.path.name for i in infos] == ["a.yaml", "b.yaml"]
-    good, bad = infos
+    assert [i.path.name for i in infos] == ["b.yaml", "test_full_01.yaml"]
+    bad, good = infos
     assert good.valid and good.setting == "med_surg" and good.competencies == (6, 7, 8)
     assert good.interventions == ("caregiver_support", "counseling")
     assert not bad.valid and bad.id == "b" and bad.title == "B"
+
+
+def test_the_library_never_lists_an_id_twice(tmp_path):
+    text = (FIXTURES / "test_full_01.yaml").read_text()
+    for name in ("test_full_01", "copy_of_full", "another"):
+        (tmp_path / f"{name}.yaml").write_text(text)
+    infos = library(tmp_path)
+    assert sorted(i.id for i in infos) == ["another", "copy_of_full", "test_full_01"]
+    assert [i.id for i in infos if i.valid] == ["test_full_01"]
+    for info in infos:
+        if not info.valid:
+            assert f"case id 'test_full_01' is already used by {tmp_path / 'test_full_01.yaml'}" in str(info.problems)
 
 
 SHIPPED = case_files(ROOT / "simcases")

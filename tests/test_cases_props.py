@@ -16,7 +16,7 @@ from sim.cases.template import resolve
 from sim.cases.writing import to_yaml
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cases"
-TEXT = (FIXTURES / "valid_full.yaml").read_text(encoding="utf-8")
+TEXT = (FIXTURES / "test_full_01.yaml").read_text(encoding="utf-8")
 DATA = yaml.safe_load(TEXT)
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -26,7 +26,7 @@ def secrets(case, profile: bool = True) -> list[str]:
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_student_view_has_the_materials_and_no_key(fmt):
-    case = load_case(FIXTURES / "valid_full.yaml")
+    case = load_case(FIXTURES / "test_full_01.yaml")
     text = render_student(case, fmt)
     assert case.referral.reason in text and "Ruth Calder" in text
     assert "I can" in text and "Heart failure" in text and "furosemide" in text
@@ -39,13 +39,13 @@ def test_student_view_has_the_materials_and_no_key(fmt):
 
 def test_student_view_of_a_template_never_leaks_across_seeds():
     for seed in range(5):
-        case = load_case(FIXTURES / "template.yaml", seed=seed)
+        case = load_case(FIXTURES / "test_template_01.yaml", seed=seed)
         text = render_student(case, "md") + render_student(case, "html")
         assert not any(s in text for s in secrets(case))
 
 
 def test_key_view_has_the_key():
-    case = load_case(FIXTURES / "valid_full.yaml")
+    case = load_case(FIXTURES / "test_full_01.yaml")
     text = render_key(case, "md")
     for secret in secrets(case, profile=False):
         assert secret in text, secret
@@ -53,13 +53,13 @@ def test_key_view_has_the_key():
 
 
 def test_html_is_escaped():
-    case = load_case(FIXTURES / "valid_full.yaml")
+    case = load_case(FIXTURES / "test_full_01.yaml")
     evil = case.model_copy(update={"opening_statement": "<script>alert(1)</script> & more"})
     text = render_student(evil, "html")
     assert "<script>" not in text and "&lt;script&gt;" in text and "&amp; more" in text
 
 
 def test_unknown_format_is_a_clear_error():
-    case = load_case(FIXTURES / "valid_full.yaml")
+    case = load_case(FIXTURES / "test_full_01.yaml")
     with pytest.raises(FormatError, match="'pdf'.*allowed: md, html"):
         render_student(case, "pdf")

@@ -34,12 +34,13 @@ def test_schema_is_valid_json_schema():
 
 def test_valid_cases_and_templates_pass_the_schema():
     v = validator()
-    for path in [FIXTURES / "valid_full.yaml", FIXTURES / "template.yaml", *sorted((ROOT / "simcases").glob("*.yaml"))]:
+    fixtures = [FIXTURES / "test_full_01.yaml", FIXTURES / "test_template_01.yaml"]
+    for path in [*fixtures, *sorted((ROOT / "simcases").glob("*.yaml"))]:
         assert list(v.iter_errors(as_json(path))) == [], path
 
 
 def test_schema_catches_what_editors_should_flag():
-    data = as_json(FIXTURES / "valid_full.yaml")
+    data = as_json(FIXTURES / "test_full_01.yaml")
     data["opening_statment"] = data.pop("opening_statement")
     data["key"]["needs"][0]["domain"] = "food"
     data["patient"]["medical"]["setting"] = "ward"
@@ -50,7 +51,7 @@ def test_schema_catches_what_editors_should_flag():
 
 
 def test_partial_patient_is_allowed_but_list_items_are_complete():
-    data = as_json(FIXTURES / "valid_full.yaml")
+    data = as_json(FIXTURES / "test_full_01.yaml")
     del data["patient"]["contact"], data["patient"]["identity"]["race"], data["patient"]["id"]
     assert list(validator().iter_errors(data)) == []
     del data["patient"]["family"][0]["relation"]

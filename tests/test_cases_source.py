@@ -11,14 +11,14 @@ from sim.cases.library import validate_paths
 from sim.cases.source import MAX_BYTES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cases"
-VALID = (FIXTURES / "valid_full.yaml").read_text(encoding="utf-8")
+VALID = (FIXTURES / "test_full_01.yaml").read_text(encoding="utf-8")
 
 
 def line_of(text: str, needle: str) -> int:
     return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
 
 
-def write(tmp_path: Path, text: str | bytes, name: str = "case.yaml") -> Path:
+def write(tmp_path: Path, text: str | bytes, name: str = "test_full_01.yaml") -> Path:
     path = tmp_path / name
     if isinstance(text, bytes):
         path.write_bytes(text)
@@ -33,7 +33,7 @@ def only(problems: list) -> str:
 
 
 def test_the_valid_fixture_has_no_problems():
-    assert validate_file(FIXTURES / "valid_full.yaml") == []
+    assert validate_file(FIXTURES / "test_full_01.yaml") == []
 
 
 def test_broken_yaml_syntax_names_line_and_column(tmp_path):
@@ -280,16 +280,19 @@ def test_all_problems_of_a_file_are_reported_at_once(tmp_path):
 
 
 def test_folder_reports_every_bad_file_and_duplicate_ids(tmp_path):
-    write(tmp_path, VALID, "a.yaml")
-    write(tmp_path, VALID, "b.yaml")  # same id as a.yaml
+    write(tmp_path, VALID, "test_full_01.yaml")
+    write(tmp_path, VALID, "b.yaml")  # same id as test_full_01.yaml, which is named after it
     write(tmp_path, "", "c.yaml")
-    write(tmp_path, VALID.replace("    age: 78", "    age: old"), "d.yaml")
+    write(tmp_path, VALID.replace("    age: 78", "    age: old").replace("id: test_full_01", "id: d"), "d.yaml")
     problems = [str(p) for p in validate_paths([tmp_path])]
-    duplicate = str(tmp_path / "b.yaml") + ":2:5: id: case id 'test_full_01' is already used"
-    assert any(p.startswith(duplicate) for p in problems)
+    owner = tmp_path / "test_full_01.yaml"
+    assert f"{tmp_path / 'b.yaml'}:2:5: id: case id 'test_full_01' is already used by {owner}; " \
+           "each case needs its own id" in problems
+    assert any(p.startswith(f"{tmp_path / 'b.yaml'}:2:5: id: id 'test_full_01' differs from the file name 'b.yaml'")
+               for p in problems)
     assert any(p.startswith(str(tmp_path / "c.yaml")) and "empty" in p for p in problems)
     assert any(p.startswith(str(tmp_path / "d.yaml")) and "patient.identity.age" in p for p in problems)
-    assert not any(p.startswith(str(tmp_path / "a.yaml")) for p in problems)
+    assert not any(p.startswith(str(owner)) for p in problems)
 
 
 @pytest.mark.parametrize("needle,replacement", [
@@ -332,7 +335,7 @@ def test_screening_answers_must_score(tmp_path):
     assert any("patient.responses.phq9" in p and "expects 9 item points" in p for p in problems), problems
     assert any("patient.responses.phq10" in p and "did you mean 'phq9'" in p for p in problems), problems
     good = VALID.replace("\nreferral:", "\n  responses:\n    phq9: [1, 1, 0, 1, 0, 0, 0, 1, 0]\nreferral:", 1)
-    assert validate_file(write(tmp_path, good, "good.yaml")) == []
+    assert validate_file(write(tmp_path, good)) == []
 
 
 def test_an_impossible_date_is_reported_once(tmp_path):

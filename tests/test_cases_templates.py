@@ -12,7 +12,7 @@ from sim.cases.template import lookup, resolve
 from sim.cases.writing import concrete_from_template, new_from_template
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cases"
-TEMPLATE = FIXTURES / "template.yaml"
+TEMPLATE = FIXTURES / "test_template_01.yaml"
 
 
 def draw(text: str, seed: int = 0):
@@ -61,7 +61,7 @@ def test_placeholders_are_filled_from_the_patient():
 
 def test_unknown_placeholder_is_a_problem_with_a_suggestion(tmp_path):
     text = TEMPLATE.read_text().replace("{patient.identity.given_name}", "{patient.identity.givn_name}")
-    path = tmp_path / "t.yaml"
+    path = tmp_path / "test_template_01.yaml"
     path.write_text(text)
     problems = [str(p) for p in validate_file(path)]
     assert len(problems) == 1
@@ -117,7 +117,7 @@ def test_malformed_specs_are_problems(spec, fragment):
 
 
 def test_lookup_reaches_properties_and_list_items():
-    case = load_case(FIXTURES / "valid_full.yaml")
+    case = load_case(FIXTURES / "test_full_01.yaml")
     assert lookup(case.patient, "patient.identity.name") == "Ruth Calder"
     assert lookup(case.patient, "patient.family.0.relation") == "daughter"
     with pytest.raises(LookupError, match="use an index"):
@@ -128,10 +128,10 @@ def test_case_new_writes_a_concrete_case_that_loads_the_same(tmp_path):
     out = tmp_path / "drawn.yaml"
     new_from_template(TEMPLATE, 21, out)
     text = out.read_text()
-    assert text.startswith("# Synthetic case drawn from template.yaml with seed 21")
+    assert text.startswith("# Synthetic case drawn from test_template_01.yaml with seed 21")
     assert "between" not in text and "choice" not in text and "template:" not in text
     assert validate_file(out) == []
-    assert load_case(out) == load_case(TEMPLATE, seed=21)
+    assert load_case(out) == load_case(TEMPLATE, seed=21).model_copy(update={"id": "drawn"})
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
@@ -164,7 +164,7 @@ key:
 
 
 def test_partial_patient_is_generated_around_the_fixed_fields(tmp_path):
-    path = tmp_path / "partial.yaml"
+    path = tmp_path / "partial_01.yaml"
     path.write_text(PARTIAL)
     assert validate_file(path) == []
     case = load_case(path)
@@ -180,7 +180,7 @@ def test_partial_patient_is_generated_around_the_fixed_fields(tmp_path):
 
 
 def test_partial_patient_with_a_misspelled_setting_gets_one_clear_problem(tmp_path):
-    path = tmp_path / "partial.yaml"
+    path = tmp_path / "partial_01.yaml"
     path.write_text(PARTIAL.replace("setting: emergency", "setting: emergncy"))
     problems = [str(p) for p in validate_file(path)]
     assert len(problems) == 1

@@ -7,7 +7,8 @@ The library is the ``simcases/`` folder of the repository, found in this order:
 3. walking up from the current working directory likewise.
 
 A case is named either by a path (``simcases/ed_ipv_01.yaml``) or by its id (``ed_ipv_01``),
-looked up as ``<library>/<id>.yaml`` and, failing that, by the ``id:`` inside each file.
+looked up as ``<library>/<id>.yaml``: a case's id is its file name (:mod:`sim.cases.ids`), so
+one case is never listed or loaded under two names.
 """
 from __future__ import annotations
 
@@ -17,12 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim.cases.compile import Compiled, compile_source
+from sim.cases.ids import CASE_SUFFIXES, id_problems
 from sim.cases.problems import CaseFileError, Problem
-from sim.cases.source import read_source
+from sim.cases.source import Source, read_source
 from sim.errors import SimError, UnknownNameError
 from sim.model.case import Case
 
-CASE_SUFFIXES = (".yaml", ".yml")
 TEMPLATE_SEEDS = 3
 """A template is validated with its own seed and the next ones, to try more of its choices."""
 
@@ -78,14 +79,7 @@ def resolve_name(path_or_id: str | os.PathLike[str]) -> Path:
         candidate = folder / f"{name}{suffix}"
         if candidate.is_file():
             return candidate
-    ids: dict[str, Path] = {}
-    for file in case_files(folder):
-        source, _ = read_source(file)
-        if source is not None and isinstance(source.data.get("id"), str):
-            ids[source.data["id"]] = file
-    if name in ids:
-        return ids[name]
-    raise UnknownNameError(f"case id (library {folder})", name, ids)
+    raise UnknownNameError(f"case id (library {folder})", name, [p.stem for p in case_files(folder)])
 
 
 def load_case(path_or_id: str | os.PathLike[str], seed: int | None = None) -> Case:
@@ -110,16 +104,25 @@ def load_case(path_or_id: str | os.PathLike[str], seed: int | None = None) -> Ca
     return compiled.case
 
 
+def _library_or_none() -> Path | None:
+    try:
+        return library_dir()
+    except LibraryNotFoundError:
+        return None
+
+
 def validate_file(path: str | Path) -> list[Problem]:
     """Every problem of one case file (an empty list when it is valid).
 
-    A template is compiled with its own seed and the next ``TEMPLATE_SEEDS - 1`` seeds, so that
+    Besides compiling it: its id is its file name and no other case of the library has it. A
+    template is compiled with its own seed and the next ``TEMPLATE_SEEDS - 1`` seeds, so that
     more of its choices are tried; a problem is reported once.
     """
     compiled = compile_file(path)
     if isinstance(compiled, list):
         return compiled
-    problems = sorted(compiled.problems, key=lambda p: (p.line, p.col))
+    problems = sorted(compiled.problems + id_problems(compiled.source, Path(path), _library_or_none()),
+                      key=lambda p: (p.line, p.col))
     if compiled.template and not problems:
         for extra in range(1, TEMPLATE_SEEDS):
             again = compile_file(path, compiled.seed + extra)
@@ -141,7 +144,8 @@ def validate_text(text: str, name: str) -> list[Problem]:
     if source is None or problems:
         return problems
     compiled = compile_source(source)
-    return sorted(compiled.problems, key=lambda p: (p.line, p.col))
+    return sorted(compiled.problems + id_problems(source, Path(name), _library_or_none()),
+                  key=lambda p: (p.line, p.col))
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[tuple[Path, list[Problem]]]:
@@ -159,21 +163,31 @@ def expand_paths(paths: Iterable[str | Path]) -> list[tuple[Path, list[Problem]]
 
 
 def validate_paths(paths: Iterable[str | Path]) -> list[Problem]:
-    """Problems of every case file named or found in the folders named, plus duplicate ids."""
+    """Problems of every case file named or found in the folders named.
+
+    Each file is checked against the library (see :func:`validate_file`); files outside the
+    library are also checked against each other: a file named after the id keeps it, and the
+    clash is reported on the others.
+    """
     problems: list[Problem] = []
-    first_id: dict[str, str] = {}
+    library = _library_or_none()
+    by_id: dict[str, list[tuple[Path, Source]]] = {}
     for path, missing in expand_paths(paths):
         if missing:
             problems += missing
             continue
         problems += validate_file(path)
+        if library is not None and path.resolve().parent == library.resolve():
+            continue  # already checked against the whole library
         source, _ = read_source(path)
         if source is not None and isinstance(source.data.get("id"), str):
-            case_id = source.data["id"]
-            if case_id in first_id and first_id[case_id] != str(path):
-                problems.append(source.problem(("id",), f"case id {case_id!r} is already used by "
-                                               f"{first_id[case_id]}; each case needs its own id"))
-            first_id.setdefault(case_id, str(path))
+            by_id.setdefault(source.data["id"], []).append((path, source))
+    for case_id, files in by_id.items():
+        named = [path for path, _ in files if path.stem == case_id]
+        owner = named[0] if named else files[0][0]
+        problems += [source.problem(("id",), f"case id {case_id!r} is already used by {owner}; "
+                                             "each case needs its own id")
+                     for path, source in files if path != owner]
     return problems
 
 
@@ -197,17 +211,20 @@ class CaseInfo:
         return not self.problems
 
 
-def info_for(path: Path) -> CaseInfo:
-    """The library entry for one file (with its problems when it does not compile)."""
+def info_for(path: Path, folder: Path | None = None) -> CaseInfo:
+    """The library entry for one file (with its problems when it does not compile, or when its
+    id is not its file name or is taken in ``folder``); a file with problems is listed by its
+    file name, so no id is listed twice."""
     compiled = compile_file(path)
     if isinstance(compiled, list):
         return CaseInfo(path.stem, "", "", None, (), (), (), path, problems=tuple(compiled))
     case = compiled.case
-    if case is None:
+    problems = compiled.problems + id_problems(compiled.source, path, folder)
+    if case is None or problems:
         data = compiled.source.data
-        return CaseInfo(str(data.get("id", path.stem)), str(data.get("title", "")),
+        return CaseInfo(path.stem, str(data.get("title", "")),
                         str(data.get("summary", "")), None, (), (), (), path,
-                        compiled.template, tuple(compiled.problems))
+                        compiled.template, tuple(problems))
     return CaseInfo(case.id, case.title, case.summary, case.patient.medical.setting,
                     tuple(case.key.competencies), tuple(k.intervention for k in case.key.recommended),
                     tuple(case.key.functions), path, compiled.template)
@@ -222,4 +239,4 @@ def library(folder: str | Path | None = None) -> list[CaseInfo]:
     if not base.is_dir():
         raise LibraryNotFoundError(f"case folder {str(base)!r} does not exist or is not a folder; "
                                    "give a folder of case files (.yaml)")
-    return [info_for(p) for p in case_files(base)]
+    return [info_for(p, base) for p in case_files(base)]

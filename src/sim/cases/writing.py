@@ -110,11 +110,20 @@ def concrete_from_template(template: str | Path, seed: int) -> dict[str, Any]:
 
 
 def new_from_template(template: str | Path, seed: int, out: str | Path) -> Path:
-    """Write the concrete case drawn from ``template`` with ``seed`` to ``out`` (atomically)."""
+    """Write the concrete case drawn from ``template`` with ``seed`` to ``out`` (atomically).
+
+    The new case's ``id`` is the name of ``out`` (``simcases/geri_discharge_12.yaml`` gets
+    ``id: geri_discharge_12``), since a case's id is its file name.
+    """
+    from sim.cases.ids import CASE_SUFFIXES
     from sim.cases.library import resolve_name
 
+    if Path(out).suffix not in CASE_SUFFIXES:
+        raise SimValueError(f"cannot write {out}: a case file's name ends in .yaml (or .yml), and the name "
+                            f"before it is the case's id, e.g. {Path(out).stem or 'new_case_01'}.yaml")
     template = resolve_name(template)
     data = concrete_from_template(template, seed)
+    data = {key: (Path(out).stem if key == "id" else value) for key, value in data.items()}
     header = (f"Synthetic case drawn from {Path(template).name} with seed {seed}; every person in it is "
               "invented.\nEdit freely, then check it with: sim case validate " + str(out))
     return write_atomic(Path(out), to_yaml(data, header))
