@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from sim.cases import CaseFileError, load_case, validate_file
+from sim.cases.instantiate import concrete_from_template, new_from_template
 from sim.cases.source import parse_text
 from sim.cases.template import lookup, resolve
-from sim.cases.writing import concrete_from_template, new_from_template
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cases"
 TEMPLATE = FIXTURES / "test_template_01.yaml"

@@ -143,7 +143,7 @@ def test_json_roundtrip(seed):
 def test_chunked_generation_equals_one_pass():
     import sim.generate.api as api
     from sim.generate.api import cohort_columns
-    from sim.generate.columns import Coded
+    from sim.generate.coded import Coded
 
     old = api.CHUNK
     try:

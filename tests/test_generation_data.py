@@ -9,8 +9,9 @@ import yaml
 from pydantic import ValidationError
 
 import sim
-from sim.generate.charlson import categories_of, charlson_index
+from sim.generate.charlson import categories_of
 from sim.generate.economics import poverty_guideline
+from sim.generate.medical import charlson_index
 from sim.generate.params import Params, params
 
 CASES = Path(__file__).resolve().parents[1] / "simcases"

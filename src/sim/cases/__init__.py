@@ -7,21 +7,15 @@ format and :mod:`sim.cases.template` for templates and placeholders.
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 from sim.cases.coverage import coverage
+from sim.cases.derive import from_patient
 
 # The functions named like their modules (library, coverage) are bound here, at import, so that
 # importing the submodule later cannot shadow the function with the module.
 from sim.cases.library import CaseInfo, library, library_dir, load_case, validate_file, validate_paths
 from sim.cases.problems import CaseFileError, Problem
-
-# Loaded on first use.
-_LAZY = {
-    "render_student": "sim.cases.render", "render_key": "sim.cases.render",
-    "from_patient": "sim.cases.derive", "json_schema": "sim.cases.schema",
-}
+from sim.cases.render import render_key, render_student
+from sim.cases.schema import json_schema
 
 __all__ = [
     "CaseFileError", "Problem",
@@ -29,11 +23,3 @@ __all__ = [
     "render_student", "render_key", "from_patient", "json_schema",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'sim.cases' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value

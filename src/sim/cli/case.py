@@ -139,7 +139,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from sim.cases.writing import new_from_template
+    from sim.cases.instantiate import new_from_template
     from sim.errors import SimValueError
     from sim.seeds import check_seed
 

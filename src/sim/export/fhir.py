@@ -60,7 +60,7 @@ from sim.export.fhir_json import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sim.generate.columns import Column
+    from sim.generate.coded import Column
 
 RESOURCE_TYPES = ("Patient", "Encounter", "Condition", "Observation", "Coverage", "RelatedPerson")
 """Files written chunk by chunk; ``Organization.ndjson`` (the payers) is written once."""
@@ -177,7 +177,7 @@ def _instrument(inst_id: str) -> _Instrument:
 
 def _text(col: Column) -> list[str | None]:
     """A text column as Python strings (None where missing)."""
-    from sim.generate.columns import Coded
+    from sim.generate.coded import Coded
 
     if isinstance(col, Coded):
         cats = [str(c) for c in col.categories]
@@ -186,7 +186,7 @@ def _text(col: Column) -> list[str | None]:
 
 
 def _codes(col: Column) -> tuple[np.ndarray, list[str]]:
-    from sim.generate.columns import Coded
+    from sim.generate.coded import Coded
 
     if isinstance(col, Coded):
         return col.codes, [str(c) for c in col.categories]

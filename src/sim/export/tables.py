@@ -19,7 +19,7 @@ from sim.export.formats import EXTENSIONS, FORMATS
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
 
-    from sim.generate.columns import Column
+    from sim.generate.coded import Column
 
 
 _PLAIN_TEXT = ("date_of_birth", "zip_code")
@@ -43,7 +43,7 @@ def record_batch(cols: Mapping[str, Column]) -> pa.RecordBatch:
     import pyarrow as pa
 
     from sim.generate.api import RESPONSE_INT
-    from sim.generate.columns import Coded
+    from sim.generate.coded import Coded
     from sim.generate.responses import MISSING
 
     arrays: list[pa.Array] = []
@@ -71,7 +71,7 @@ def _pandas_metadata(cols: Mapping[str, Column]) -> dict[bytes, bytes]:
     import pyarrow as pa
 
     from sim.generate.api import columns_frame
-    from sim.generate.columns import Coded
+    from sim.generate.coded import Coded
 
     plain = {k: (v.values() if isinstance(v, Coded) and k in _PLAIN_TEXT else v) for k, v in cols.items()}
     return dict(pa.Schema.from_pandas(columns_frame(plain), preserve_index=False).metadata or {})

@@ -7,32 +7,22 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.errors import SimValueError
-from sim.generate.columns import COLUMNS, Coded, Column, flatten, merge_coded
-from sim.generate.constraints import check, resolve
+from sim.generate.coded import Coded, Column, merge_coded
+from sim.generate.columns import COLUMNS, flatten
+from sim.generate.core import constrained_batch
 from sim.generate.responses import MISSING
 from sim.generate.rng import derived_seed
-from sim.generate.stream import CHUNK
+from sim.generate.stream import CHUNK, check_n
 from sim.seeds import check_seed
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from sim.generate.batch import Batch
     from sim.model import Patient
 
 RESPONSE_INT = {name for name, text in COLUMNS.items() if "missing unless" in text}
 
 __all__ = ["COLUMNS", "cohort", "cohort_columns", "derived_seed", "flatten", "generate_patient", "generate_patients"]
-
-
-def _batch(seeds: np.ndarray, constraints: Mapping[str, object]) -> Batch:
-    from sim.generate.core import generate_batch
-    from sim.generate.responses import draw_responses
-
-    b = generate_batch(seeds, resolve(check(**constraints)))
-    draw_responses(b)
-    return b
 
 
 def generate_patient(seed: int, **constraints: object) -> Patient:
@@ -50,7 +40,7 @@ def generate_patient(seed: int, **constraints: object) -> Patient:
     from sim.generate.assemble import to_patients
 
     seeds = np.array([check_seed(seed)], dtype=np.int64)
-    return to_patients(_batch(seeds, constraints))[0]
+    return to_patients(constrained_batch(seeds, constraints))[0]
 
 
 def generate_patients(seeds: list[int] | np.ndarray, **constraints: object) -> list[Patient]:
@@ -58,13 +48,7 @@ def generate_patients(seeds: list[int] | np.ndarray, **constraints: object) -> l
     from sim.generate.assemble import to_patients
 
     arr = np.array([check_seed(s) for s in seeds], dtype=np.int64)
-    return to_patients(_batch(arr, constraints)) if len(arr) else []
-
-
-def _check_n(n: object) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise SimValueError(f"cohort size {n!r} is not allowed; use a whole number 1 or more")
-    return int(n)
+    return to_patients(constrained_batch(arr, constraints)) if len(arr) else []
 
 
 def _identity(cols: dict[str, Column], start: int, stop: int) -> dict[str, Column]:
@@ -73,12 +57,12 @@ def _identity(cols: dict[str, Column], start: int, stop: int) -> dict[str, Colum
 
 def cohort_columns(n: int, seed: int, setting: str | None = None,
                    progress: bool | None = None, workers: int = 1) -> dict[str, Column]:
-    """The columns of :func:`cohort`: numpy arrays, or :class:`~sim.generate.columns.Coded` codes
+    """The columns of :func:`cohort`: numpy arrays, or :class:`~sim.generate.coded.Coded` codes
     for text with few distinct values (chunks of 20,000, tqdm bar on a terminal; ``workers``
     processes generate the chunks, see :mod:`sim.generate.stream`)."""
     from sim.generate.stream import check_workers, stream_chunks
 
-    n = _check_n(n)
+    n = check_n(n)
     check_seed(seed)
     check_workers(workers)
     if progress is None:

@@ -29,22 +29,3 @@ def categories_of(code: str, table: Mapping[str, Sequence[str]]) -> list[str]:
         table: category -> code entries (diagnoses.yaml ``charlson_codes``).
     """
     return [cat for cat, entries in table.items() if any(covers(e, code) for e in entries)]
-
-
-def charlson_index(codes: Sequence[str]) -> int:
-    """Charlson comorbidity index of a list of ICD-10-CM codes (weights and hierarchy of diagnoses.yaml).
-
-    The generator's extra teaching rule (a cancer with a poor prognosis counts as metastatic) is
-    not applied here: only the codes decide.
-
-    Args:
-        codes: primary diagnosis and comorbidity codes, e.g. ``["I50.9", "N18.30"]``.
-    """
-    from sim.generate.params import params
-
-    d = params().diagnoses
-    cats = {c for code in codes for c in categories_of(code, d.charlson_codes)}
-    for high, low in d.charlson_hierarchy:
-        if high in cats:
-            cats.discard(low)
-    return sum(d.charlson_weights[c] for c in cats)

@@ -6,13 +6,13 @@ whole batch straight from its arrays (no pydantic per row). Both give identical 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
 import numpy as np
 
 from sim.generate.batch import SEXES, Batch
+from sim.generate.coded import Coded, Column, coded
 from sim.generate.contact import TWO_DIGITS, email_local
 from sim.generate.demographics import GENDERS, PRONOUNS, language_names
 from sim.generate.economics import PLANS, education_labels, employment_labels
@@ -20,6 +20,7 @@ from sim.generate.household import ROLES
 from sim.generate.medical import comorbidity_names, dx_names
 from sim.generate.params import ADMISSIONS, PROGNOSES, params
 from sim.generate.psychosocial import LEVELS, domains, lace, risks
+from sim.generate.responses import flatten_responses, response_columns, response_columns_doc
 from sim.model import Patient
 
 _BASE: dict[str, str] = {
@@ -89,8 +90,6 @@ def _columns() -> dict[str, str]:
     for k in _LATENT:
         cols[f"latent_{k}"] = f"latent {k} (LatentState scale)"
     cols.update(_TAIL)
-    from sim.generate.responses import response_columns_doc
-
     cols.update(response_columns_doc())
     return cols
 
@@ -147,51 +146,8 @@ def flatten(patient: Patient) -> dict[str, object]:
         "lives_alone": not any(f.lives_with_patient and f.living for f in patient.family),
         "minor_children": _minor_children(patient),
     })
-    from sim.generate.responses import flatten_responses
-
     row.update(flatten_responses(patient))
     return row
-
-
-@dataclass(frozen=True, eq=False)
-class Coded:
-    """A text column as integer codes into fixed categories (a pandas Categorical; -1 is missing)."""
-
-    codes: np.ndarray
-    categories: np.ndarray
-
-    def values(self) -> np.ndarray:
-        out = self.categories[np.maximum(self.codes, 0)].astype(object)
-        out[self.codes < 0] = None
-        return out
-
-
-# A cohort column: numbers (or object arrays) as numpy arrays, text with few distinct values coded.
-Column = np.ndarray | Coded
-
-
-def merge_coded(parts: list[Coded]) -> Coded:
-    """Concatenate coded columns, merging their categories when chunks differ."""
-    first = parts[0].categories
-    if all(len(p.categories) == len(first) and (p.categories == first).all() for p in parts):
-        return Coded(np.concatenate([p.codes for p in parts]), first)
-    union = list(dict.fromkeys(str(c) for p in parts for c in p.categories))
-    index = {c: i for i, c in enumerate(union)}
-    codes = []
-    for p in parts:
-        remap = np.array([index[str(c)] for c in p.categories], dtype=np.int64)
-        codes.append(np.where(p.codes >= 0, remap[np.maximum(p.codes, 0)], -1))
-    return Coded(np.concatenate(codes), np.array(union, dtype=object))
-
-
-def _coded(codes: np.ndarray, names: list[str] | tuple[str, ...] | np.ndarray) -> Coded:
-    """Codes into ``names``; duplicate names are merged so categories stay unique."""
-    names = [str(x) for x in names]
-    unique = list(dict.fromkeys(names))
-    if len(unique) == len(names):
-        return Coded(np.asarray(codes, dtype=np.int64), np.array(names, dtype=object))
-    remap = np.array([unique.index(x) for x in names], dtype=np.int64)
-    return Coded(np.where(codes >= 0, remap[np.maximum(codes, 0)], -1), np.array(unique, dtype=object))
 
 
 _EMAIL_TAIL = TWO_DIGITS + "@example.org"
@@ -272,38 +228,38 @@ def batch_columns(b: Batch) -> dict[str, Column]:
     cols: dict[str, Column] = {
         "id": _ids(b.seeds), "seed": b.seeds, "synthetic": np.ones(n, dtype=bool),
         "given_name": Coded(gcode, pl.given_categories), "family_name": Coded(fcode, pl.family_categories),
-        "sex": _coded(b["sex"], SEXES), "gender_identity": _coded(b["gender"], GENDERS),
-        "pronouns": _coded(b["gender"], PRONOUNS), "date_of_birth": Coded(dob_code, day_names),
-        "age": age.copy(), "language": _coded(b["language"], language_names()),
+        "sex": coded(b["sex"], SEXES), "gender_identity": coded(b["gender"], GENDERS),
+        "pronouns": coded(b["gender"], PRONOUNS), "date_of_birth": Coded(dob_code, day_names),
+        "age": age.copy(), "language": coded(b["language"], language_names()),
         "interpreter_needed": b["interpreter"],
-        "race": _coded(b["race"], list(p.population.race["weights"])),
-        "ethnicity": _coded(np.where(b["hispanic"], 0, 1), ["Hispanic or Latino", "Not Hispanic or Latino"]),
+        "race": coded(b["race"], list(p.population.race["weights"])),
+        "ethnicity": coded(np.where(b["hispanic"], 0, 1), ["Hispanic or Latino", "Not Hispanic or Latino"]),
         "veteran": b["veteran"],
         "phone": Coded(phone, pc.phone_categories),
         "email": email_local(age, e_given, e_family) + _EMAIL_TAIL[b["email_num"]],
         "street": street, "city": Coded(town, pc.town_categories), "county": Coded(county, pc.county),
-        "state": _coded(county, pc.state), "zip_code": Coded(b["zip"] - pc.zip_min, pc.zip_categories),
-        "insurance": _coded(b["insurance"], PLANS),
+        "state": coded(county, pc.state), "zip_code": Coded(b["zip"] - pc.zip_min, pc.zip_categories),
+        "insurance": coded(b["insurance"], PLANS),
         "household_size": b["household_size"].astype(np.int64), "household_income": b["income"],
         "fpl_percent": b["fpl"],
-        "employment": _coded(b["employment"], employment_labels()),
-        "education": _coded(b["education"], education_labels()),
-        "setting": _coded(b["setting"], list(p.settings.settings)),
-        "admission_type": _coded(b["admission"], ADMISSIONS),
-        "diagnosis_code": _coded(b["dx"], [d.code for d in dxs]),
-        "diagnosis_label": _coded(b["dx"], [d.label for d in dxs]),
+        "employment": coded(b["employment"], employment_labels()),
+        "education": coded(b["education"], education_labels()),
+        "setting": coded(b["setting"], list(p.settings.settings)),
+        "admission_type": coded(b["admission"], ADMISSIONS),
+        "diagnosis_code": coded(b["dx"], [d.code for d in dxs]),
+        "diagnosis_label": coded(b["dx"], [d.label for d in dxs]),
         "comorbidity_codes": Coded(inverse.reshape(-1).astype(np.int64), np.array(combos, dtype=object)),
         "charlson_index": b["charlson"], "length_of_stay_days": b["los"],
-        "ed_visits_6mo": b["ed_visits"], "prognosis": _coded(b["prognosis"], PROGNOSES),
+        "ed_visits_6mo": b["ed_visits"], "prognosis": coded(b["prognosis"], PROGNOSES),
         "lace_index": b["lace"], "adl_dependencies": b["adl"], "iadl_dependencies": b["iadl"],
-        "mobility": _coded(mobility, mob),
-        "referral_domain": _coded(b["referral"], domains()),
+        "mobility": coded(mobility, mob),
+        "referral_domain": coded(b["referral"], domains()),
         "needs_count": (sev > 0).sum(axis=1).astype(np.int64),
     }
     for j, d in enumerate(domains()):
         cols[f"need_{d}"] = sev[:, j].astype(np.int64)
     for j, r in enumerate(risks()):
-        cols[f"risk_{r}"] = _coded(b["risk_level"][:, j], LEVELS)
+        cols[f"risk_{r}"] = coded(b["risk_level"][:, j], LEVELS)
     for k in _LATENT:
         cols[f"latent_{k}"] = b["adl"] if k == "adl_dependencies" else (
             b["iadl"] if k == "iadl_dependencies" else b[f"lat_{k}"])
@@ -319,15 +275,13 @@ def batch_columns(b: Batch) -> dict[str, Column]:
     minors = (b["f_exists"][:, c1:c3] & b["f_living"][:, c1:c3] & (b["f_age"][:, c1:c3] < 18)
               & (b["f_role"][:, c1:c3] == ROLES.index("dependent"))).sum(axis=1)
     cols.update({
-        "religion": _coded(b["religion"], list(p.population.religion["weights"])),
-        "spirituality_importance": _coded(b["spirituality"], list(p.population.religion["importance"])),
+        "religion": coded(b["religion"], list(p.population.religion["weights"])),
+        "spirituality_importance": coded(b["spirituality"], list(p.population.religion["importance"])),
         "family_members": b["f_exists"].sum(axis=1).astype(np.int64),
         "caregiver_present": has_cg,
-        "caregiver_relation": _coded(np.where(has_cg, rel + 1, 0), ["", *RELATIONS]),
+        "caregiver_relation": coded(np.where(has_cg, rel + 1, 0), ["", *RELATIONS]),
         "lives_alone": ~lives.any(axis=1),
         "minor_children": minors.astype(np.int64),
     })
-    from sim.generate.responses import response_columns
-
     cols.update(response_columns(b))
     return cols

@@ -5,11 +5,14 @@ Stages run in a fixed order; each draws from its own named counter-based streams
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from sim.generate import contact, demographics, economics, household, medical, psychosocial
 from sim.generate.batch import Batch
-from sim.generate.constraints import Plan
+from sim.generate.constraints import Plan, check, resolve
+from sim.generate.responses import draw_responses
 
 
 def generate_batch(seeds: np.ndarray, plan: Plan) -> Batch:
@@ -38,4 +41,11 @@ def generate_batch(seeds: np.ndarray, plan: Plan) -> Batch:
     psychosocial.draw_latent(b)
     contact.draw_names(b)
     contact.draw_address_contact(b)
+    return b
+
+
+def constrained_batch(seeds: np.ndarray, constraints: Mapping[str, object]) -> Batch:
+    """A batch for ``seeds`` under ``constraints`` (checked and resolved), with instrument responses."""
+    b = generate_batch(seeds, resolve(check(**constraints)))
+    draw_responses(b)
     return b

@@ -2,11 +2,13 @@
 functional status (Katz ADL, Lawton IADL) and SSDI disability."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
 
 from sim.generate.batch import Batch, band_index
+from sim.generate.charlson import categories_of
 from sim.generate.params import ADMISSIONS, PROGNOSES, params
 from sim.generate.sampling import categorical, truncated_lognormal, weights_of
 
@@ -163,3 +165,20 @@ def draw_functional(b: Batch) -> None:
     if b.plan.force_disabled:
         disabled = working_age.copy()
     b["adl"], b["iadl"], b["disabled"] = adl.astype(np.int64), iadl.astype(np.int64), disabled
+
+
+def charlson_index(codes: Sequence[str]) -> int:
+    """Charlson comorbidity index of a list of ICD-10-CM codes (weights and hierarchy of diagnoses.yaml).
+
+    The generator's extra teaching rule (a cancer with a poor prognosis counts as metastatic) is
+    not applied here: only the codes decide.
+
+    Args:
+        codes: primary diagnosis and comorbidity codes, e.g. ``["I50.9", "N18.30"]``.
+    """
+    d = params().diagnoses
+    cats = {c for code in codes for c in categories_of(code, d.charlson_codes)}
+    for high, low in d.charlson_hierarchy:
+        if high in cats:
+            cats.discard(low)
+    return sum(d.charlson_weights[c] for c in cats)

@@ -9,15 +9,12 @@ dependencies, so the form and the chart agree.
 from __future__ import annotations
 
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.generate.batch import SEXES, Batch
+from sim.generate.coded import Column, coded
 from sim.model import Patient
-
-if TYPE_CHECKING:
-    from sim.generate.columns import Column
 
 ITEM_SCORED = ("phq9", "gad7", "auditc", "hits", "zbi12", "katz_adl", "lawton_iadl")
 INSTRUMENTS = ("phq9", "gad7", "auditc", "hits", "ahc_hrsn", "zbi12", "katz_adl", "lawton_iadl")
@@ -90,10 +87,8 @@ def response_columns(b: Batch) -> dict[str, Column]:
     for inst in INSTRUMENTS:
         resp, has = b[f"resp_{inst}"], b[f"has_{inst}"]
         if inst == "ahc_hrsn":
-            from sim.generate.columns import _coded
-
             for k, options in enumerate(_ahc_options()):
-                cols[f"ahc_hrsn_q{k + 1}"] = _coded(np.where(has, resp[:, k], -1), options)
+                cols[f"ahc_hrsn_q{k + 1}"] = coded(np.where(has, resp[:, k], -1), options)
             continue
         masked = np.where(has[:, None], resp, MISSING).T.copy()  # one contiguous row per item
         for k, item in enumerate(item_ids(inst)):

@@ -17,10 +17,12 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING, TypeVar
 
+import numpy as np
+
 from sim.errors import SimValueError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sim.generate.columns import Column
+    from sim.generate.coded import Column
 
 CHUNK = 20_000
 """Patients per chunk: the unit of work, of progress and (for Parquet) of a row group."""
@@ -37,11 +39,11 @@ def chunk_bounds(n: int, size: int = CHUNK) -> list[tuple[int, int]]:
 
 
 def chunk_columns(seed: int, start: int, stop: int, constraints: dict[str, object]) -> Columns:
-    from sim.generate.api import _batch
     from sim.generate.columns import batch_columns
+    from sim.generate.core import constrained_batch
     from sim.generate.rng import derived_seeds
 
-    return batch_columns(_batch(derived_seeds(seed, start, stop), constraints))
+    return batch_columns(constrained_batch(derived_seeds(seed, start, stop), constraints))
 
 
 def _work(task: Task[T]) -> T:
@@ -52,6 +54,13 @@ def _work(task: Task[T]) -> T:
 def _context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods and sys.platform != "darwin" else "spawn")
+
+
+def check_n(n: object) -> int:
+    """The cohort size ``n`` as an int if it is a whole number 1 or more, else :class:`SimValueError`."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise SimValueError(f"cohort size {n!r} is not allowed; use a whole number 1 or more")
+    return int(n)
 
 
 def check_workers(workers: object) -> int:
@@ -78,11 +87,10 @@ def stream_chunks(n: int, seed: int, encode: Encoder[T], *, setting: str | None 
     Raises:
         SimValueError: bad ``n``, ``seed``, ``workers`` or an unknown setting (before any work).
     """
-    from sim.generate.api import _check_n
     from sim.generate.constraints import check, resolve
     from sim.seeds import check_seed
 
-    n, seed, workers = _check_n(n), check_seed(seed), check_workers(workers)
+    n, seed, workers = check_n(n), check_seed(seed), check_workers(workers)
     constraints: dict[str, object] = {"setting": setting} if setting is not None else {}
     resolve(check(**constraints))
     encode(chunk_columns(seed, 0, 1, constraints), 0, 1)  # load every table once, before any fork

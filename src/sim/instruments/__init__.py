@@ -15,8 +15,6 @@ Every patient these functions see is synthetic.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from sim.instruments.definition import Instrument, get, instrument_ids, list_instruments, load_file
 from sim.instruments.errors import (
     ContextError,
@@ -31,18 +29,16 @@ from sim.instruments.errors import (
     UnknownQuestionError,
 )
 from sim.instruments.scoring import ScoreResult, lace, lace_score, score
-
-if TYPE_CHECKING:  # loaded on first use (numpy), see __getattr__
-    from sim.instruments.synthesis import (
-        ahc_answers,
-        cssrs_answers,
-        latent_from_patient,
-        respond,
-        score_patient,
-        synth_width,
-        synthesize,
-    )
-    from sim.instruments.vectorized import score_arrays
+from sim.instruments.synthesis import (
+    ahc_answers,
+    cssrs_answers,
+    latent_from_patient,
+    respond,
+    score_patient,
+    synth_width,
+    synthesize,
+)
+from sim.instruments.vectorized import score_arrays
 
 __all__ = [
     "ContextError", "Instrument", "InstrumentError", "ItemCountError", "MissingAnswerError",
@@ -52,15 +48,3 @@ __all__ = [
     "score", "score_arrays", "score_patient", "synth_width", "synthesize",
 ]
 
-_SYNTH = {"synthesize", "synth_width", "ahc_answers", "cssrs_answers", "respond", "score_patient",
-          "latent_from_patient"}
-
-
-def __getattr__(name: str) -> Any:  # numpy loads only when synthesis is used
-    if name == "score_arrays":
-        from sim.instruments.vectorized import score_arrays
-        return score_arrays
-    if name in _SYNTH:
-        from sim.instruments import synthesis
-        return getattr(synthesis, name)
-    raise AttributeError(f"module 'sim.instruments' has no attribute {name!r}")

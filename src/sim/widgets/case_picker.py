@@ -1,5 +1,5 @@
 """The case picker: a library case by title, or a patient generated from the student's seed
-(:func:`sim.lesson.pick_case`). The chosen case is ``picker.case``; other widgets are built from it."""
+(:func:`sim.cases.pick.pick_case`). The chosen case is ``picker.case``; other widgets are built from it."""
 from __future__ import annotations
 
 from collections.abc import Callable
