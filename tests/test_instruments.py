@@ -416,7 +416,8 @@ def test_the_ahc_supplemental_domains_have_items_and_the_tools_rules():
                 assert item is None or defn.item(item) is not None, (domain.id, item)
     assert not any(I.score("ahc_hrsn_supplemental", SUPPLEMENTAL_NONE).domains.values())
     cases = [({"financial": "somewhat_hard"}, "financial_strain"), ({"employment": "keeping"}, "employment"),
-             ({"lonely": "often"}, "family_community_support"), ({"daily_help": "lot_more"}, "family_community_support"),
+             ({"lonely": "often"}, "family_community_support"),
+             ({"daily_help": "lot_more"}, "family_community_support"),
              ({"school": "yes"}, "education"), ({"exercise_days": "0"}, "physical_activity"),
              ({"tobacco": "monthly"}, "substance_use"), ({"drugs": "once_or_twice"}, "substance_use"),
              ({"interest": "several_days", "down": "more_than_half"}, "mental_health"),  # PHQ-2 of 3
