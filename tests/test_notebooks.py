@@ -94,3 +94,27 @@ def test_lesson_03_code_check_reports_a_misspelt_intervention(capsys):
     exec(cell.replace('"counseling"', '"counselling"'), namespace)
     out = capsys.readouterr().out
     assert "Please check interventions[0]" in out and "did you mean 'counseling'" in out
+
+
+def test_lesson_07_reads_the_cohort_back_from_its_fhir_export():
+    """Lesson 07 writes the cohort as FHIR NDJSON and reads it with pandas (nbval runs the cell);
+    the same steps here check that the record and the table agree."""
+    import tempfile
+    from pathlib import Path
+
+    import pandas as pd
+
+    import sim
+    from sim.export import write_cohort
+
+    code = "\n".join(c.source for c in read("07_population_view").cells if c.cell_type == "code")
+    assert 'fmt="fhir"' in code and 'pd.read_json(fhir_dir / "Observation.ndjson", lines=True)' in code
+    folder = Path(tempfile.mkdtemp()) / "unit_fhir"
+    write_cohort(folder, 60, seed=7, fmt="fhir")
+    obs = pd.read_json(folder / "Observation.ndjson", lines=True)
+    obs["loinc"] = obs["code"].map(lambda c: c["coding"][0]["code"])
+    obs["patient"] = obs["subject"].map(lambda s: s["reference"].removeprefix("Patient/"))
+    from_record = obs.loc[obs["loinc"] == "44261-6"].set_index("patient")["valueInteger"]
+    table = sim.cohort(60, 7, progress=False).set_index("id")
+    assert len(from_record) == int(table["phq9_total"].notna().sum()) > 0
+    assert (from_record == table.loc[from_record.index, "phq9_total"]).all()
