@@ -132,7 +132,7 @@ def test_hard_to_disclose_needs_are_hidden_and_the_key_has_every_need():
 
 
 def test_home_alone_with_severe_adl_dependence_is_an_unsafe_disposition_not_a_contraindicated_intervention():
-    found = 0
+    found = custodial = 0
     for patient in PATIENTS:
         case = from_patient(patient)
         severe_alone = len(patient.medical.functional_status.adl_dependent) >= 4 and patient.caregiver is None
@@ -145,10 +145,22 @@ def test_home_alone_with_severe_adl_dependence_is_an_unsafe_disposition_not_a_co
         assert bool(unsafe_home) == (severe_alone and first_rule)
         if unsafe_home:
             found += 1
-            assert "skilled nursing" in (case.key.discharge_disposition or "")
+            # A SNF only after a qualifying admitted stay and with a daily skilled need (42 CFR
+            # 409.30-409.35); otherwise custodial long-term care, and no SNF is offered.
+            from sim.cases.rules import adl_count
+            from sim.model import eligibility
+
+            fits = {d.id: d.fit for d in case.key.dispositions}
+            if eligibility.qualifying_inpatient_stay(patient) and eligibility.daily_skilled_need(
+                    patient, adl_count(patient)):
+                assert fits.get("skilled_nursing") == "expected"
+                assert "skilled nursing" in (case.key.discharge_disposition or "")
+            else:
+                assert "skilled_nursing" not in fits and fits.get("long_term_care") == "expected"
+                custodial += 1
             informed = next(d for d in case.key.dispositions if d.id == "home_with_services")
             assert {"capacity_assessment", "informed_refusal"} <= set(informed.requires_actions)
-    assert found
+    assert found and found > custodial
 
 
 def test_interpreter_and_goals_of_care_actions():

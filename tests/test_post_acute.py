@@ -76,3 +76,19 @@ def test_the_informed_risk_path_home_needs_capacity_and_a_documented_refusal() -
     informed = home.model_copy(update={"actions": ["capacity_assessment", "informed_refusal"]})
     assert _rules(informed, **frail) == set()
     assert "home_alone_severe_adl" in _rules(CarePlan(discharge="home", actions=informed.actions), **frail)
+
+
+def test_a_derived_key_offers_a_snf_only_when_medicare_would_cover_it() -> None:
+    from sim.cases import from_patient
+
+    def fits(**patient: Any) -> dict[str, str]:
+        case = from_patient(make_patient(adl=4, insurance="medicare", age=84,
+                                         needs={"disability_equipment": 3}, **patient))
+        return {d.id: d.fit for d in case.key.dispositions}
+
+    assert fits(diagnosis="S72.001A", los=4)["skilled_nursing"] == "expected"
+    short = fits(diagnosis="S72.001A", los=2)  # two days: no qualifying stay
+    custodial = fits(diagnosis="G30.9", los=5)  # help with daily activities only
+    for found in (short, custodial):
+        assert "skilled_nursing" not in found and found["long_term_care"] == "expected"
+        assert found["home_with_services"] == "acceptable" and found["home"] == "unsafe"

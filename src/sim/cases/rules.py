@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sim.model import Patient
+from sim.model import Patient, eligibility
 from sim.model.case import CriticalKind
 from sim.model.taxonomy import Disposition as DispositionName
 from sim.model.taxonomy import taxonomy
@@ -41,6 +41,8 @@ class Condition(_M):
     settings: list[str] | None = None
     interpreter_needed: bool | None = None
     insurance: list[str] | None = None
+    qualifying_stay: bool | None = None
+    skilled_need: bool | None = None
 
     def matches(self, patient: Patient) -> bool:
         """Whether ``patient`` meets every clause of this condition."""
@@ -73,6 +75,10 @@ class Condition(_M):
             checks.append(patient.identity.interpreter_needed == self.interpreter_needed)
         if self.insurance is not None:
             checks.append(patient.economics.insurance in self.insurance)
+        if self.qualifying_stay is not None:
+            checks.append(eligibility.qualifying_inpatient_stay(patient) == self.qualifying_stay)
+        if self.skilled_need is not None:
+            checks.append(eligibility.daily_skilled_need(patient, adl_count(patient)) == self.skilled_need)
         return all(checks)
 
 

@@ -7,18 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from sim.model.eligibility import covers
 
-def _norm(code: str) -> str:
-    return code.replace(".", "").upper()
-
-
-def covers(entry: str, code: str) -> bool:
-    """True if the list entry (a prefix or a ``LO-HI`` range of prefixes) covers ``code``."""
-    c = _norm(code)
-    if "-" in entry:
-        lo, hi = (_norm(x) for x in entry.split("-", 1))
-        return len(c) >= len(lo) and lo <= c[: len(lo)] <= hi
-    return c.startswith(_norm(entry))
+__all__ = ["categories_of", "charlson_index", "covers"]
 
 
 def categories_of(code: str, table: Mapping[str, Sequence[str]]) -> list[str]:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sim.errors import UnknownNameError
+from sim.model import eligibility
 from sim.model.taxonomy import (
     ActionKind,
     Disposition,
@@ -42,7 +43,6 @@ Variant = Literal["individual", "group", "couples", "family"]
 RiskName = Literal["none", "low", "moderate", "high"]
 Prognosis = Literal["good", "guarded", "poor", "terminal_months", "terminal_weeks"]
 RISK_ORDER: dict[str, int] = {"none": 0, "low": 1, "moderate": 2, "high": 3}
-INPATIENT_ADMISSIONS = ("emergent", "urgent", "elective")
 LATENT_FIELDS = ("depression", "anxiety", "alcohol", "suicide", "ipv", "caregiver_burden",
                  "adl_dependencies", "iadl_dependencies")
 
@@ -113,8 +113,7 @@ class Subject:
     def qualifying_inpatient_stay(self) -> bool:
         """An admitted inpatient stay of at least 3 days (midnights): observation, outpatient and
         emergency department time do not count (42 CFR 409.30(a))."""
-        med = self.patient.medical
-        return med.admission_type in INPATIENT_ADMISSIONS and med.length_of_stay_days >= 3
+        return eligibility.qualifying_inpatient_stay(self.patient)
 
     @property
     def daily_skilled_need(self) -> bool:
@@ -122,13 +121,7 @@ class Subject:
         dependency) from a condition whose recovery calls for skilled services (the catalogue's
         ``skilled_need`` diagnoses; 42 CFR 409.31-409.35). Help with daily activities alone,
         without such a condition, is custodial care (42 CFR 411.15(g))."""
-        if self.adl_dependencies < 1:
-            return False
-        from sim.generate.charlson import covers
-
-        med = self.patient.medical
-        codes = [med.primary_diagnosis.code, *(d.code for d in med.comorbidities)]
-        return any(covers(entry, code) for entry in table().skilled_need.diagnoses for code in codes)
+        return eligibility.daily_skilled_need(self.patient, self.adl_dependencies)
 
     @property
     def abusive_member_in_household(self) -> bool:
