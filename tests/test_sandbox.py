@@ -233,3 +233,13 @@ def test_hook_allows_reading_a_visible_root_below_tmp():
     os.close(r)
     assert got == [{"kind": "write", "detail": "/tmp/x/cache/venv/mod.cpython-311.pyc"},
                    {"kind": "read", "detail": "/tmp/x/course/keys.yaml"}]
+
+
+def test_no_sandbox_warns_loudly_before_anything_runs(tmp_path, capsys):
+    root = small_course(tmp_path / "c")
+    assert main(["grade", "--course", str(root), "autograde", "a1_assessment", "--no-sandbox", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    banner, _, rest = err.partition("WARNING: grading WITHOUT a sandbox")
+    assert "!" * 78 in banner and "!" * 78 in rest
+    assert "read keys.yaml" in rest and "only for submissions you trust" in rest
+    assert "no submissions of a1_assessment" in rest  # the warning came first
