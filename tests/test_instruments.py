@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import sim.interview
 from sim import instruments as I
 from sim.errors import SimValueError
 from sim.instruments import (
@@ -295,9 +296,11 @@ def test_errors_are_value_errors_naming_instrument_and_item():
     with pytest.raises(UnknownInstrumentError, match="did you mean 'phq9'") as info:
         I.score("phq8", [0])
     assert isinstance(info.value, ValueError) and isinstance(info.value, SimValueError)
-    for cls in (ItemCountError, PointsError, UnknownOptionError, UnknownQuestionError,
+    for cls in (ItemCountError, PointsError, UnknownOptionError,
                 SkipLogicError, ContextError, MissingAnswerError):
         assert issubclass(cls, InstrumentError) and issubclass(cls, ValueError)
+    # One error for an unknown question id, in an instrument or in the interview's question bank.
+    assert UnknownQuestionError is sim.interview.UnknownQuestionError and issubclass(UnknownQuestionError, ValueError)
 
 
 def test_numpy_points_are_accepted():

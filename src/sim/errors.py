@@ -27,6 +27,15 @@ class UnknownNameError(SimValueError):
         super().__init__(f"unknown {kind} {value!r}{did_you_mean(value, allowed)}; allowed: {', '.join(allowed)}")
 
 
+class UnknownQuestionError(SimValueError):
+    """A question id that is not there: not a question of the instrument being answered, or not in
+    the interview's question bank. ``value`` is the id given; the message names what is allowed."""
+
+    def __init__(self, value: object, message: str) -> None:
+        self.value = value
+        super().__init__(message)
+
+
 class ConstraintError(SimValueError):
     """No patient can satisfy the constraints given to the generator."""
 

@@ -25,19 +25,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import model_validator
 
 from sim.cases.problems import CaseFileError, Problem, short_repr
 from sim.cases.source import Source, parse_text
 from sim.errors import SimValueError
+from sim.model.base import Model
 from sim.model.taxonomy import DISPOSITIONS, Disposition
 from sim.tables import load_table
 
 
-class FormatTable(BaseModel):
+class FormatTable(Model):
     """The data file ``case_formats.yaml``."""
-
-    model_config = ConfigDict(extra="forbid")
     current: int
     supported: list[int]
     disposition_words: dict[Disposition, list[str]]

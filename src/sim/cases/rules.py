@@ -9,9 +9,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from sim.model import Patient, eligibility
+from sim.model.base import TableModel
 from sim.model.case import CriticalKind
 from sim.model.taxonomy import Disposition as DispositionName
 from sim.model.taxonomy import taxonomy
@@ -21,11 +22,7 @@ _LEVELS = {"none": 0, "low": 1, "moderate": 2, "high": 3}
 Level = Literal["none", "low", "moderate", "high"]
 
 
-class _M(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Condition(_M):
+class Condition(TableModel):
     """All given clauses must hold; an empty condition always holds."""
 
     adl_dependent_min: int | None = None
@@ -82,12 +79,12 @@ class Condition(_M):
         return all(checks)
 
 
-class ActionText(_M):
+class ActionText(TableModel):
     kind: CriticalKind
     description: str
 
 
-class CrisisRule(_M):
+class CrisisRule(TableModel):
     crisis: Literal["suicidal_ideation", "ipv", "child_maltreatment", "elder_abuse"]
     rationale: str
     domain: str
@@ -115,14 +112,14 @@ class CrisisRule(_M):
         return _LEVELS[level] >= _LEVELS[self.actions_min_level or self.min_level]
 
 
-class CriticalRule(_M):
+class CriticalRule(TableModel):
     when: Condition
     kind: CriticalKind
     description: str
     source: str
 
 
-class Contraindication(_M):
+class Contraindication(TableModel):
     """A contraindicated act for the key: the intervention and, optionally, what must come first
     (``unless_actions``) or what it is aimed at (``aimed_at``), as in :class:`KeyIntervention`."""
 
@@ -134,7 +131,7 @@ class Contraindication(_M):
     aimed_at: list[str] = Field(default_factory=list)
 
 
-class DispositionFit(_M):
+class DispositionFit(TableModel):
     """One disposition the derived key judges (a :class:`KeyDisposition`; the rationale may use
     ``{placeholders}``)."""
 
@@ -144,33 +141,33 @@ class DispositionFit(_M):
     requires_actions: list[CriticalKind] = Field(default_factory=list)
 
 
-class Disposition(_M):
+class Disposition(TableModel):
     when: Condition
     text: str | None
     fits: list[DispositionFit] = Field(default_factory=list)
 
 
-class CompetencyRule(_M):
+class CompetencyRule(TableModel):
     when: Condition
     add: list[int]
 
 
-class Competencies(_M):
+class Competencies(TableModel):
     always: list[int]
     rules: list[CompetencyRule]
 
 
-class Barrier(_M):
+class Barrier(TableModel):
     when: Condition
     text: str
 
 
-class SettingText(_M):
+class SettingText(TableModel):
     source: str
     place: str
 
 
-class DomainText(_M):
+class DomainText(TableModel):
     referral: str
     opening: str
     hidden: str
@@ -178,7 +175,7 @@ class DomainText(_M):
     proxy_opening: str | None = None
 
 
-class CaseRules(_M):
+class CaseRules(TableModel):
     hidden_difficulty: float = Field(ge=0, le=1)
     rapport_base: int
     rapport_span: int

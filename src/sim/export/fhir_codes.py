@@ -9,16 +9,13 @@ from __future__ import annotations
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import model_validator
 
+from sim.model.base import TableModel
 from sim.tables import load_table
 
 
-class _M(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Code(_M):
+class Code(TableModel):
     """One code with its display and the key of its source."""
 
     code: str
@@ -32,7 +29,7 @@ class ItemCode(Code):
     answers: str | None = None
 
 
-class InstrumentCodes(_M):
+class InstrumentCodes(TableModel):
     """The codes of one instrument; with no ``items`` it has no LOINC code (local codes are used)."""
 
     social_history: bool = False
@@ -43,7 +40,7 @@ class InstrumentCodes(_M):
     items: dict[str, ItemCode] = {}
 
 
-class CodeTable(_M):
+class CodeTable(TableModel):
     """codes.yaml."""
 
     sources: dict[str, str]

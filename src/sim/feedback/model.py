@@ -9,14 +9,16 @@ from __future__ import annotations
 import html as _html
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from sim.model.base import Model
 
 Kind = Literal["praise", "missed", "error", "warning"]
 
 _ICONS: dict[str, str] = {"praise": "✔", "missed": "✘", "error": "⚠", "warning": "•"}
 
 
-class FeedbackItem(BaseModel):
+class FeedbackItem(Model):
     """One scored (or unscored) observation about a submission.
 
     Attributes:
@@ -26,8 +28,6 @@ class FeedbackItem(BaseModel):
         message: what was right or wrong, citing the case's evidence.
         kind: "praise", "missed", "error" (an invalid part of the submission) or "warning".
     """
-
-    model_config = ConfigDict(extra="forbid")
     category: str
     earned: float = 0.0
     possible: float = 0.0
@@ -50,7 +50,7 @@ class FeedbackItem(BaseModel):
         return max(0.0, self.possible - self.earned)
 
 
-class Feedback(BaseModel):
+class Feedback(Model):
     """Scored feedback on an assessment and/or a care plan.
 
     Attributes:
@@ -60,8 +60,6 @@ class Feedback(BaseModel):
         cap_reason: why, naming the missed actions.
         items: every observation, in the order found.
     """
-
-    model_config = ConfigDict(extra="forbid")
     score: float = Field(ge=0, le=100)
     max_score: float = 100.0
     capped: bool = False

@@ -8,22 +8,19 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from sim.model.base import TableModel
 from sim.model.taxonomy import need_domains, risk_kinds
 from sim.tables import load_table
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class CapRules(_Model):
+class CapRules(TableModel):
     critical_action_missed: float = Field(ge=0, le=100)
     unsafe_choice: float = Field(default=50, ge=0, le=100)
 
 
-class AssessmentWeights(_Model):
+class AssessmentWeights(TableModel):
     need_found: dict[int, float]
     severity_off_by: dict[int, float]
     false_alarm: float = Field(ge=0)
@@ -46,7 +43,7 @@ class AssessmentWeights(_Model):
         return self
 
 
-class SmartShares(_Model):
+class SmartShares(TableModel):
     specific: float = Field(ge=0, le=1)
     measurable: float = Field(ge=0, le=1)
     achievable: float = Field(ge=0, le=1)
@@ -61,7 +58,7 @@ class SmartShares(_Model):
         return self
 
 
-class PlanWeights(_Model):
+class PlanWeights(TableModel):
     critical_action: float = Field(ge=0)
     recommended: float = Field(ge=0)
     contraindicated: float = Field(ge=0)
@@ -89,7 +86,7 @@ class PlanWeights(_Model):
         return value
 
 
-class EvidenceRules(_Model):
+class EvidenceRules(TableModel):
     max_answers: int = Field(ge=0)
     items: dict[str, dict[str, list[int]]]
     risk_items: dict[str, dict[str, list[int]]] = Field(default_factory=dict)
@@ -115,7 +112,7 @@ class EvidenceRules(_Model):
         return value
 
 
-class Rubric(_Model):
+class Rubric(TableModel):
     """Every weight the feedback uses; see ``sim/data/rubric.yaml`` for the meaning of each."""
 
     cap: CapRules

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 
 from sim.model.eligibility import covers
 
-__all__ = ["categories_of", "charlson_index", "covers"]
+__all__ = ["categories_of", "covers"]
 
 
 def categories_of(code: str, table: Mapping[str, Sequence[str]]) -> list[str]:

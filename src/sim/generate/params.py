@@ -8,10 +8,11 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import ConfigDict, Field, ValidationError, model_validator
 
 from sim.errors import DataTableError, validation_message
 from sim.generate.charlson import categories_of
+from sim.model.base import TableModel
 from sim.model.patient import AdmissionType, Prognosis
 from sim.model.taxonomy import taxonomy
 from sim.tables import load_table
@@ -22,18 +23,14 @@ ADMISSIONS: tuple[AdmissionType, ...] = get_args(AdmissionType)
 RISK_LEVELS = ("none", "low", "moderate", "high")
 
 
-class _M(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class LOS(_M):
+class LOS(TableModel):
     """Lognormal length of stay in days."""
 
     median: float = Field(ge=0)
     sigma: float = Field(ge=0)
 
 
-class SettingParams(_M):
+class SettingParams(TableModel):
     """Case mix of one practice setting (settings.yaml)."""
 
     weight: float = Field(gt=0)
@@ -60,14 +57,14 @@ class SettingParams(_M):
         return max(b[1] for b in self.age_bands)
 
 
-class SettingsTable(_M):
+class SettingsTable(TableModel):
     """settings.yaml: the case mix of every setting."""
 
     source: str
     settings: dict[str, SettingParams]
 
 
-class DiagnosisParams(_M):
+class DiagnosisParams(TableModel):
     """One diagnosis or comorbidity (diagnoses.yaml)."""
 
     code: str = Field(pattern=r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
@@ -85,7 +82,7 @@ class DiagnosisParams(_M):
     implies: list[str] = Field(default_factory=list)
 
 
-class DiagnosesTable(_M):
+class DiagnosesTable(TableModel):
     """diagnoses.yaml: diagnoses, comorbidities and Charlson weights."""
 
     source: str
@@ -98,7 +95,7 @@ class DiagnosesTable(_M):
     comorbidities: dict[str, DiagnosisParams]
 
 
-class NeedParams(_M):
+class NeedParams(TableModel):
     """Prevalence, severity and modifiers of one need (needs.yaml)."""
 
     base: float = Field(ge=0, le=1)
@@ -108,7 +105,7 @@ class NeedParams(_M):
     modifiers: dict[str, list[float] | Weights | float] = Field(default_factory=dict)
 
 
-class NeedsTable(_M):
+class NeedsTable(TableModel):
     """generation/needs.yaml: need prevalences and modifiers."""
 
     max_p: float
@@ -119,7 +116,7 @@ class NeedsTable(_M):
     disclosure: dict[str, float]
 
 
-class SuicideRisk(_M):
+class SuicideRisk(TableModel):
     """risks.yaml ``suicide``: chance by the driving need's severity, and the level's weights."""
 
     p_by_severity: list[float]
@@ -127,7 +124,7 @@ class SuicideRisk(_M):
     level: Weights
 
 
-class FallsRisk(_M):
+class FallsRisk(TableModel):
     """risks.yaml ``falls``: chance by age band, the factor for any ADL dependency, the level's weights."""
 
     p_by_age: list[float]
@@ -135,7 +132,7 @@ class FallsRisk(_M):
     level: Weights
 
 
-class RisksTable(_M):
+class RisksTable(TableModel):
     """risks.yaml: how risks follow needs, age, function and the chart."""
 
     source: str
@@ -148,7 +145,7 @@ class RisksTable(_M):
     ed_visit_multipliers: dict[str, float]
 
 
-class LatentTable(_M):
+class LatentTable(TableModel):
     """latent.yaml: latent state and functional status tables."""
 
     source: str
@@ -159,14 +156,14 @@ class LatentTable(_M):
     disability: dict
 
 
-class InsuranceRule(_M):
+class InsuranceRule(TableModel):
     """One insurance rule: conditions and plan weights."""
 
     when: dict[str, int | bool | str]
     plans: Weights
 
 
-class InsuranceConstraint(_M):
+class InsuranceConstraint(TableModel):
     """What an insurance= constraint implies."""
 
     explain: str
@@ -179,7 +176,7 @@ class InsuranceConstraint(_M):
     veteran: bool = False
 
 
-class PopulationTable(_M):
+class PopulationTable(TableModel):
     """population.yaml: identity, income, insurance, work and education."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -205,7 +202,7 @@ class PopulationTable(_M):
         return [InsuranceRule.model_validate(r) for r in self.insurance["rules"]]
 
 
-class FamilyAges(_M):
+class FamilyAges(TableModel):
     """Age spans (lowest, highest, in whole years) of family members (family.yaml ``ages``)."""
 
     partner_offset: tuple[int, int]
@@ -223,7 +220,7 @@ class FamilyAges(_M):
     other_caregiver_age: tuple[int, int]
 
 
-class FamilyTable(_M):
+class FamilyTable(TableModel):
     """family.yaml: household and family structure."""
 
     source: str
@@ -256,7 +253,7 @@ class FamilyTable(_M):
     ages: FamilyAges
 
 
-class County(_M):
+class County(TableModel):
     """A fictional county."""
 
     name: str
@@ -266,7 +263,7 @@ class County(_M):
     towns: list[str]
 
 
-class PlacesTable(_M):
+class PlacesTable(TableModel):
     """places.yaml: fictional counties, towns and streets."""
 
     source: str
@@ -275,7 +272,7 @@ class PlacesTable(_M):
     street_suffixes: list[str]
 
 
-class NarrativeTable(_M):
+class NarrativeTable(TableModel):
     """narrative.yaml: evidence phrases for needs and risks."""
 
     source: str
@@ -283,7 +280,7 @@ class NarrativeTable(_M):
     risk_evidence: dict[str, str]
 
 
-class Params(_M):
+class Params(TableModel):
     """All generation tables, cross-checked against the taxonomy."""
 
     settings: SettingsTable

@@ -8,26 +8,22 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from sim.errors import SimValueError, UnknownNameError
+from sim.model.base import TableModel
 from sim.tables import load_table
 
 Kind = Literal["int", "float", "bool", "str", "choice", "list", "mapping", "domains", "interventions"]
 
 
-class AnswerForm(BaseModel):
+class AnswerForm(TableModel):
     """What a well-formed answer of one grade id looks like."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
     kind: Kind
     lo: float | None = None
     hi: float | None = None
     choices: list[str] | None = None
 
 
-class AnswerForms(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class AnswerForms(TableModel):
     source: str
     answers: dict[str, AnswerForm]
 

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from sim.errors import SimValueError, UnknownNameError
 from sim.grading import material as mat
+from sim.model.base import Model
 
 
 @dataclass(frozen=True)
@@ -32,52 +33,48 @@ class KeysError(SimValueError):
     """The course's ``keys.yaml`` is missing or malformed."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class CrisisRule(_Strict):
+class CrisisRule(Model):
     action: str
     intervention: str | None
     mandated_report: bool
 
 
-class InterventionRule(_Strict):
+class InterventionRule(Model):
     required_min_severity: int = Field(ge=1, le=3)
     unrelated_penalty: float = Field(ge=0, le=1)
 
 
-class A3Rule(_Strict):
+class A3Rule(Model):
     gas_rho: float = Field(ge=0, lt=1)
     gas_tolerance: float = Field(gt=0)
     rate_tolerance: float = Field(gt=0)
     eligible_not_best: float = Field(ge=0, le=1)
 
 
-class A4Rule(_Strict):
+class A4Rule(Model):
     min_words_per_section: int = Field(ge=1)
     stigmatizing_terms: list[str]
 
 
-class A5Rule(_Strict):
+class A5Rule(Model):
     weights: dict[Literal["cssrs_high", "ipv_disclosed", "cssrs_moderate", "discharge_today", "lace_high",
                           "alone_75_plus", "cssrs_low"], int]
     lace_high: int = Field(ge=0, le=19)
 
 
-class A6Rule(_Strict):
+class A6Rule(Model):
     rate_tolerance: float = Field(gt=0)
     ratio_tolerance: float = Field(gt=0)
 
 
-class A7Rule(_Strict):
+class A7Rule(Model):
     fpl_tolerance: float = Field(gt=0)
     ratio_tolerance: float = Field(gt=0)
     medicaid_expansion_max_fpl: float = Field(gt=0)
     premium_tax_credit_min_fpl: float = Field(gt=0)
 
 
-class Keys(_Strict):
+class Keys(Model):
     """The judgment tables of a course's ``keys.yaml``."""
 
     crisis: dict[str, CrisisRule]

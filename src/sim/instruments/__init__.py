@@ -15,6 +15,7 @@ Every patient these functions see is synthetic.
 """
 from __future__ import annotations
 
+from sim.errors import UnknownQuestionError
 from sim.instruments.definition import Instrument, get, instrument_ids, list_instruments, load_file
 from sim.instruments.errors import (
     ContextError,
@@ -26,7 +27,6 @@ from sim.instruments.errors import (
     SynthesisError,
     UnknownInstrumentError,
     UnknownOptionError,
-    UnknownQuestionError,
 )
 from sim.instruments.scoring import ScoreResult, lace, lace_score, score
 from sim.instruments.synthesis import (

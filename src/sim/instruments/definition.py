@@ -12,20 +12,17 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
-from sim.errors import DataTableError
-from sim.instruments.errors import UnknownInstrumentError, UnknownQuestionError
+from sim.errors import DataTableError, UnknownQuestionError
+from sim.instruments.errors import UnknownInstrumentError
+from sim.model.base import Model
 from sim.tables import list_tables, load_table
 
 Kind = Literal["summed", "ahc_hrsn", "cssrs", "lace"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Option(_Model):
+class Option(Model):
     """One answer a respondent can choose, with its points."""
 
     id: str
@@ -34,7 +31,7 @@ class Option(_Model):
     exclusive: bool = Field(False, description="cannot be chosen with other options (None of the above)")
 
 
-class Item(_Model):
+class Item(Model):
     """One question (or rated domain) with its options, in the order the instrument asks it."""
 
     id: str
@@ -61,7 +58,7 @@ class Item(_Model):
         return next((o for o in self.options if o.id == option_id), None)
 
 
-class Band(_Model):
+class Band(Model):
     """A severity band: ``min`` <= total <= ``max``."""
 
     label: str
@@ -70,7 +67,7 @@ class Band(_Model):
     next_step: str | None = None
 
 
-class PositiveRule(_Model):
+class PositiveRule(Model):
     """Positive when total >= ``min_total`` (or the threshold for the context value, e.g. sex)."""
 
     description: str
@@ -94,7 +91,7 @@ class PositiveRule(_Model):
         return self.min_total
 
 
-class Condition(_Model):
+class Condition(Model):
     """A test on the answers. Every field given must hold (logical AND).
 
     ``item`` with ``min_points`` (points of that item >=), ``options`` (chosen option among) or
@@ -112,7 +109,7 @@ class Condition(_Model):
     recency: list[str] = Field(default_factory=list)
 
 
-class Flag(_Model):
+class Flag(Model):
     """A finding that calls for an action whatever the band (e.g. PHQ-9 item 9)."""
 
     id: str
@@ -122,7 +119,7 @@ class Flag(_Model):
     source: str = ""
 
 
-class DomainRule(_Model):
+class DomainRule(Model):
     """A need domain of a multi-domain screener (AHC HRSN): positive if any condition holds."""
 
     id: str
@@ -134,7 +131,7 @@ class DomainRule(_Model):
     source: str = ""
 
 
-class RiskLevel(_Model):
+class RiskLevel(Model):
     """A risk level (C-SSRS screener); the first level whose conditions hold is the result."""
 
     level: str
@@ -143,14 +140,14 @@ class RiskLevel(_Model):
     source: str = ""
 
 
-class TableRow(_Model):
+class TableRow(Model):
     """Component points for values from ``at_least`` up to the next row."""
 
     at_least: float
     points: int
 
 
-class Component(_Model):
+class Component(Model):
     """One LACE component: a chart value mapped to points by a table."""
 
     id: str = Field(description="the keyword of lace()/score('lace', ...)")
@@ -175,7 +172,7 @@ class Component(_Model):
         return max(row.points for row in self.table)
 
 
-class Driven(_Model):
+class Driven(Model):
     """An item whose synthesized points follow another latent (PHQ-9 item 9 follows suicide)."""
 
     item: str
@@ -184,7 +181,7 @@ class Driven(_Model):
     lower_by_one: float = Field(0.0, ge=0.0, le=1.0, description="chance of one point less (never below 1)")
 
 
-class Synthesis(_Model):
+class Synthesis(Model):
     """Parameters of response synthesis from the latent state (teaching assumptions unless cited)."""
 
     method: Literal["band", "derived", "dependencies", "ahc_hrsn", "cssrs"]
@@ -204,12 +201,12 @@ class Synthesis(_Model):
     params: dict[str, float] = Field(default_factory=dict)
 
 
-class Loinc(_Model):
+class Loinc(Model):
     panel: str | None = None
     total: str | None = None
 
 
-class Instrument(_Model):
+class Instrument(Model):
     """A screening instrument as its data file defines it."""
 
     id: str
@@ -256,7 +253,7 @@ class Instrument(_Model):
         found = self.item(item_id)
         if found is None:
             ids = ", ".join(i.id for i in self.items)
-            raise UnknownQuestionError(self.id, f"has no question {item_id!r}; questions: {ids}")
+            raise UnknownQuestionError(item_id, f"{self.id}: has no question {item_id!r}; questions: {ids}")
         return found
 
     def band_for(self, total: int) -> str | None:

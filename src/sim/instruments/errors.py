@@ -1,4 +1,7 @@
-"""Errors raised by the screening instruments. Each names the instrument, the item and what is allowed."""
+"""Errors raised by the screening instruments. Each names the instrument, the item and what is allowed.
+
+An answer to a question the instrument does not ask raises :class:`sim.errors.UnknownQuestionError`.
+"""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -35,10 +38,6 @@ class PointsError(InstrumentError):
 
 class UnknownOptionError(InstrumentError):
     """A question was answered with an option id it does not have."""
-
-
-class UnknownQuestionError(InstrumentError):
-    """An answer names a question the instrument does not ask."""
 
 
 class MissingAnswerError(InstrumentError):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sim.errors import UnknownQuestionError
 from sim.instruments.definition import Condition, Instrument, Item, Option, get
 from sim.instruments.errors import (
     ContextError,
@@ -21,7 +22,6 @@ from sim.instruments.errors import (
     PointsError,
     SkipLogicError,
     UnknownOptionError,
-    UnknownQuestionError,
 )
 
 if TYPE_CHECKING:
@@ -201,7 +201,7 @@ def _as_mapping(defn: Instrument, responses: Any) -> dict[str, Any]:
     for key in responses:
         if key not in ids:
             from sim.errors import did_you_mean
-            raise UnknownQuestionError(defn.id, f"unknown question {key!r}"
+            raise UnknownQuestionError(key, f"{defn.id}: unknown question {key!r}"
                                        f"{did_you_mean(key, ids)}; questions: {', '.join(ids)}")
     return dict(responses)
 

@@ -12,6 +12,7 @@ The patient is synthetic; every reply is composed from the case (profile, chart,
 """
 from __future__ import annotations
 
+from sim.errors import UnknownQuestionError
 from sim.interview.bank import STYLES, Question, question_bank
 from sim.interview.classifier import Alternative, Classification, TypedTextError, classify
 from sim.interview.consistency import check_reply
@@ -23,7 +24,6 @@ from sim.interview.errors import (
     InterviewEndedError,
     InterviewError,
     TimeBudgetError,
-    UnknownQuestionError,
 )
 from sim.interview.models import ActionResult, Engagement, Reply, Turn
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from sim.model.base import TableModel
 from sim.model.case import CriticalKind
 from sim.model.taxonomy import need_domains
 from sim.tables import load_table
@@ -18,11 +19,7 @@ StyleName = Literal[
 STYLES: tuple[StyleName, ...] = get_args(StyleName)
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Question(_Model):
+class Question(TableModel):
     """One question the student can ask: ``id`` is ``<domain>.<style>.<n>``."""
 
     id: str
@@ -45,13 +42,13 @@ class Question(_Model):
         return f"[{self.id}] {self.text}"
 
 
-class QuestionEntry(_Model):
+class QuestionEntry(TableModel):
     text: str
     topic: Literal["opening", "diagnosis", "strength", "need"] | None = None
     discloses: bool | None = None
 
 
-class QuestionBankFile(_Model):
+class QuestionBankFile(TableModel):
     domains: dict[str, dict[StyleName, list[str | QuestionEntry]]]
 
     @model_validator(mode="after")
@@ -66,7 +63,7 @@ class QuestionBankFile(_Model):
         return self
 
 
-class StyleEffect(_Model):
+class StyleEffect(TableModel):
     label: str
     rapport: int = Field(ge=-50, le=50)
     minutes: int = Field(ge=1, le=15)
@@ -75,14 +72,14 @@ class StyleEffect(_Model):
     source: str
 
 
-class InterpreterParams(_Model):
+class InterpreterParams(TableModel):
     start_penalty: int = Field(ge=0, le=100)
     rapport_cap: int = Field(ge=0, le=100)
     gain_factor: float = Field(ge=0.0, le=1.0)
     extra_minutes_when_used: int = Field(ge=0, le=10)
 
 
-class StateParams(_Model):
+class StateParams(TableModel):
     start_rapport: dict[str, int]
     urgent_referral_start_penalty: int = Field(ge=0, le=100)
     gain_halved_above: int = Field(ge=0, le=100)
@@ -93,13 +90,13 @@ class StateParams(_Model):
     default_budget_minutes: int = Field(ge=1, le=600)
 
 
-class ActionSpec(_Model):
+class ActionSpec(TableModel):
     label: str
     minutes: int = Field(ge=0, le=60)
     kind: CriticalKind = Field(description="the CaseKey CriticalAction kind this action fulfils")
 
 
-class FeedbackParams(_Model):
+class FeedbackParams(TableModel):
     open_share_min: float = Field(ge=0, le=1)
     reflection_share_min: float = Field(ge=0, le=1)
     empathic_share_min: float = Field(ge=0, le=1)
@@ -107,7 +104,7 @@ class FeedbackParams(_Model):
     messages: dict[str, str]
 
 
-class StylesFile(_Model):
+class StylesFile(TableModel):
     styles: dict[StyleName, StyleEffect]
     state: StateParams
     actions: dict[str, ActionSpec]

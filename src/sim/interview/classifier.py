@@ -19,10 +19,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from sim.errors import SimValueError
 from sim.interview.features import halves, hashed, hashed_domain, words
+from sim.model.base import TableModel
 from sim.tables import load_table
 
 if TYPE_CHECKING:
@@ -33,19 +34,15 @@ class TypedTextError(SimValueError):
     """A typed question is not usable text: not a string, empty, or too long."""
 
 
-class ClarifyReply(BaseModel):
+class ClarifyReply(TableModel):
     """A reply the patient gives to a question they did not understand."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
     text: str
     emotion: str = "confused"
     asks_back: bool = True
 
 
-class MitiParams(BaseModel):
+class MitiParams(TableModel):
     """MITI-style coding parameters and message templates (freetext.yaml, ``miti``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
     question_styles: list[str]
     reflection_styles: list[str]
     complex_markers: list[str]
@@ -57,10 +54,8 @@ class MitiParams(BaseModel):
     messages: dict[str, str]
 
 
-class FreetextParams(BaseModel):
+class FreetextParams(TableModel):
     """``sim/data/interview/freetext.yaml``."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
     max_chars: int = Field(ge=1)
     threshold: float = Field(ge=0, le=1)
     clarify_minutes: int = Field(ge=0, le=15)
@@ -76,24 +71,20 @@ def freetext_params() -> FreetextParams:
     return load_table("interview/freetext.yaml", FreetextParams)
 
 
-class Alternative(BaseModel):
+class Alternative(TableModel):
     """Another plausible reading, with its probability."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
     domain: str
     style: str
     probability: float
 
 
-class Classification(BaseModel):
+class Classification(TableModel):
     """How a typed question was read.
 
     ``domain`` is the need domain (for a double-barrelled question, its first half's);
     ``domains`` names both halves' domains of a double-barrelled question (one entry otherwise);
     ``confidence`` is 0..1; ``alternatives`` are the next best (domain, style) readings.
     """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
     text: str
     domain: str
     style: str

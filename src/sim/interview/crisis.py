@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from sim.model.base import TableModel
 from sim.model.case import Case, HiddenFact
 from sim.model.taxonomy import need_domains, risk_kinds
 from sim.tables import load_table
@@ -15,11 +16,7 @@ from sim.tables import load_table
 Status = Literal["met", "missed", "pending"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class CrisisPath(_Model):
+class CrisisPath(TableModel):
     label: str
     required: list[str]
     need_domains: list[str] = Field(default_factory=list)
@@ -33,12 +30,12 @@ class CrisisPath(_Model):
     source: str
 
 
-class CssrsResult(_Model):
+class CssrsResult(TableModel):
     risk: str
     summary: str
 
 
-class CrisisFile(_Model):
+class CrisisFile(TableModel):
     paths: dict[str, CrisisPath]
     cssrs_starts_path: list[str]
     cssrs_high_requires: list[str]
@@ -74,7 +71,7 @@ def crisis_table() -> CrisisFile:
     return load_table("interview/crisis.yaml", CrisisFile)
 
 
-class CrisisItem(_Model):
+class CrisisItem(TableModel):
     """One required action of a triggered crisis path, and how it went."""
 
     path: str

@@ -16,7 +16,7 @@ from sim.interview.errors import (
     InterviewDataError,
     InterviewEndedError,
     TimeBudgetError,
-    UnknownQuestionError,
+    unknown_question,
 )
 from sim.interview.knowledge import PatientKnowledge
 from sim.interview.models import ActionResult, Engagement, Reply, Turn
@@ -160,7 +160,7 @@ class Interview:
         bank = question_bank()
         question = bank.get(question_id) if isinstance(question_id, str) else None
         if question is None:
-            raise UnknownQuestionError(question_id, bank)
+            raise unknown_question(question_id, bank)
         return self._put(question)
 
     def ask_text(self, text: str) -> Reply:

@@ -1,25 +1,22 @@
 """Errors a student or author can cause in an interview. Messages quote the bad value and say
-what is allowed; the interview's state is never changed by a call that raises one."""
+what is allowed; the interview's state is never changed by a call that raises one. An unknown
+question id raises :class:`sim.errors.UnknownQuestionError`."""
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sim.errors import SimError, SimValueError, did_you_mean
+from sim.errors import SimError, SimValueError, UnknownQuestionError, did_you_mean
 
 
 class InterviewError(SimError):
     """An interview cannot do what was asked in its current state."""
 
 
-class UnknownQuestionError(SimValueError):
-    """A question id is not in the question bank."""
-
-    def __init__(self, value: object, allowed: Iterable[str]) -> None:
-        allowed = list(allowed)
-        self.value = value
-        super().__init__(
-            f"unknown question id {value!r}{did_you_mean(value, allowed)}; ids look like "
-            f"'<domain>.<style>.<n>', e.g. 'general.open.1': list them with interview.questions()")
+def unknown_question(value: object, allowed: Iterable[str]) -> UnknownQuestionError:
+    """The error for a question id that is not in the question bank (with the closest id)."""
+    return UnknownQuestionError(
+        value, f"unknown question id {value!r}{did_you_mean(value, list(allowed))}; ids look like "
+        f"'<domain>.<style>.<n>', e.g. 'general.open.1': list them with interview.questions()")
 
 
 class InterviewEndedError(InterviewError):

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from sim.interview.bank import Question
 from sim.interview.classifier import Classification
+from sim.model.base import Model
 from sim.model.case import HiddenFact
 
 FactKind = Literal["need", "fact", "denies", "deflects", "chart", "strength"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Reply(_Model):
+class Reply(Model):
     """What the patient says to one question.
 
     ``facts`` lists what the reply asserts, as (kind, ref) pairs: ("need", domain) states the
@@ -34,7 +31,7 @@ class Reply(_Model):
     disclosed: list[HiddenFact] = Field(default_factory=list)
 
 
-class Turn(_Model):
+class Turn(Model):
     """One step of the transcript: a question and its reply, or an action and its result.
 
     A typed question keeps the student's words in ``typed`` and how they were read in
@@ -56,7 +53,7 @@ class Turn(_Model):
     facts: list[tuple[FactKind, str]] = Field(default_factory=list)
 
 
-class ActionResult(_Model):
+class ActionResult(Model):
     """What happened when the student took an action."""
 
     action: str
@@ -65,7 +62,7 @@ class ActionResult(_Model):
     crisis_started: list[str] = Field(default_factory=list)
 
 
-class MitiSummary(_Model):
+class MitiSummary(Model):
     """MITI-style counts over an interview's turns, with messages quoting the student
     (see :mod:`sim.interview.miti`)."""
 
@@ -80,7 +77,7 @@ class MitiSummary(_Model):
     messages: list[str] = Field(default_factory=list)
 
 
-class Engagement(_Model):
+class Engagement(Model):
     """Engagement measures over the questions asked, with short feedback messages."""
 
     questions: int

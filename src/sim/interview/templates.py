@@ -6,8 +6,9 @@ import string
 from functools import lru_cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from sim.model.base import TableModel
 from sim.model.taxonomy import need_domains, risk_kinds
 from sim.tables import load_table
 
@@ -21,10 +22,8 @@ EMOTIONS = frozenset({
 })
 
 
-class Template(BaseModel):
+class Template(TableModel):
     """One reply line: its text, the emotion shown, whether it asks the student a question."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
     text: str
     emotion: str = "neutral"
     asks_back: bool = False
@@ -53,11 +52,7 @@ class Template(BaseModel):
 Lines = list[Template]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class NeedLines(_Model):
+class NeedLines(TableModel):
     detail: Template
     proxy_detail: Template
     open: Lines
@@ -68,13 +63,13 @@ class NeedLines(_Model):
     heavy: Lines
 
 
-class DisclosureLines(_Model):
+class DisclosureLines(TableModel):
     leads: list[str]
     emotion_crisis: list[str]
     emotion: list[str]
 
 
-class DeflectionLines(_Model):
+class DeflectionLines(TableModel):
     low_rapport: Lines
     closed: Lines
     more: Lines
@@ -82,7 +77,7 @@ class DeflectionLines(_Model):
     by_domain: dict[str, Lines] = Field(default_factory=dict)
 
 
-class DenialLines(_Model):
+class DenialLines(TableModel):
     open: Lines
     closed: Lines
     scaling: Lines
@@ -90,12 +85,12 @@ class DenialLines(_Model):
     by_domain: dict[str, Lines]
 
 
-class Voices(_Model):
+class Voices(TableModel):
     mild: list[str]
     severe: list[str]
 
 
-class GeneralLines(_Model):
+class GeneralLines(TableModel):
     opening: Lines
     diagnosis: Lines
     strength: Lines
@@ -107,7 +102,7 @@ class GeneralLines(_Model):
     judged: Lines
 
 
-class DenialBlock(_Model):
+class DenialBlock(TableModel):
     latent: dict[str, int] = Field(default_factory=dict)
     risks: list[str] = Field(default_factory=list)
 
@@ -120,7 +115,7 @@ class DenialBlock(_Model):
         return value
 
 
-class RepliesFile(_Model):
+class RepliesFile(TableModel):
     leads: list[str]
     need: NeedLines
     disclosure: DisclosureLines

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
+from sim.model.base import Model
 from sim.model.patient import Patient
 from sim.model.taxonomy import (
     ActionKind,
@@ -24,37 +25,33 @@ Competency = Literal[1, 2, 3, 4, 5, 6, 7, 8, 9]
 CriticalKind = ActionKind  # the critical actions a key can demand are the actions a plan can take
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Referral(_Model):
+class Referral(Model):
     reason: str
     source: str = Field(description="who referred, e.g. 'attending physician', 'charge nurse'")
     urgency: Literal["routine", "same_day", "urgent"] = "routine"
 
 
-class Vitals(_Model):
+class Vitals(Model):
     bp: str | None = None
     hr: int | None = None
     temp_c: float | None = None
     spo2: int | None = None
 
 
-class ChartExcerpt(_Model):
+class ChartExcerpt(Model):
     physician_note: str
     nursing_note: str = ""
     medications: list[str] = Field(default_factory=list)
     vitals: Vitals | None = None
 
 
-class CollateralContact(_Model):
+class CollateralContact(Model):
     name: str
     relation: str
     says: str
 
 
-class HiddenFact(_Model):
+class HiddenFact(Model):
     """A fact the patient reveals only when asked in its domain with enough rapport."""
 
     id: str
@@ -71,19 +68,19 @@ class HiddenFact(_Model):
         return check_name("question domain", value, ["general", *need_domains()])
 
 
-class KeyNeed(_Model):
+class KeyNeed(Model):
     domain: NeedDomainName
     severity: Literal[1, 2, 3]
     evidence: str
 
 
-class KeyRisk(_Model):
+class KeyRisk(Model):
     kind: RiskName
     level: Literal["low", "moderate", "high"]
     evidence: str
 
 
-class CriticalAction(_Model):
+class CriticalAction(Model):
     """Must be done; missing it caps the score (as in an OSCE checklist)."""
 
     kind: CriticalKind
@@ -91,7 +88,7 @@ class CriticalAction(_Model):
     within_minutes: int | None = Field(default=None, description="of interview time, when timing matters")
 
 
-class KeyIntervention(_Model):
+class KeyIntervention(Model):
     """An intervention the key recommends, accepts or contraindicates.
 
     A contraindicated entry names an *act*: the intervention, and optionally who it is done with
@@ -121,14 +118,14 @@ class KeyIntervention(_Model):
         return bool(self.variant or self.with_discharge or self.unless_actions or self.aimed_at)
 
 
-class KeyAction(_Model):
+class KeyAction(Model):
     """An action that is harmful in this case (a CPS report where poverty explains the 'neglect')."""
 
     kind: ActionKind
     rationale: str
 
 
-class KeyDisposition(_Model):
+class KeyDisposition(Model):
     """A discharge disposition the key judges, with the conditions that make it safe.
 
     ``fit``: ``expected`` (the case's best disposition), ``acceptable`` (a reasonable
@@ -145,7 +142,7 @@ class KeyDisposition(_Model):
     requires_actions: list[ActionKind] = Field(default_factory=list)
 
 
-class CaseKey(_Model):
+class CaseKey(Model):
     """The instructor's answer key. Never shown in the student's view."""
 
     needs: list[KeyNeed]
@@ -168,7 +165,7 @@ class CaseKey(_Model):
         description="the dispositions the feedback scores: ids from sim.model.taxonomy with their fit and conditions")
 
 
-class Case(_Model):
+class Case(Model):
     """A concrete case: a patient, the materials a student sees, hidden facts, and the key."""
 
     id: str

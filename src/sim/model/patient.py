@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from sim.model.base import Model
 from sim.model.taxonomy import NeedDomainName, RiskName, SettingName
 
 Severity = Literal[0, 1, 2, 3]
@@ -28,11 +29,7 @@ Quality = Literal["strong", "moderate", "tenuous", "conflicted", "abusive", "cut
 ImmigrationStatus = Literal["citizen", "qualified", "qualified_5yr_bar", "undocumented"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Identity(_Model):
+class Identity(Model):
     """Who the patient is. Names come from Faker pools and are synthetic."""
 
     given_name: str
@@ -55,14 +52,14 @@ class Identity(_Model):
         return f"{self.given_name} {self.family_name}"
 
 
-class Contact(_Model):
+class Contact(Model):
     """Fictional contact details: 555-01xx telephone numbers, example.org e-mail."""
 
     phone: str = Field(pattern=r"^\(\d{3}\) 555-01\d\d$")
     email: str = Field(pattern=r"^[^@\s]+@example\.org$")
 
 
-class Address(_Model):
+class Address(Model):
     street: str
     city: str
     county: str
@@ -70,7 +67,7 @@ class Address(_Model):
     zip_code: str
 
 
-class Economics(_Model):
+class Economics(Model):
     insurance: Insurance
     household_size: int = Field(ge=1, le=12)
     household_income: int = Field(ge=0, description="annual, US dollars")
@@ -79,12 +76,12 @@ class Economics(_Model):
     education: str
 
 
-class Diagnosis(_Model):
+class Diagnosis(Model):
     code: str = Field(description="ICD-10-CM code")
     label: str
 
 
-class FunctionalStatus(_Model):
+class FunctionalStatus(Model):
     """Katz ADL and Lawton IADL items the patient needs help with."""
 
     adl_dependent: list[str] = Field(default_factory=list)
@@ -92,7 +89,7 @@ class FunctionalStatus(_Model):
     mobility: str = "independent"
 
 
-class MedicalContext(_Model):
+class MedicalContext(Model):
     setting: SettingName
     admission_type: AdmissionType
     primary_diagnosis: Diagnosis
@@ -104,7 +101,7 @@ class MedicalContext(_Model):
     functional_status: FunctionalStatus = Field(default_factory=FunctionalStatus)
 
 
-class FamilyMember(_Model):
+class FamilyMember(Model):
     """A person in the patient's family or household: enough for a genogram and an ecomap."""
 
     id: str
@@ -120,7 +117,7 @@ class FamilyMember(_Model):
     partner_status: Literal["married", "partnered", "separated", "divorced", "widowed"] | None = None
 
 
-class Need(_Model):
+class Need(Model):
     """A psychosocial need: its domain, severity 0-3, the evidence for it, how hard it is to disclose."""
 
     domain: NeedDomainName
@@ -129,19 +126,19 @@ class Need(_Model):
     disclosure_difficulty: float = Field(ge=0.0, le=1.0, description="0 says it at once, 1 only with deep rapport")
 
 
-class Risk(_Model):
+class Risk(Model):
     kind: RiskName
     level: RiskLevel
     evidence: str = ""
 
 
-class Culture(_Model):
+class Culture(Model):
     religion: str
     spirituality_importance: Literal["low", "moderate", "high"]
     notes: str = ""
 
 
-class PsychosocialProfile(_Model):
+class PsychosocialProfile(Model):
     needs: list[Need]
     risks: list[Risk]
     strengths: list[str]
@@ -154,7 +151,7 @@ class PsychosocialProfile(_Model):
         return next((r for r in self.risks if r.kind == kind), None)
 
 
-class LatentState(_Model):
+class LatentState(Model):
     """The patient's true state, which drives how they answer screening instruments.
 
     Scales: ``depression`` 0-4 (PHQ-9 band: minimal .. severe); ``anxiety`` 0-3 (GAD-7 band);
@@ -173,7 +170,7 @@ class LatentState(_Model):
     iadl_dependencies: int = Field(ge=0, le=8)
 
 
-class Patient(_Model):
+class Patient(Model):
     """One synthetic patient referred to social work."""
 
     id: str

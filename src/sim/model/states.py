@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import field_validator
 
+from sim.model.base import TableModel
 from sim.tables import load_table
 
 
-class States(BaseModel):
+class States(TableModel):
     """The table ``states.yaml``: USPS code -> name."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
     source: str
     names: dict[str, str]
 

@@ -9,16 +9,15 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Annotated, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, model_validator
 
 from sim.errors import UnknownNameError
+from sim.model.base import TableModel
 from sim.tables import load_table
 
 
-class NeedDomain(BaseModel):
+class NeedDomain(TableModel):
     """One domain of psychosocial need, with the interventions and instruments related to it."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
     label: str
     group: str
     interventions: list[str]
@@ -26,10 +25,8 @@ class NeedDomain(BaseModel):
     risks: list[str]
 
 
-class Taxonomy(BaseModel):
+class Taxonomy(TableModel):
     """Every vocabulary the domain model uses, keyed by id."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
     severity_scale: dict[int, str]
     domains: dict[str, NeedDomain]
     risks: dict[str, str]

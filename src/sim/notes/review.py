@@ -3,25 +3,22 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from sim.errors import UnknownNameError
+from sim.model.base import Model
 from sim.notes.rules import MessageKind, rules
 
 
-class NoteMessage(BaseModel):
+class NoteMessage(Model):
     """One observation on a note; ``section`` is None for the whole note."""
-
-    model_config = ConfigDict(extra="forbid")
     kind: MessageKind
     message: str
     section: str | None = None
 
 
-class SectionReview(BaseModel):
+class SectionReview(Model):
     """How one section fared: found or not, its words, points and messages."""
-
-    model_config = ConfigDict(extra="forbid")
     id: str
     label: str
     present: bool
@@ -32,10 +29,8 @@ class SectionReview(BaseModel):
     messages: list[NoteMessage] = Field(default_factory=list)
 
 
-class NoteReview(BaseModel):
+class NoteReview(Model):
     """The result of :func:`check_note`: per-section reviews, note-level messages and a score."""
-
-    model_config = ConfigDict(extra="forbid")
     fmt: str
     score: float = Field(ge=0, le=100)
     max_score: float = 100.0

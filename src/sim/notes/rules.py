@@ -5,26 +5,23 @@ import re
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from sim.errors import UnknownNameError
+from sim.model.base import TableModel
 from sim.tables import load_table
 
 MessageKind = Literal["praise", "missed", "warning", "error"]
 FORMATS = ("soap", "dap", "birp", "psychosocial")
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Cue(_Model):
+class Cue(TableModel):
     description: str
     words: list[str]
     numbers: bool = False
 
 
-class SectionRule(_Model):
+class SectionRule(TableModel):
     id: str
     label: str
     headings: list[str] = Field(min_length=1)
@@ -34,12 +31,12 @@ class SectionRule(_Model):
     avoid: list[str] = Field(default_factory=list)
 
 
-class FormatRule(_Model):
+class FormatRule(TableModel):
     label: str
     sections: list[SectionRule] = Field(min_length=1)
 
 
-class Scoring(_Model):
+class Scoring(TableModel):
     present: float
     length: float
     content: float
@@ -52,12 +49,12 @@ class Scoring(_Model):
     identifying_max: float
 
 
-class Judgmental(_Model):
+class Judgmental(TableModel):
     term: str
     instead: str
 
 
-class Identifying(_Model):
+class Identifying(TableModel):
     kind: str
     pattern: str
 
@@ -71,7 +68,7 @@ class Identifying(_Model):
         return value
 
 
-class NoteRules(_Model):
+class NoteRules(TableModel):
     """The contents of ``sim/data/notes.yaml``."""
 
     scoring: Scoring

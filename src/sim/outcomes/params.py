@@ -3,17 +3,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from sim.errors import UnknownNameError
+from sim.model.base import TableModel
 from sim.model.taxonomy import intervention_ids, need_domains
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Effects(_Model):
+class Effects(TableModel):
     """Additive effects on each outcome (log-odds, log-rate, points or days; see outcomes.yaml)."""
 
     readmission: float = 0.0
@@ -29,7 +26,7 @@ class Effects(_Model):
         return Effects(**{k: getattr(self, k) + getattr(other, k) for k in Effects.model_fields})
 
 
-class LaceCurve(_Model):
+class LaceCurve(TableModel):
     source: str
     by_score: list[float] = Field(min_length=20, max_length=20)
 
@@ -41,45 +38,45 @@ class LaceCurve(_Model):
         return value
 
 
-class Factor(_Model):
+class Factor(TableModel):
     factor: float = Field(gt=0)
     source: str
 
 
-class EdVisits(_Model):
+class EdVisits(TableModel):
     base_rate_90d: float = Field(ge=0)
     per_prior_visit: float = Field(ge=0)
     dispersion_shape: float = Field(gt=0)
     source: str
 
 
-class Wellbeing(_Model):
+class Wellbeing(TableModel):
     base: float = Field(ge=0, le=100)
     per_depression_level: float
     noise_sd: float = Field(ge=0)
     source: str
 
 
-class Delay(_Model):
+class Delay(TableModel):
     shape: float = Field(gt=0)
     no_disposition_days: float = Field(ge=0)
     source: str
 
 
-class SafetyBase(_Model):
+class SafetyBase(TableModel):
     source: str
     self_harm_by_suicide_level: list[float] = Field(min_length=4, max_length=4)
     violence_by_ipv_level: list[float] = Field(min_length=4, max_length=4)
     maltreatment_by_risk_level: list[float] = Field(min_length=4, max_length=4)
 
 
-class Burnout(_Model):
+class Burnout(TableModel):
     by_burden_level: list[float] = Field(min_length=4, max_length=4)
     per_adl_dependency: float
     source: str
 
 
-class NeedEffects(_Model):
+class NeedEffects(TableModel):
     source: str
     domains: dict[str, Effects]
 
@@ -92,7 +89,7 @@ class NeedEffects(_Model):
         return self
 
 
-class FollowThrough(_Model):
+class FollowThrough(TableModel):
     base: float = Field(gt=0, le=1)
     with_coordination: float = Field(gt=0, le=1)
     coordination_interventions: list[str]
@@ -100,7 +97,7 @@ class FollowThrough(_Model):
     source: str
 
 
-class PlanEffects(_Model):
+class PlanEffects(TableModel):
     source: str
     concentration: float = Field(gt=0)
     intervention_engagement: float = Field(gt=0, le=1)
@@ -119,30 +116,30 @@ class PlanEffects(_Model):
         return value
 
 
-class RuleEffects(_Model):
+class RuleEffects(TableModel):
     source: str
     rules: dict[str, Effects]
     default: Effects
 
 
-class ActionEffects(_Model):
+class ActionEffects(TableModel):
     source: str
     actions: dict[str, Effects]
 
 
-class GoalAttainment(_Model):
+class GoalAttainment(TableModel):
     base: float
     per_resolved: float
     per_severity_above_1: float
     source: str
 
 
-class HarmIndex(_Model):
+class HarmIndex(TableModel):
     source: str
     weights: dict[str, float]
 
 
-class OutcomeParams(_Model):
+class OutcomeParams(TableModel):
     """The whole outcomes table."""
 
     horizon_days: int = Field(gt=30)

@@ -13,27 +13,24 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import model_validator
 
 from sim.errors import SimValueError
+from sim.model.base import Model
 from sim.model.taxonomy import ACTIONS, DISPOSITIONS
 from sim.tables import load_table
 
 
-class ActionLabel(BaseModel):
+class ActionLabel(Model):
     """How a critical action is shown: a label, when it is called for, and the source."""
-
-    model_config = ConfigDict(extra="forbid")
     label: str
     why: str
     source: str
     state_law: bool = False
 
 
-class LessonLabels(BaseModel):
+class LessonLabels(Model):
     """The data file ``lesson_labels.yaml``."""
-
-    model_config = ConfigDict(extra="forbid")
     synthetic: bool = True
     actions: dict[str, ActionLabel]
     dispositions: dict[str, str]

@@ -7,9 +7,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from sim.model import FamilyMember, Patient
+from sim.model.base import TableModel
 from sim.model.labels import person_label
 from sim.tables import load_table
 
@@ -20,14 +19,12 @@ Tie = Literal["strong", "moderate", "tenuous", "stressful"]
 Flow = Literal["to_patient", "from_patient", "both", "none"]
 
 
-class RelationInfo(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class RelationInfo(TableModel):
     generation: int
     kind: str
 
 
-class FamilyTable(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class FamilyTable(TableModel):
     relations: dict[str, RelationInfo]
 
 
@@ -54,10 +51,8 @@ def relation_info(relation: str) -> RelationInfo:
     return table.get(last, RelationInfo(generation=0, kind="collateral"))
 
 
-class SystemTie(BaseModel):
+class SystemTie(TableModel):
     """One system on the ecomap: who or what it is, the kind of tie, and where energy flows."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
     id: str
     label: str
     category: str

@@ -3,22 +3,19 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from sim.model.base import TableModel
 from sim.model.taxonomy import need_domains
 from sim.tables import load_table
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class GoalTemplate(_Model):
+class GoalTemplate(TableModel):
     description: str
     measure: str
 
 
-class GoalTemplates(_Model):
+class GoalTemplates(TableModel):
     source: str
     days_by_severity: list[int] = Field(min_length=3, max_length=3)
     domains: dict[str, GoalTemplate]

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from sim.errors import UnknownNameError
 from sim.model import eligibility
+from sim.model.base import TableModel
 from sim.model.taxonomy import (
     ActionKind,
     Disposition,
@@ -45,10 +46,6 @@ Prognosis = Literal["good", "guarded", "poor", "terminal_months", "terminal_week
 RISK_ORDER: dict[str, int] = {"none": 0, "low": 1, "moderate": 2, "high": 3}
 LATENT_FIELDS = ("depression", "anxiety", "alcohol", "suicide", "ipv", "caregiver_burden",
                  "adl_dependencies", "iadl_dependencies")
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 # --------------------------------------------------------------------------- facts of a case
@@ -131,7 +128,7 @@ class Subject:
 
 # --------------------------------------------------------------------------- conditions
 
-class Condition(_Model):
+class Condition(TableModel):
     """A conjunction of facts; every field that is set must hold. An empty condition always holds."""
 
     latent_at_least: dict[str, int] = Field(default_factory=dict)
@@ -216,7 +213,7 @@ def any_holds(conditions: list[Condition], s: Subject, plan: CarePlan | None = N
 
 # --------------------------------------------------------------------------- catalogue models
 
-class Indication(_Model):
+class Indication(TableModel):
     """A need (at a minimum severity) the intervention answers; ``only_when`` narrows it to
     patients for whom one of the conditions holds (end-of-life care for grief only when someone
     is dying, not for a bereavement)."""
@@ -233,7 +230,7 @@ class Indication(_Model):
         return value
 
 
-class Prerequisite(_Model):
+class Prerequisite(TableModel):
     """A critical action the plan must contain whenever it contains the intervention (and ``when_any``)."""
 
     action: ActionKind
@@ -241,12 +238,12 @@ class Prerequisite(_Model):
     when_any: list[Condition] = Field(default_factory=lambda: [Condition()])
 
 
-class Evidence(_Model):
+class Evidence(TableModel):
     note: str
     source: str
 
 
-class Intervention(_Model):
+class Intervention(TableModel):
     """One of the twelve interventions."""
 
     id: str = ""
@@ -275,12 +272,12 @@ class Intervention(_Model):
                    for i in self.indications)
 
 
-class Function(_Model):
+class Function(TableModel):
     description: str
     source: str
 
 
-class ContraindicationRule(_Model):
+class ContraindicationRule(TableModel):
     """A structured contraindication on an intervention (optionally a variant) or a discharge."""
 
     id: str
@@ -303,32 +300,32 @@ class ContraindicationRule(_Model):
         return self
 
 
-class Trigger(_Model):
+class Trigger(TableModel):
     action: ActionKind
     when_any: list[Condition]
     source: str
     resource: str | None = Field(default=None, description="directory resource the action goes with")
 
 
-class DischargeRule(_Model):
+class DischargeRule(TableModel):
     disposition: Disposition
     when_any: list[Condition]
     source: str
 
 
-class SkilledNeed(_Model):
+class SkilledNeed(TableModel):
     """Conditions whose recovery calls for daily skilled nursing or therapy after an acute stay."""
 
     diagnoses: list[str] = Field(min_length=1, description="ICD-10-CM prefixes or LO-HI ranges")
     source: str
 
 
-class DischargeRules(_Model):
+class DischargeRules(TableModel):
     no_discharge_settings: list[str]
     rules: list[DischargeRule]
 
 
-class Catalogue(_Model):
+class Catalogue(TableModel):
     """The whole interventions table."""
 
     functions: dict[str, Function]
@@ -354,7 +351,7 @@ class Catalogue(_Model):
         return self
 
 
-class Contraindication(_Model):
+class Contraindication(TableModel):
     """A contraindicated choice found in a plan, with its reason in words and the rule it cites."""
 
     rule: str
@@ -368,7 +365,7 @@ class Contraindication(_Model):
     item: int | None = Field(default=None, description="index of the planned intervention it concerns")
 
 
-class UnmetPrerequisite(_Model):
+class UnmetPrerequisite(TableModel):
     """An intervention in the plan whose prerequisite action the plan lacks."""
 
     intervention: str

@@ -9,29 +9,26 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from sim.errors import validation_message
+from sim.model.base import Model
 from sim.model.taxonomy import ActionKind, Disposition, InterventionName, NeedDomainName, RiskName
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class AssessedNeed(_Model):
+class AssessedNeed(Model):
     domain: NeedDomainName
     severity: Literal[1, 2, 3]
     evidence: str = ""
 
 
-class AssessedRisk(_Model):
+class AssessedRisk(Model):
     kind: RiskName
     level: Literal["low", "moderate", "high"]
     evidence: str = ""
 
 
-class Assessment(_Model):
+class Assessment(Model):
     """The student's psychosocial assessment."""
 
     needs: list[AssessedNeed] = Field(default_factory=list)
@@ -40,7 +37,7 @@ class Assessment(_Model):
     formulation: str = ""
 
 
-class Goal(_Model):
+class Goal(Model):
     """A SMART goal: specific need, measurable target, time-bound date, who is responsible."""
 
     need: NeedDomainName
@@ -50,7 +47,7 @@ class Goal(_Model):
     responsible: str = "social worker"
 
 
-class PlannedIntervention(_Model):
+class PlannedIntervention(Model):
     intervention: InterventionName
     need: NeedDomainName | None = None
     rationale: str = ""
@@ -58,12 +55,12 @@ class PlannedIntervention(_Model):
         default=None, description="format, for interventions that have formats (counseling)")
 
 
-class PlannedReferral(_Model):
+class PlannedReferral(Model):
     resource: str = Field(description="a resource id from the community directory")
     need: NeedDomainName
 
 
-class CarePlan(_Model):
+class CarePlan(Model):
     """Problems, SMART goals, interventions, referrals, crisis actions, follow-up, discharge."""
 
     problems: list[str] = Field(default_factory=list)
@@ -78,7 +75,7 @@ class CarePlan(_Model):
         return {i.intervention for i in self.interventions}
 
 
-class PlanProblem(_Model):
+class PlanProblem(Model):
     """One part of a submission that could not be accepted, in words a student understands."""
 
     where: str

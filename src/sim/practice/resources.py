@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from sim.errors import UnknownNameError
+from sim.model.base import TableModel
 from sim.model.patient import ImmigrationStatus
 from sim.model.states import in_this_state, state_name
 from sim.model.taxonomy import ActionKind, need_domains
@@ -131,18 +132,14 @@ REQUIREMENTS: dict[str, tuple[Callable[[Subject], bool], str]] = {
 }
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ImmigrationBar(_Model):
+class ImmigrationBar(TableModel):
     """A status that bars the programme, with the reason in words (``{who}``: adults or children)."""
 
     reason: str
     from_age: int = Field(default=0, ge=0, description="the bar applies from this age; younger people are exempt")
 
 
-class ImmigrationRule(_Model):
+class ImmigrationRule(TableModel):
     """Immigration-status rules of a federal public benefit (8 U.S.C. 1611, 1612, 1641)."""
 
     not_eligible: dict[ImmigrationStatus, ImmigrationBar]
@@ -150,7 +147,7 @@ class ImmigrationRule(_Model):
     source: str
 
 
-class Criteria(_Model):
+class Criteria(TableModel):
     """Age, income, state and named requirements; every one that is set must hold."""
 
     min_age: int | None = Field(default=None, ge=0)
@@ -187,7 +184,7 @@ class Eligibility(Criteria):
     groups: list[EligibilityGroup] = Field(default_factory=list)
 
 
-class Resource(_Model):
+class Resource(TableModel):
     """One community resource (synthetic unless ``real``)."""
 
     id: str
@@ -228,7 +225,7 @@ class Resource(_Model):
         return self.capacity > 0
 
 
-class Directory(_Model):
+class Directory(TableModel):
     synthetic: Literal[True]
     service_areas: dict[str, list[str]]
     resources: list[Resource]

@@ -4,9 +4,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from sim.errors import SimValueError, UnknownNameError
+from sim.model.base import TableModel
 from sim.model.taxonomy import need_domains, risk_kinds, settings
 from sim.tables import load_table
 
@@ -22,18 +23,14 @@ class TriageError(SimValueError):
     """An order or time allocation that cannot be scored; the message lists every problem."""
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class TaskRule(_Model):
+class TaskRule(TableModel):
     label: str
     minutes: int = Field(ge=1)
     per_other_task: int = Field(default=0, ge=0)
     source: str
 
 
-class LevelRule(_Model):
+class LevelRule(TableModel):
     label: str
     weight: float = Field(gt=0)
     window_minutes: int | None = Field(default=None, ge=1)
@@ -41,7 +38,7 @@ class LevelRule(_Model):
     harm_if_late: bool
 
 
-class Trigger(_Model):
+class Trigger(TableModel):
     latent_at_least: dict[str, int] = Field(default_factory=dict)
     risk_at_least: dict[str, Literal["low", "moderate", "high"]] = Field(default_factory=dict)
     lace_at_least: int | None = None
@@ -54,12 +51,12 @@ class Trigger(_Model):
         return self
 
 
-class UnitMix(_Model):
+class UnitMix(TableModel):
     discharge_today: float = Field(ge=0, le=1)
     crisis: float = Field(ge=0, le=1)
 
 
-class TriageRules(_Model):
+class TriageRules(TableModel):
     """The contents of ``sim/data/triage.yaml``."""
 
     tasks: dict[TaskKind, TaskRule]

@@ -3,18 +3,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from sim.errors import UnknownNameError
 from sim.feedback.model import FeedbackItem
+from sim.model.base import Model
 from sim.triage.rules import Level, TaskKind, TriageError, rules
 from sim.triage.shift import Shift
 
 
-class ReferralOutcome(BaseModel):
+class ReferralOutcome(Model):
     """What happened to one referral in the simulated shift."""
-
-    model_config = ConfigDict(extra="forbid")
     id: str
     level: Level
     seen: bool = False
@@ -28,10 +27,8 @@ class ReferralOutcome(BaseModel):
     weight: float = 0.0
 
 
-class TriageResult(BaseModel):
+class TriageResult(Model):
     """The simulated shift and its score (0-100, relative to the reference order)."""
-
-    model_config = ConfigDict(extra="forbid")
     score: float = Field(ge=0, le=100)
     max_score: float = 100.0
     points: float

@@ -6,21 +6,22 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import PrivateAttr
 
 from sim.errors import SimValueError, UnknownNameError
+from sim.model.base import TableModel
 from sim.model.taxonomy import settings
-from sim.triage.rules import _RISK_ORDER, Level, TaskKind, Trigger, _Model, rules
+from sim.triage.rules import _RISK_ORDER, Level, TaskKind, Trigger, rules
 
 if TYPE_CHECKING:
     from sim.model import Patient
     from sim.model.case import Case
 
 
-class Task(_Model):
+class Task(TableModel):
     kind: TaskKind
     label: str
     minutes: int
 
 
-class Referral(_Model):
+class Referral(TableModel):
     """One referral on the shift board. ``level`` and ``level_reasons`` are the triage key."""
 
     id: str
@@ -44,7 +45,7 @@ class Referral(_Model):
         return rules().levels[self.level].window_minutes
 
 
-class Shift(_Model):
+class Shift(TableModel):
     """A shift: a unit, a time budget and the referrals waiting."""
 
     unit: str
