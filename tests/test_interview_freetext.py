@@ -54,7 +54,7 @@ def test_double_barrelled_question_names_both_domains_first_half_first():
 
 
 @pytest.mark.parametrize("text", ["asdkfj qwoeiru zxmcnv", "¿Dónde vive usted ahora?", "Wie geht es Ihnen heute?",
-                                  "???", "12345 678", "ok"])
+                                  "???", "12345 678", "ok", "the the the the"])
 def test_gibberish_and_other_languages_get_a_low_confidence(text: str):
     reading = classify(text)
     assert reading.confidence < freetext_params().threshold and not reading.understood

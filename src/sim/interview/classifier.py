@@ -151,8 +151,8 @@ class Model:
             domains = (self.domains[int(p_domain.argmax())],)
             domain_p = float(p_domain.max())
         english = min(1.0, self.known_share(text) / 0.7)
-        if len(words(text)) < 2:
-            english *= 0.5  # one word ("ok", "and") is too little to read
+        if len(set(words(text))) < 2:
+            english *= 0.5  # one word ("ok", "and", "the the the") is too little to read
         # Geometric mean of the two readings' probabilities, scaled down for text that is not English
         # the model knows: a clear style with an unsure topic is still heard.
         confidence = round(float(np.sqrt(domain_p * float(p_style.max()))) * english, 3)
