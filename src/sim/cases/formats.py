@@ -13,8 +13,8 @@ The upgrade of a file edits its text: it adds ``format: 2`` above the first fiel
 quoting, blank lines) as it was. What the upgrade cannot decide (which disposition is unsafe,
 which actions make one safe, the condition of a contraindicated act) is reported for the author.
 
-    >>> derive_dispositions("Short-term SNF rehab, then home with home health.")
-    ['skilled_nursing', 'home_with_services']
+    >>> derive_dispositions("To a nursing home, not a shelter")
+    ['skilled_nursing']
 """
 from __future__ import annotations
 
