@@ -31,6 +31,8 @@ ALLOWED = {
     "src/sim/data/generation/diagnoses.yaml": re.compile(r"label: \"?Alcohol(ic cirrhosis| abuse with)"),
     "assignments/source/a4_documentation/a4_documentation.ipynb": re.compile(r"noncompliant\\?\" not in"),
     "simcases/ed_ipv_01.yaml": re.compile(r"crime victims who help law enforcement"),
+    # A cited paper's title (Borson et al. 2000, the Mini-Cog).
+    "src/sim/data/clinical.yaml": re.compile(r"dementia screening in multi-lingual elderly\. Int J Geriatr"),
     # Lists of words to avoid, which the A4 documentation check and its comments teach.
     "assignments/keys.yaml": re.compile(r"^\s*(stigmatizing_terms: \[|frequent flyer, addict)"),
     "assignments/rubric_comments.yaml": re.compile(r"not an addict\)|avoid 'noncompliant'"),

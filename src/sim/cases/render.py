@@ -11,6 +11,7 @@ from typing import Literal
 
 from sim.errors import SimValueError
 from sim.model.case import Case
+from sim.model.clinical import indicator_labels
 from sim.model.labels import person_label
 from sim.model.taxonomy import taxonomy
 
@@ -85,7 +86,8 @@ def student_blocks(case: Case) -> list[Block]:
             ("Language", language), ("Race", ident.race), ("Ethnicity", ident.ethnicity),
             ("Veteran", "yes" if ident.veteran else "no"),
             ("Lives in", f"{p.address.city}, {p.address.state}"),
-            ("Insurance", econ.insurance), ("Employment", econ.employment),
+            ("Insurance", econ.insurance + "".join(f"; {x.shown()}" for x in econ.supplemental)),
+            ("Employment", econ.employment),
             ("Education", econ.education),
             ("Household", "; ".join(household) if household else "lives alone"),
         ]),
@@ -101,6 +103,7 @@ def student_blocks(case: Case) -> list[Block]:
             ("Length of stay so far", f"{med.length_of_stay_days} days"),
             ("ED visits in the past 6 months", str(med.ed_visits_6mo)),
             ("Prognosis", med.prognosis.replace("_", " ")),
+            *([("Cognition", med.cognition.shown())] if med.cognition is not None else []),
         ]),
         ("p", f"Physician note: {case.chart.physician_note}"),
     ]
@@ -147,7 +150,10 @@ def key_blocks(case: Case) -> list[Block]:
                 f"({tx.severity_scale[n.severity]}): {n.evidence}" for n in k.needs]),
     ]
     if k.risks:
-        blocks += [("h2", "Risks"), ("ul", [f"{tx.risks[r.kind]}: {r.level}. {r.evidence}" for r in k.risks])]
+        seen = {r.kind: r.indicators for r in p.profile.risks if r.indicators}
+        blocks += [("h2", "Risks"), ("ul", [f"{tx.risks[r.kind]}: {r.level}. {r.evidence}"
+                                            + (f" Indicators: {indicator_labels(r.kind, seen[r.kind])}."
+                                               if r.kind in seen else "") for r in k.risks])]
     if k.strengths:
         blocks += [("h2", "Strengths"), ("ul", list(k.strengths))]
     if k.critical_actions:

@@ -121,6 +121,11 @@ def _needs(value: object) -> dict[str, int]:
     return out
 
 
+AUTHORED_RISKS = ("self_neglect",)
+"""Risk kinds only a case author writes, with the indicators seen (sim/data/clinical.yaml): the
+generator does not draw them, so a patient generated for a cohort never has one."""
+
+
 def _risks(value: object) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -128,7 +133,13 @@ def _risks(value: object) -> tuple[str, ...]:
         value = [value]
     if not isinstance(value, Iterable):
         raise SimValueError(f"risks {value!r} is not allowed; give a risk kind or a list of them")
-    return tuple(_name("risk", r, risk_kinds()) for r in value)
+    names = tuple(_name("risk", r, risk_kinds()) for r in value)
+    authored = [r for r in names if r in AUTHORED_RISKS]
+    if authored:
+        raise ConstraintError(f"risk {authored[0]!r} is not generated: write it in the case file with the "
+                              "indicators seen (generated risks: "
+                              f"{', '.join(r for r in risk_kinds() if r not in AUTHORED_RISKS)})")
+    return names
 
 
 def resolve(c: Constraints) -> Plan:

@@ -8,6 +8,7 @@ import numpy as np
 
 from sim.errors import DataTableError
 from sim.generate.batch import Batch, band_index
+from sim.generate.constraints import AUTHORED_RISKS
 from sim.generate.economics import PLANS
 from sim.generate.medical import comorbidity_names, dx_names
 from sim.generate.params import PROGNOSES, params
@@ -25,8 +26,9 @@ def domains() -> list[str]:
 
 @lru_cache(maxsize=1)
 def risks() -> list[str]:
-    """Risk kinds in taxonomy order (columns of the risk array)."""
-    return risk_kinds()
+    """Risk kinds the generator draws, in taxonomy order (columns of the risk array); the kinds
+    only a case author writes (``AUTHORED_RISKS``, e.g. self-neglect) are not among them."""
+    return [r for r in risk_kinds() if r not in AUTHORED_RISKS]
 
 
 def _has_minor_child(b: Batch) -> np.ndarray:

@@ -78,12 +78,12 @@ def _domain(know: PatientKnowledge, q: Question, ctx: ReplyContext, rng: np.rand
             return _disclose(fact, rng)
         if len(pending) < len(know.hidden_in(q.domain)) and q.style != "judgmental":
             return _from(_pick(rng, replies().deflection.more), [("deflects", q.domain)])
-        return _deflect(q, rng)
+        return _deflect(q, rng, know.case.patient.lives_alone)
     if need is not None:
         return _need(need, q, rng, know.case.patient.identity.given_name, ctx.asked_before,
-                     speaker_of(know.case.opening_statement))
+                     speaker_of(know.case.opening_statement), know.case.patient.lives_alone)
     if not know.may_deny(q.domain):
-        return _deflect(q, rng)
+        return _deflect(q, rng, know.case.patient.lives_alone)
     return _deny(q, rng)
 
 
@@ -124,7 +124,7 @@ def speaker_of(opening: str) -> str | None:
 
 
 def _need(need: StatedNeed, q: Question, rng: np.random.Generator, name: str, plain: bool = False,
-          speaker: str | None = None) -> Reply:
+          speaker: str | None = None, alone: bool = False) -> Reply:
     t = replies()
     lines = t.need
     lead = ""
@@ -144,7 +144,9 @@ def _need(need: StatedNeed, q: Question, rng: np.random.Generator, name: str, pl
         elif (need.severity == 3 and q.style in ("reflection", "empathic") and rng.random() < 0.5):
             heavy = _pick(rng, lines.heavy)
             lead, template = heavy.text, template.model_copy(update={"emotion": heavy.emotion})
-    voices = (t.proxy_voices if speaker else t.voices)[need.domain]
+    # A patient who lives alone says the lines that assume no one at home (alone_voices), where given.
+    voices = (t.proxy_voices[need.domain] if speaker
+              else t.alone_voices.get(need.domain, t.voices[need.domain]) if alone else t.voices[need.domain])
     voice = _pick_str(rng, voices.mild if need.severity == 1 else voices.severe).replace("{name}", name)
     low, high = _RATINGS[need.severity]
     values = {"voice": voice, "evidence": _sentence(need.evidence), "evidence_lc": _sentence(need.evidence, lower=True),
@@ -156,13 +158,14 @@ def _need(need: StatedNeed, q: Question, rng: np.random.Generator, name: str, pl
     return Reply(text=text, emotion=template.emotion, asks_back=template.asks_back, facts=[("need", need.domain)])
 
 
-def _deflect(q: Question, rng: np.random.Generator) -> Reply:
+def _deflect(q: Question, rng: np.random.Generator, alone: bool = False) -> Reply:
     t = replies().deflection
     if q.style == "judgmental":
         lines = t.judged
     else:
         generic = t.low_rapport if q.allows_disclosure() else t.closed
-        own = t.by_domain.get(q.domain, [])
+        own = (t.alone_by_domain.get(q.domain) or t.by_domain.get(q.domain, []) if alone
+               else t.by_domain.get(q.domain, []))
         lines = own if own and rng.random() < 0.5 else generic
     return _from(_pick(rng, lines), [("deflects", q.domain)])
 
@@ -225,7 +228,7 @@ def _general_content(know: PatientKnowledge, q: Question, ctx: ReplyContext, rng
         return _from(_pick(rng, t.diagnosis), [("chart", "primary_diagnosis")], diagnosis=_lc(label))
     if choice == "need":
         return _need(stated[0], q, rng, case.patient.identity.given_name, ctx.asked_before,
-                     speaker_of(case.opening_statement))
+                     speaker_of(case.opening_statement), case.patient.lives_alone)
     strength = _sentence(choice.removeprefix("strength:"))
     return _from(_pick(rng, t.strength), [("strength", choice.removeprefix("strength:"))],
                  strength=strength, strength_lc=_sentence(strength, lower=True), name=case.patient.identity.given_name)

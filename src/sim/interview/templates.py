@@ -75,6 +75,8 @@ class DeflectionLines(TableModel):
     more: Lines
     judged: Lines
     by_domain: dict[str, Lines] = Field(default_factory=dict)
+    alone_by_domain: dict[str, Lines] = Field(
+        default_factory=dict, description="by_domain lines for a patient who lives alone")
 
 
 class DenialLines(TableModel):
@@ -122,6 +124,7 @@ class RepliesFile(TableModel):
     deflection: DeflectionLines
     denial: DenialLines
     voices: dict[str, Voices]
+    alone_voices: dict[str, Voices] = Field(default_factory=dict)
     proxy_voices: dict[str, Voices]
     general: GeneralLines
     jargon_confused: Lines
@@ -135,6 +138,8 @@ class RepliesFile(TableModel):
         domains = set(need_domains())
         for name, keys in (("voices", set(self.voices)), ("denial.by_domain", set(self.denial.by_domain)),
                            ("deflection.by_domain", set(self.deflection.by_domain)),
+                           ("alone_voices", set(self.alone_voices)),
+                           ("deflection.alone_by_domain", set(self.deflection.alone_by_domain)),
                            ("denial_blocked_when", set(self.denial_blocked_when))):
             unknown = sorted(keys - domains)
             if unknown:

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from sim.model.base import Model
+from sim.model.clinical import Cognition, Supplemental, clinical, indicator_problem, supplemental_problem
 from sim.model.taxonomy import NeedDomainName, RiskName, SettingName
 
 Severity = Literal[0, 1, 2, 3]
@@ -74,6 +75,17 @@ class Economics(Model):
     fpl_percent: int = Field(ge=0, description="household income as percent of the federal poverty level")
     employment: str
     education: str
+    supplemental: list[Supplemental] = Field(
+        default_factory=list,
+        description="coverage beside the main insurance: medigap, medicare_advantage, part_d, extra_help, "
+                    "the Medicare Savings Programs (qmb, slmb, qi), employer_retiree")
+
+    @model_validator(mode="after")
+    def _coverage_fits(self) -> Economics:
+        problem = supplemental_problem(self.insurance, self.supplemental)
+        if problem is not None:
+            raise ValueError(problem)
+        return self
 
 
 class Diagnosis(Model):
@@ -99,6 +111,8 @@ class MedicalContext(Model):
     ed_visits_6mo: int = Field(ge=0, le=50)
     prognosis: Prognosis
     functional_status: FunctionalStatus = Field(default_factory=FunctionalStatus)
+    cognition: Cognition | None = Field(
+        default=None, description="screening results and diagnostic status; leave out when not assessed")
 
 
 class FamilyMember(Model):
@@ -130,6 +144,18 @@ class Risk(Model):
     kind: RiskName
     level: RiskLevel
     evidence: str = ""
+    indicators: list[str] = Field(
+        default_factory=list, description="for self_neglect: the indicators seen (sim/data/clinical.yaml)")
+
+    @model_validator(mode="after")
+    def _indicators(self) -> Risk:
+        problem = indicator_problem(self.kind, self.indicators)
+        if problem is not None:
+            raise ValueError(problem)
+        if self.kind in clinical().risk_indicators and self.level != "none" and not self.indicators:
+            allowed = ", ".join(clinical().risk_indicators[self.kind].indicators)
+            raise ValueError(f"a {self.kind} risk names the indicators seen (allowed: {allowed})")
+        return self
 
 
 class Culture(Model):
@@ -192,6 +218,11 @@ class Patient(Model):
         if not any(n.severity > 0 for n in self.profile.needs):
             raise ValueError("a patient referred to social work has at least one need with severity above 0")
         return self
+
+    @property
+    def lives_alone(self) -> bool:
+        """No one lives with the patient: a household of one, and no living relative in it."""
+        return self.economics.household_size == 1 and not any(m.lives_with_patient and m.living for m in self.family)
 
     @property
     def caregiver(self) -> FamilyMember | None:
