@@ -306,3 +306,16 @@ def test_code_table_cites_a_source_for_every_code():
             assert spec.panel is not None and spec.panel.code == own.panel, inst_id
         if own is not None and own.total:
             assert spec.total is not None and spec.total.code == own.total, inst_id
+
+
+def test_every_instrument_has_an_entry_in_the_code_table():
+    """A new instrument cannot be left out of the export silently: it is coded, or listed as having
+    no LOINC code, or as not mapped yet."""
+    from sim.instruments import instrument_ids
+
+    table = codes()
+    for inst_id in instrument_ids():
+        assert inst_id in table.instruments, inst_id
+        spec = table.instruments[inst_id]
+        coded = bool(spec.items or spec.total or spec.panel)
+        assert coded or inst_id in table.no_loinc or inst_id in table.unmapped, inst_id

@@ -46,6 +46,7 @@ class CodeTable(TableModel):
     sources: dict[str, str]
     local_system: str
     no_loinc: list[str]
+    unmapped: list[str] = []
     answer_lists: dict[str, dict[str, Code]]
     instruments: dict[str, InstrumentCodes]
     z_codes: dict[str, Code]
@@ -69,8 +70,8 @@ class CodeTable(TableModel):
                     raise ValueError(f"instruments.{name}: answer list {lst!r} is not one of "
                                      f"{', '.join(self.answer_lists)}")
             coded = bool(inst.items or inst.total or inst.panel)
-            if coded == (name in self.no_loinc):
-                raise ValueError(f"instruments.{name}: listed in no_loinc but has codes, or the reverse")
+            if coded == (name in self.no_loinc or name in self.unmapped):
+                raise ValueError(f"instruments.{name}: listed in no_loinc or unmapped but has codes, or the reverse")
         for group in ("z_codes", "vitals", "race", "ethnicity"):
             codes += [(f"{group}.{k}", c) for k, c in getattr(self, group).items()]
         for where, c in codes:
