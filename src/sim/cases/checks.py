@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 
 from sim.cases.problems import Problem
 from sim.cases.rules import required_actions
@@ -15,18 +14,6 @@ PEDIATRIC_MAX_AGE = 21
 """Pediatric services see patients up to 21 (AAP policy on the age limit of pediatrics)."""
 ESRD_CODES = ("N18.6", "N186")
 """End-stage renal disease: the one way a child qualifies for Medicare (42 U.S.C. 426-1)."""
-
-
-def _reference_date() -> date | None:
-    """The date the generated world is set on (the generator's ``reference_date``), if known."""
-    try:
-        from sim.generate.assemble import reference_date
-    except ImportError:
-        return None
-    try:
-        return reference_date()
-    except Exception:  # the generator's parameters are not loadable: skip this one check
-        return None
 
 
 def check_case(case: Case, source: Source) -> list[Problem]:
@@ -74,16 +61,17 @@ def check_case(case: Case, source: Source) -> list[Problem]:
             "interpreter_needed is true but key.critical_actions has no 'interpreter' action; add "
             "{kind: interpreter, description: ...} (language access is a critical action)"))
 
-    reference = _reference_date()
-    if reference is not None:
-        dob = p.identity.date_of_birth
-        on_reference = reference.year - dob.year - ((reference.month, reference.day) < (dob.month, dob.day))
-        if abs(on_reference - age) > 1:
-            problems.append(source.problem(
-                ("patient", "identity", "age"),
-                f"age {age} does not match date_of_birth {dob.isoformat()} (that birth date makes the patient "
-                f"{on_reference} on {reference.isoformat()}, the reference date of the case world; allowed: "
-                f"{max(0, on_reference - 1)} to {on_reference + 1})"))
+    from sim.generate.assemble import reference_date
+
+    reference = reference_date()
+    dob = p.identity.date_of_birth
+    on_reference = reference.year - dob.year - ((reference.month, reference.day) < (dob.month, dob.day))
+    if abs(on_reference - age) > 1:
+        problems.append(source.problem(
+            ("patient", "identity", "age"),
+            f"age {age} does not match date_of_birth {dob.isoformat()} (that birth date makes the patient "
+            f"{on_reference} on {reference.isoformat()}, the reference date of the case world; allowed: "
+            f"{max(0, on_reference - 1)} to {on_reference + 1})"))
 
     for i, member in enumerate(p.family):
         if member.id == p.id:

@@ -112,17 +112,10 @@ FALLBACKS = (("setting", "age_range", "sex"), ("setting",), ())
 values are laid over the result anyway and validated there."""
 
 
-class GeneratorUnavailable(SimError):
-    """The patient generator cannot be imported (a partial patient cannot be completed)."""
-
-
 def generate_for(seed: int, given: dict[str, Any]) -> dict[str, Any]:
     """A generated patient (as data) honouring what ``given`` fixes; raises SimError if impossible."""
-    try:
-        from sim.generate import generate_patient
-    except ImportError as exc:
-        raise GeneratorUnavailable("patient is partial and the patient generator (sim.generate) is not "
-                       "available; give every patient field") from exc
+    from sim.generate import generate_patient
+
     constraints = _accepted(generate_patient, _constraints(given))
     try:
         try:
@@ -193,8 +186,6 @@ def compile_source(source: Source, seed: int | None = None) -> Compiled:
     if not _complete_patient(given):
         try:
             patient_data = merge(generate_for(effective, given), given)
-        except GeneratorUnavailable:
-            pass  # validation below names every missing patient field
         except SimError as exc:
             problems.append(source.problem(("patient",), f"cannot generate a patient for these fields: {exc}"))
     data["patient"] = patient_data

@@ -8,6 +8,7 @@ import re
 from functools import partial
 from typing import Any
 
+from sim import instruments
 from sim.feedback.rubric import keyword_pattern, rubric
 from sim.model.case import Case
 from sim.model.taxonomy import taxonomy
@@ -32,12 +33,8 @@ def risk_label(kind: str) -> str:
 
 
 def _definition(instrument_id: str) -> Any | None:
-    try:
-        from sim import instruments
-
-        return instruments.get(instrument_id)
-    except Exception:
-        return None
+    """The instrument's definition, or None for an answer set that is not one of the instruments."""
+    return instruments.get(instrument_id) if instrument_id in instruments.instrument_ids() else None
 
 
 def _text(obj: Any, *names: str) -> str | None:

@@ -8,10 +8,11 @@ dependencies, so the form and the chart agree.
 """
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 
 import numpy as np
 
+import sim.instruments as instruments
 from sim.generate.batch import SEXES, Batch
 from sim.generate.coded import Column, coded
 from sim.model import Patient
@@ -23,37 +24,19 @@ MIN_AGE = {"phq9": 12, "gad7": 12, "auditc": 12, "hits": 12, "ahc_hrsn": 0, "zbi
 MISSING = -1
 
 
-@lru_cache(maxsize=1)
-def available() -> bool:
-    """True when ``sim.instruments`` can synthesize answers."""
-    try:
-        import sim.instruments as instruments
-
-        return all(callable(getattr(instruments, f, None)) for f in ("synthesize", "synth_width", "get"))
-    except Exception:  # an instruments package under construction must not break generation
-        return False
-
-
 @cache
 def item_ids(instrument_id: str) -> tuple[str, ...]:
     """Item ids of an instrument, in its data file's order."""
-    import sim.instruments as instruments
-
     return tuple(i.id for i in instruments.get(instrument_id).items)
 
 
 @cache
 def _ahc_options() -> tuple[tuple[str, ...], ...]:
-    import sim.instruments as instruments
-
     return tuple(tuple(o.id for o in item.options) for item in instruments.get("ahc_hrsn").items)
 
 
 def draw_responses(b: Batch) -> None:
-    """Fill ``resp_<id>`` arrays (and ``has_<id>`` masks) for every instrument, when available."""
-    if not available():
-        return
-    import sim.instruments as instruments
+    """Fill ``resp_<id>`` arrays (and ``has_<id>`` masks) for every instrument."""
     from sim.generate.psychosocial import domains
 
     sev = b["need_sev"]
@@ -98,9 +81,7 @@ def response_columns(b: Batch) -> dict[str, Column]:
 
 
 def response_columns_doc() -> dict[str, str]:
-    """Descriptions of the response columns (empty when instruments are unavailable)."""
-    if not available():
-        return {}
+    """Descriptions of the response columns."""
     out: dict[str, str] = {}
     for inst in INSTRUMENTS:
         if inst == "ahc_hrsn":
@@ -132,8 +113,6 @@ def patient_responses(b: Batch, i: int) -> dict[str, list[int] | dict[str, str]]
 
 def flatten_responses(patient: Patient) -> dict[str, object]:
     """The response columns of one patient as :func:`sim.cohort` shows them (None when not asked)."""
-    if not available():
-        return {}
     out: dict[str, object] = {}
     for inst in INSTRUMENTS:
         resp = patient.responses.get(inst)
