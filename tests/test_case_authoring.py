@@ -2,6 +2,7 @@
 is a case file that carries, in ``# expect:`` lines, the located message it must give."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -65,3 +66,52 @@ def test_collateral_renders_without_doubled_parentheses():
         shown = render_student(case, fmt)
         assert f"{contact.name} (VA homeless programme outreach worker, by phone)" in shown
         assert "(by phone))" not in shown
+
+
+ELDER = ROOT / "simcases" / "home_elder_abuse_01.yaml"
+LIBRARY_MISTAKES = [
+    ("gad7_against_latent_anxiety", "    gad7: [0, 1, 1, 1, 0, 1, 1]", "    gad7: [3, 3, 3, 3, 3, 3, 3]",
+     "157:11: patient.responses.gad7: GAD-7 answers total 21 ('severe'), but latent.anxiety is 1 ('mild'): "
+     "make the answers total 5 to 9 or set latent.anxiety: 3"),
+    ("katz_against_adl_dependent", "    katz_adl: [0, 0, 1, 0, 1, 1]", "    katz_adl: [0, 1, 1, 0, 1, 1]",
+     "162:15: patient.responses.katz_adl: Katz ADL answers say dependent (0) for bathing, transferring, but "
+     "functional_status.adl_dependent lists bathing, dressing, transferring: answer 0 exactly for bathing, "
+     "dressing, transferring"),
+    ("key_without_private_setting",
+     "    - kind: private_setting\n      description: Speak with her without Kevin in the room or on the phone.\n",
+     "", "key.critical_actions: the interview's 'elder_abuse' crisis path (hidden fact "),
+    ("key_recommends_what_the_rules_contraindicate",
+     "  recommended:\n",
+     "  recommended:\n    - intervention: caregiver_support\n      rationale: Respite and training so that Kevin "
+     "copes better with her care.\n",
+     "key.recommended.0.intervention: key.recommended has 'caregiver_support', which the case rules "
+     "contraindicate for this patient"),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "message"), LIBRARY_MISTAKES, ids=[m[0] for m in LIBRARY_MISTAKES])
+def test_a_library_case_with_one_mistake_gives_its_located_message(tmp_path, name, old, new, message):
+    text = ELDER.read_text(encoding="utf-8")
+    assert old in text
+    if name == "key_recommends_what_the_rules_contraindicate":  # and names no harmful act of it
+        text = re.sub(r"\n  contraindicated:\n.*?\n  functions:", "\n  contraindicated: []\n  functions:", text,
+                      flags=re.S)
+    path = tmp_path / "home_elder_abuse_02.yaml"
+    path.write_text(text.replace(old, new, 1).replace("id: home_elder_abuse_01", "id: home_elder_abuse_02"),
+                    encoding="utf-8")
+    got = [str(p).removeprefix(f"{path}:") for p in validate_file(path)]
+    assert any(message in line for line in got), got
+    if name == "key_without_private_setting":
+        line = next(g for g in got if message in g)
+        assert "requires 'private_setting', which key.critical_actions leaves out; add {kind: private_setting" in line
+
+
+def test_the_library_test_honours_sim_cases_dir(tmp_path):
+    case = tmp_path / "home_elder_abuse_02.yaml"
+    case.write_text(ELDER.read_text(encoding="utf-8").replace("id: home_elder_abuse_01", "id: home_elder_abuse_02"),
+                    encoding="utf-8")
+    env = {**__import__("os").environ, "SIM_CASES_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+                           str(ROOT / "tests" / "test_case_library.py"), "-k", "test_file_passes_the_validator",
+                           "--collect-only"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert "home_elder_abuse_02" in done.stdout and "ed_ipv_01" not in done.stdout, done.stdout + done.stderr

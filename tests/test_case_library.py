@@ -1,6 +1,11 @@
-"""The curated case library in simcases/: every file is valid and self-consistent, the library
-covers what the curriculum promises (interventions, functions, settings, crisis paths, the
-diversity of patients), templates are deterministic, and the README's example is a valid case."""
+"""The case library: every file passes the validator (which runs every check the engines and
+these tests make: consistency, ids, an interview, the reference plan and its grading); the shipped
+library covers what the curriculum promises (interventions, functions, settings, crisis paths, the
+diversity of patients); templates are deterministic; the README's example is a valid case.
+
+The files checked one by one are those of the library folder (``SIM_CASES_DIR`` when set, so an
+author can run this on their own folder); the promises about coverage are about the shipped library.
+"""
 from __future__ import annotations
 
 import re
@@ -13,28 +18,27 @@ import yaml
 
 import sim
 from sim.cases import validate_file
+from sim.cases.library import case_files, library_dir
 from sim.model.case import Case
 from sim.model.taxonomy import function_ids, intervention_ids, settings
 
 LIBRARY = Path(__file__).resolve().parents[1] / "simcases"
-FILES = sorted(LIBRARY.glob("*.yaml"))
-SEED_BARRIERS = ("limited resources", "systemic barriers", "lack of integration", "documentation burden")
+FILES = case_files(library_dir())
+SHIPPED = case_files(LIBRARY)
 CRISIS_ACTIONS = {
     "suicidal_ideation": {"cssrs_today", "safety_plan"},
     "ipv": {"ipv_safety_planning", "private_setting"},
     "child_maltreatment": {"mandated_report_child"},
     "elder_abuse": {"mandated_report_elder"},
 }
-PHQ9_BANDS = ["minimal", "mild", "moderate", "moderately severe", "severe"]
-GAD7_BANDS = ["minimal", "mild", "moderate", "severe"]
 
 
 def _raw(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-CURATED = [p for p in FILES if not _raw(p).get("template")]
-TEMPLATES = [p for p in FILES if _raw(p).get("template")]
+CURATED = [p for p in SHIPPED if not _raw(p).get("template")]
+TEMPLATES = [p for p in SHIPPED if _raw(p).get("template")]
 
 
 @cache
@@ -49,137 +53,24 @@ def _curated_cases() -> list[Case]:
 # --- every file --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-def test_file_validates_and_follows_the_library_conventions(path):
+def test_file_passes_the_validator(path):
     assert [str(p) for p in validate_file(path)] == []
-    text = path.read_text(encoding="utf-8")
-    assert text.startswith("# yaml-language-server: $schema=case.schema.json\n")
-    assert "synthetic" in text.splitlines()[1].lower()
-    assert path.stat().st_size < 256 * 1024
-    events = list(yaml.parse(text, Loader=yaml.SafeLoader))
-    assert not [e for e in events if getattr(e, "anchor", None)], "no YAML anchors or aliases"
     case = _case(path)
-    assert case.id == path.stem
-    assert case.synthetic and case.patient.synthetic
+    assert case.id == path.stem and case.synthetic and case.patient.synthetic
+
+
+SEED_BARRIERS = ("limited resources", "systemic barriers", "lack of integration", "documentation burden")
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_shipped_cases_follow_the_library_style(path):
+    case = _case(path)
     for barrier in case.barriers:
         assert barrier.startswith(tuple(f"{b}: " for b in SEED_BARRIERS)), barrier
     assert case.barriers and case.key.competencies and case.key.functions and case.key.recommended
-
-
-@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-def test_patient_profile_latent_state_and_key_agree(path):
-    case = _case(path)
-    p = case.patient
-    lat, fs = p.latent, p.medical.functional_status
-    assert lat.adl_dependencies == len(fs.adl_dependent)
-    assert lat.iadl_dependencies == len(fs.iadl_dependent)
-    dv = p.profile.need("domestic_violence")
-    assert (lat.ipv > 0) == bool(dv and dv.severity > 0)
-    if lat.suicide > 0:
-        assert p.profile.risk("suicide") is not None
-    profile_needs = {n.domain: n.severity for n in p.profile.needs if n.severity > 0}
-    assert {n.domain: n.severity for n in case.key.needs} == profile_needs
-    assert {r.kind for r in case.key.risks} <= {r.kind for r in p.profile.risks}
-    assert not any(m.name == p.identity.name for m in p.family)
-    if p.identity.interpreter_needed:
-        assert "interpreter" in {a.kind for a in case.key.critical_actions}
-
-
-@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-def test_each_intervention_has_one_place_in_the_key(path):
-    key = _case(path).key
-    ids = [k.intervention for k in key.recommended + key.acceptable]
-    assert len(ids) == len(set(ids)), "an id both recommended and acceptable is ambiguous"
-    # A contraindicated act (a format, a place, a first step, an aim) may sit beside the same
-    # intervention done well (couples work beside individual support); a whole intervention may not.
-    whole = {k.intervention for k in key.contraindicated if not k.conditional}
-    assert not whole & set(ids)
-    acts = [(k.intervention, k.variant, tuple(k.with_discharge), tuple(k.unless_actions), tuple(k.aimed_at))
-            for k in key.contraindicated]
-    assert len(acts) == len(set(acts))
-
-
-@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-def test_screening_answers_agree_with_the_latent_state_and_the_chart(path):
-    from sim.instruments import score
-
-    case = _case(path)
-    p, r = case.patient, case.patient.responses
-    fs = p.medical.functional_status
-    if "katz_adl" in r:
-        items = ["bathing", "dressing", "toileting", "transferring", "continence", "feeding"]
-        assert [i for i, v in zip(items, r["katz_adl"], strict=False) if v == 0] == [
-            i for i in items if i in fs.adl_dependent
-        ]
-    if "lawton_iadl" in r:
-        items = [
-            "telephone",
-            "shopping",
-            "food_preparation",
-            "housekeeping",
-            "laundry",
-            "transportation",
-            "medications",
-            "finances",
-        ]
-        dependent = [i for i, v in zip(items, r["lawton_iadl"], strict=False) if v == 0]
-        assert dependent == [i for i in items if i in fs.iadl_dependent]
-    if "phq9" in r:
-        phq9 = score("phq9", r["phq9"])
-        assert PHQ9_BANDS.index(phq9.band) == p.latent.depression
-        assert (r["phq9"][8] > 0) == (p.latent.suicide > 0)
-    if "gad7" in r:
-        assert GAD7_BANDS.index(score("gad7", r["gad7"]).band) == p.latent.anxiety
-    if "auditc" in r:
-        assert score("auditc", r["auditc"], sex=p.identity.sex).positive == (p.latent.alcohol >= 2)
-    if "hits" in r:
-        assert score("hits", r["hits"]).positive == (p.latent.ipv >= 2)
-
-
-def _lace(case: Case) -> int:
-    """LACE index (van Walraven et al. 2010) from the chart, as published."""
-    m = case.patient.medical
-    los = m.length_of_stay_days
-    l_points = 0 if los < 1 else los if los <= 3 else 4 if los <= 6 else 5 if los <= 13 else 7
-    a_points = 3 if m.admission_type == "emergent" else 0
-    c_points = m.charlson_index if m.charlson_index <= 3 else 5
-    return l_points + a_points + c_points + min(m.ed_visits_6mo, 4)
-
-
-@pytest.mark.parametrize("path", CURATED, ids=[p.stem for p in CURATED])
-def test_every_lace_score_quoted_in_a_case_matches_its_chart(path):
-    case = _case(path)
-    quoted = {int(n) for n in re.findall(r"LACE (\d+)", case.model_dump_json())}
-    assert quoted <= {_lace(case)}
-
-
-# Products sold in one strength only: a chart quoting another strength is a dosing error.
-ONE_STRENGTH = [(re.compile(r"glucagon.*nasal|nasal.*glucagon", re.I), "3 mg")]  # Baqsimi label (FDA 2019/2023)
-FRACTURE_TYPES = ("transverse", "oblique", "spiral", "comminuted", "segmental")
-
-
-@pytest.mark.parametrize("path", CURATED, ids=[p.stem for p in CURATED])
-def test_fixed_strength_medications_are_quoted_at_their_strength(path):
-    for line in _case(path).chart.medications:
-        for pattern, strength in ONE_STRENGTH:
-            if pattern.search(line):
-                assert strength in line, line
-
-
-@pytest.mark.parametrize("path", CURATED, ids=[p.stem for p in CURATED])
-def test_a_fracture_described_in_the_chart_is_not_coded_unspecified(path):
-    case = _case(path)
-    med = case.patient.medical
-    described = [t for t in FRACTURE_TYPES if t in case.chart.physician_note.lower()]
-    for dx in [med.primary_diagnosis, *med.comorbidities]:
-        if described and dx.label.lower().startswith("unspecified fracture"):
-            pytest.fail(f"{dx.code} {dx.label!r}, but the chart describes a {described[0]} fracture")
-
-
-@pytest.mark.parametrize("path", CURATED, ids=[p.stem for p in CURATED])
-def test_a_case_about_immigration_records_the_patients_status(path):
-    # Benefit eligibility (SNAP, Medicaid) reads the status: 8 U.S.C. 1611, 1612, 1641.
-    case = _case(path)
-    if any(n.domain == "legal_immigration" for n in case.key.needs):
+    for item in case.key.recommended + case.key.acceptable + case.key.contraindicated:
+        assert len(item.rationale.split()) >= 6, item.intervention
+    if any(n.domain == "legal_immigration" for n in case.key.needs):  # 8 U.S.C. 1611, 1612, 1641
         assert case.patient.identity.immigration_status is not None
 
 
@@ -294,43 +185,6 @@ def test_family_forms():
         assert found, f"no case with a {form} household"
 
 
-# --- interview reachability --------------------------------------------------------------
-
-def _good_interviewer(case: Case) -> set[str]:
-    """Play an interviewer who does everything right: interpreter, privacy, OARS questions."""
-    from sim.interview import start
-
-    iv = start(case, seed=0)
-    kinds = {a.kind for a in case.key.critical_actions}
-    if case.patient.identity.interpreter_needed:
-        iv.act("use_interpreter")
-    if "private_setting" in kinds:
-        iv.act("private_setting")
-    target = max([f.min_rapport for f in case.hidden_facts] or [0])
-    warm = iv.questions(domain="general", style="empathic") + iv.questions(domain="general", style="reflection")
-    for question in warm:
-        if iv.rapport >= target or iv.time_left <= 12:
-            break
-        iv.ask(question.id)
-    used: Counter[str] = Counter()
-    for fact in case.hidden_facts * 2:
-        if fact.id in {d.id for d in iv.disclosed}:
-            continue
-        asked = iv.questions(domain=fact.domain, style="open") + iv.questions(domain=fact.domain, style="empathic")
-        k = used[fact.domain]
-        used[fact.domain] += 1
-        if k < len(asked) and iv.time_left > 2:
-            iv.ask(asked[k].id)
-    return {d.id for d in iv.disclosed}
-
-
-@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-def test_an_empathic_open_interviewer_reaches_every_hidden_fact(path):
-    case = _case(path)
-    disclosed = _good_interviewer(case)
-    assert {f.id for f in case.hidden_facts} == disclosed
-
-
 # --- templates ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=[p.stem for p in TEMPLATES])
@@ -371,8 +225,6 @@ def test_the_readme_example_is_a_valid_case(tmp_path):
                     "placeholder", "sim case validate", "sim case render", "sim case key", "sim case new",
                     "sim case list", "sim case coverage", "sim case schema", "$schema=case.schema.json"):
         assert section in readme, section
-    for path in FILES:
-        assert f"`{path.stem}`" in readme, f"{path.stem} is missing from the README's table"
 
 
 def test_the_readme_example_follows_the_conventions_it_teaches(tmp_path):

@@ -167,10 +167,11 @@ def test_family_member_with_the_patients_id_is_flagged(tmp_path):
 def test_duplicate_hidden_fact_ids(tmp_path):
     extra = ("  - id: passive_si\n    domain: general\n    min_rapport: 10\n"
              "    statement: I sleep badly.\n")
-    text = VALID.replace("barriers: [few", extra + "barriers: [few")
+    text = VALID.replace('barriers: ["limited', extra + 'barriers: ["limited')
     message = only(validate_file(write(tmp_path, text)))
     assert "hidden_facts.1.id: hidden fact id 'passive_si' is used more than once" in message
-    assert f":{line_of(text, 'barriers: [few') - 4}:" in message
+    barriers_line = line_of(text, 'barriers: ["limited')
+    assert f":{barriers_line - 4}:" in message
 
 
 def test_crisis_without_its_critical_actions(tmp_path):
@@ -334,7 +335,7 @@ def test_screening_answers_must_score(tmp_path):
     problems = [str(p) for p in validate_file(write(tmp_path, base))]
     assert any("patient.responses.phq9" in p and "expects 9 item points" in p for p in problems), problems
     assert any("patient.responses.phq10" in p and "did you mean 'phq9'" in p for p in problems), problems
-    good = VALID.replace("\nreferral:", "\n  responses:\n    phq9: [1, 1, 0, 1, 0, 0, 0, 1, 0]\nreferral:", 1)
+    good = VALID.replace("\nreferral:", "\n  responses:\n    phq9: [2, 2, 1, 1, 1, 1, 1, 1, 1]\nreferral:", 1)
     assert validate_file(write(tmp_path, good)) == []
 
 

@@ -104,6 +104,18 @@ def load_case(path_or_id: str | os.PathLike[str], seed: int | None = None) -> Ca
     return compiled.case
 
 
+def deep_problems(compiled: Compiled) -> list[Problem]:
+    """What a compiled case contradicts beyond its fields (:mod:`sim.cases.consistency`), and what
+    the interview, the reference plan and its grading find (:mod:`sim.cases.dryrun`)."""
+    from sim.cases.consistency import check_consistency
+    from sim.cases.dryrun import dry_run
+
+    if compiled.case is None:
+        return []
+    problems = check_consistency(compiled.case, compiled.source)
+    return problems or dry_run(compiled.case, compiled.source)
+
+
 def _library_or_none() -> Path | None:
     try:
         return library_dir()
@@ -111,8 +123,12 @@ def _library_or_none() -> Path | None:
         return None
 
 
-def validate_file(path: str | Path) -> list[Problem]:
+def validate_file(path: str | Path, *, deep: bool = True) -> list[Problem]:
     """Every problem of one case file (an empty list when it is valid).
+
+    With ``deep`` (the default, and what ``sim case validate`` does) the compiled case is also
+    checked for consistency and run through the interview, the reference plan and its grading
+    (:func:`deep_problems`); ``deep=False`` checks the file's fields and ids only.
 
     Besides compiling it: its id is its file name and no other case of the library has it. A
     template is compiled with its own seed and the next ``TEMPLATE_SEEDS - 1`` seeds, so that
@@ -121,8 +137,8 @@ def validate_file(path: str | Path) -> list[Problem]:
     compiled = compile_file(path)
     if isinstance(compiled, list):
         return compiled
-    problems = sorted(compiled.problems + id_problems(compiled.source, Path(path), _library_or_none()),
-                      key=lambda p: (p.line, p.col))
+    problems = sorted(compiled.problems + id_problems(compiled.source, Path(path), _library_or_none())
+                      + (deep_problems(compiled) if deep else []), key=lambda p: (p.line, p.col))
     if compiled.template and not problems:
         for extra in range(1, TEMPLATE_SEEDS):
             again = compile_file(path, compiled.seed + extra)
@@ -144,7 +160,7 @@ def validate_text(text: str, name: str) -> list[Problem]:
     if source is None or problems:
         return problems
     compiled = compile_source(source)
-    return sorted(compiled.problems + id_problems(source, Path(name), _library_or_none()),
+    return sorted(compiled.problems + id_problems(source, Path(name), _library_or_none()) + deep_problems(compiled),
                   key=lambda p: (p.line, p.col))
 
 
