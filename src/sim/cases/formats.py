@@ -166,6 +166,7 @@ def upgrade(data: dict[str, Any]) -> tuple[dict[str, Any], list[Note]]:
             notes.append(Note("key.dispositions", "check each fit (is one of them unsafe for this patient?), "
                               "give each its own rationale, and add requires_actions where a disposition is "
                               "safe only with an action (e.g. capacity_assessment, informed_refusal)", True))
+
     def entries(part: str) -> list[Any]:
         found = key.get(part)
         return found if isinstance(found, list) else []
@@ -173,7 +174,8 @@ def upgrade(data: dict[str, Any]) -> tuple[dict[str, Any], list[Note]]:
     chosen = {k.get("intervention") for part in ("recommended", "acceptable")
               for k in entries(part) if isinstance(k, dict) and isinstance(k.get("intervention"), str)}
     for i, entry in enumerate(entries("contraindicated")):
-        if not isinstance(entry, dict) or entry.get("intervention") not in chosen:
+        if not isinstance(entry, dict) or not isinstance(entry.get("intervention"), str) \
+                or entry.get("intervention") not in chosen:
             continue
         if any(entry.get(c) for c in ("variant", "with_discharge", "unless_actions", "aimed_at")):
             continue
