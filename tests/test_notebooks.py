@@ -27,7 +27,7 @@ def markdown(nb: nbformat.NotebookNode) -> str:
 def test_every_lesson_exists_and_pytest_collects_notebooks_with_nbval():
     import tomllib
 
-    assert sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb")) == LESSONS
+    assert sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb")) == sorted([*LESSONS, "authoring"])
     options = tomllib.loads((NOTEBOOKS.parent / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
     assert "notebooks" in options["testpaths"]
     assert "--nbval-lax" in options["addopts"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sim.widgets.assessment_form import AssessmentForm
 from sim.widgets.care_plan import CarePlanBuilder
+from sim.widgets.case_editor import CaseDraft, CaseEditor
 from sim.widgets.case_picker import CasePicker
 from sim.widgets.case_viewer import CaseViewer
 from sim.widgets.caseload_board import CaseloadBoard
@@ -17,6 +18,7 @@ from sim.widgets.note_editor import NoteEditor
 from sim.widgets.outcome_plot import OutcomePlot
 
 __all__ = [
-    "AssessmentForm", "CarePlanBuilder", "CasePicker", "CaseViewer", "CaseloadBoard", "InstrumentForm",
+    "AssessmentForm", "CarePlanBuilder", "CaseDraft", "CaseEditor", "CasePicker", "CaseViewer", "CaseloadBoard",
+    "InstrumentForm",
     "InterventionPicker", "InterviewPanel", "NoteEditor", "OutcomePlot",
 ]
