@@ -15,7 +15,8 @@ from sim.model.base import Model
 
 Kind = Literal["praise", "missed", "error", "warning"]
 
-_ICONS: dict[str, str] = {"praise": "✔", "missed": "✘", "error": "⚠", "warning": "•"}
+STATUS_ICONS: dict[str, str] = {"praise": "✔", "missed": "✘", "error": "⚠", "warning": "•"}
+"""The one icon of each kind of feedback message, in every renderer (Markdown, HTML, widgets)."""
 
 
 class FeedbackItem(Model):
@@ -94,7 +95,7 @@ class Feedback(Model):
             lines.append(f"### {category.capitalize()}")
             for item in items:
                 pts = _points(item)
-                lines.append(f"- {_ICONS[item.kind]} {item.message}{f' ({pts})' if pts else ''}")
+                lines.append(f"- {STATUS_ICONS[item.kind]} {item.message}{f' ({pts})' if pts else ''}")
             lines.append("")
         return "\n".join(lines).rstrip() + "\n"
 
@@ -109,7 +110,7 @@ class Feedback(Model):
             parts.append(f"<h4>{esc(category.capitalize())}</h4><ul>")
             for item in items:
                 pts = _points(item)
-                parts.append(f'<li class="sim-{item.kind}">{_ICONS[item.kind]} {esc(item.message)}'
+                parts.append(f'<li class="sim-{item.kind}">{STATUS_ICONS[item.kind]} {esc(item.message)}'
                              f'{f" <small>({esc(pts)})</small>" if pts else ""}</li>')
             parts.append("</ul>")
         parts.append("</div>")

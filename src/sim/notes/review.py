@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import Field
 
 from sim.errors import UnknownNameError
+from sim.feedback.model import STATUS_ICONS
 from sim.model.base import Model
 from sim.notes.rules import MessageKind, rules
 
@@ -51,15 +52,14 @@ class NoteReview(Model):
 
     def markdown(self) -> str:
         """The review as Markdown."""
-        icons = {"praise": "✔", "missed": "✘", "warning": "•", "error": "⚠"}
         lines = [f"**{rules().formats[self.fmt].label} note: {self.score:g} / {self.max_score:g}**", ""]
         for s in self.sections:
             lines.append(f"### {s.label} ({s.earned:g}/{s.possible:g})")
-            lines += [f"- {icons[m.kind]} {m.message}" for m in s.messages]
+            lines += [f"- {STATUS_ICONS[m.kind]} {m.message}" for m in s.messages]
             lines.append("")
         if self.messages:
             lines.append("### Whole note")
-            lines += [f"- {icons[m.kind]} {m.message}" for m in self.messages]
+            lines += [f"- {STATUS_ICONS[m.kind]} {m.message}" for m in self.messages]
         return "\n".join(lines).rstrip() + "\n"
 
     def html(self) -> str:

@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import Field
 
 from sim.errors import UnknownNameError
-from sim.feedback.model import FeedbackItem
+from sim.feedback.model import STATUS_ICONS, FeedbackItem
 from sim.model.base import Model
 from sim.triage.rules import Level, TaskKind, TriageError, rules
 from sim.triage.shift import Shift
@@ -50,11 +50,10 @@ class TriageResult(Model):
 
     def markdown(self) -> str:
         """The result as Markdown: score, totals, then one line per referral."""
-        icons = {"praise": "✔", "missed": "✘", "warning": "•", "error": "⚠"}
         lines = [f"**Triage: {self.score:g} / {self.max_score:g}**", "",
                  f"Time used {self.minutes_used} of {self.budget_minutes} minutes; documentation backlog "
                  f"{self.backlog_minutes} minutes; harm events {self.harm_events}.", ""]
-        lines += [f"- {icons[i.kind]} {i.message}" for i in self.items]
+        lines += [f"- {STATUS_ICONS[i.kind]} {i.message}" for i in self.items]
         return "\n".join(lines) + "\n"
 
     def html(self) -> str:

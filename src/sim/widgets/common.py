@@ -6,10 +6,10 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from sim.feedback.model import STATUS_ICONS
 from sim.viz.palette import OKABE_ITO
 
 STYLE = {"description_width": "initial"}
-ICONS = {"praise": "✔", "missed": "✘", "error": "⚠", "warning": "•"}
 COLOURS = {"praise": OKABE_ITO["green"], "missed": OKABE_ITO["vermillion"], "error": OKABE_ITO["vermillion"],
            "warning": OKABE_ITO["orange"]}
 
@@ -28,7 +28,7 @@ def error_html(message: str) -> str:
 def message_html(kind: str, text: str) -> str:
     """One message line with its icon, coloured by kind (Okabe-Ito)."""
     return (f"<li class='sim-{esc(kind)}' style='color:{COLOURS.get(kind, '#000')}'>"
-            f"{ICONS.get(kind, '•')} <span style='color:#000'>{esc(text)}</span></li>")
+            f"{STATUS_ICONS.get(kind, '•')} <span style='color:#000'>{esc(text)}</span></li>")
 
 
 def status_html(inner: str) -> str:
