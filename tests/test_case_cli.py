@@ -223,3 +223,26 @@ def test_list_and_coverage_of_a_missing_folder_is_one_line_exit_2(capsys, tmp_pa
     for command in ("list", "coverage"):
         code, _, err = run(capsys, "case", command, "--dir", str(tmp_path / "nope"))
         assert code == 2 and "does not exist or is not a folder" in err and err.count("\n") == 1
+
+
+def test_try_validates_renders_plans_and_interviews(capsys):
+    elder = Path(__file__).resolve().parents[1] / "simcases" / "home_elder_abuse_01.yaml"
+    code, out, _ = run(capsys, "case", "try", str(elder))
+    assert code == 0
+    sections = ["== 1. validate", "valid: it loads, interviews, plans and grades", "== 2. the student's view",
+                "## Referral", "== 3. the reference plan", "graded against the key: 100/100",
+                "== 4. a short scripted interview", "[File a mandated report (adult protective services).]",
+                "hidden facts heard:", "private_setting met"]
+    positions = [out.index(s) for s in sections]
+    assert positions == sorted(positions)
+    code, out, _ = run(capsys, "case", "try", str(elder), "--budget", "5")
+    assert code == 0 and "! not reached in time: action mandated_report_elder" in out
+    assert "expected action(s) not reached in time" in out
+
+
+def test_try_stops_at_validation_when_the_case_has_problems(capsys, tmp_path):
+    bad = tmp_path / "test_full_01.yaml"
+    bad.write_text(VALID.read_text().replace("  urgency: routine", "  urgency: rutine"))
+    code, out, _ = run(capsys, "case", "try", str(bad))
+    assert code == 1 and "referral.urgency" in out and "1 problem(s): fix them" in out
+    assert "== 2." not in out

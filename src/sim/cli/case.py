@@ -20,6 +20,15 @@ def register(subparsers: Subparsers) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="case files or folders of them")
     p.set_defaults(handler=_validate)
 
+    p = sub.add_parser("try", help="validate, render, reference plan and a short scripted interview, in one go",
+                       description="Try a case as a class would meet it: validate it (stop there if it has "
+                                   "problems), show the student's view, the reference plan and its grade, and "
+                                   "run a short scripted interview with the actions the key expects.")
+    p.add_argument("path", metavar="FILE", help="case file or library id")
+    p.add_argument("--seed", type=int, default=None, help="for a template: the seed to draw it with")
+    p.add_argument("--budget", type=int, default=None, metavar="MINUTES", help="interview time budget (default 45)")
+    p.set_defaults(handler=_try)
+
     p = sub.add_parser("render", help="the student's view of a case")
     p.add_argument("path", metavar="PATH", help="case file or library id")
     p.add_argument("--seed", type=int, default=None, help="for a template: the seed to draw it with")
@@ -89,6 +98,60 @@ def _validate(args: argparse.Namespace) -> int:
     print(f"{files} file(s) checked, {bad} with problems" if problems else f"{files} file(s) checked, all valid",
           file=sys.stderr)
     return 1 if problems else 0
+
+
+def _try(args: argparse.Namespace) -> int:
+    from sim.cases.library import load_case, resolve_name, validate_file
+    from sim.cases.render import render_student
+    from sim.cli.interview import run_script
+    from sim.feedback import review_plan
+    from sim.interview import start
+    from sim.interview.bank import style_table
+    from sim.practice.expert import reference_plan
+
+    path = resolve_name(args.path)
+    problems = validate_file(path)
+    print(f"== 1. validate {path}")
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s): fix them, then try again (nothing else is run on an invalid case)")
+        return 1
+    print("valid: it loads, interviews, plans and grades")
+    case = load_case(path, seed=args.seed)
+    print("\n== 2. the student's view\n")
+    sys.stdout.write(render_student(case, "md"))
+    plan = reference_plan(case)
+    feedback = review_plan(case, plan)
+    print("\n== 3. the reference plan (instructor only)")
+    print(f"interventions: {', '.join(sorted(plan.intervention_ids())) or 'none'}")
+    print(f"actions: {', '.join(plan.actions) or 'none'}")
+    print(f"referrals: {', '.join(r.resource for r in plan.referrals) or 'none'}")
+    print(f"discharge: {plan.discharge or 'none'}")
+    print(f"graded against the key: {feedback.score:.0f}/100"
+          + (f" (capped: {feedback.cap_reason})" if feedback.capped else ""))
+    iv = start(case, seed=0, budget_minutes=args.budget)
+    actions = style_table().actions
+    kinds = {a.kind for a in case.key.critical_actions}
+    script = [a for a in ("use_interpreter", "private_setting") if actions[a].kind in kinds]
+    script += ["general.open.1", "general.empathic.1"]
+    for fact in case.hidden_facts:
+        question = next(iter(iv.questions(domain=fact.domain, style="open")), None)
+        if question is not None and question.id not in script:
+            script.append(question.id)
+    script += [a for a, spec in actions.items() if spec.kind in kinds and a not in script]
+    print(f"\n== 4. a short scripted interview ({', '.join(script)})\n")
+    unreached = run_script(iv, script, sys.stdout)
+    iv.end()
+    heard = {d.id for d in iv.disclosed}
+    print(f"\nhidden facts heard: {len(heard)} of {len(case.hidden_facts)}"
+          + (f" (not heard: {', '.join(f.id for f in case.hidden_facts if f.id not in heard)})"
+             if len(heard) < len(case.hidden_facts) else ""))
+    for item in iv.crisis_status():
+        print(f"crisis: {item.label}: {item.action} {item.status}" + (f" ({item.note})" if item.note else ""))
+    if unreached:
+        print(f"{len(unreached)} expected action(s) not reached in time: give a longer --budget or fewer questions")
+    return 0
 
 
 def _render(args: argparse.Namespace) -> int:

@@ -65,7 +65,7 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None, out: TextIO | Non
     print(f"{iv.title}\n(synthetic patient: a simulation, not a real person)\n", file=out)
     print(f"Patient: {iv.opening}\n", file=out)
     if script is not None:
-        _scripted(iv, script, out)
+        run_script(iv, script, out)
     else:
         _interactive(iv, stdin, out)
     engagement = iv.end()
@@ -140,7 +140,7 @@ def _list_ids(iv: Interview, out: TextIO) -> None:
                 print(f"  {q.id:36s} {q.text}", file=out)
 
 
-def _scripted(iv: Interview, ids: list[str], out: TextIO) -> list[str]:
+def run_script(iv: Interview, ids: list[str], out: TextIO) -> list[str]:
     """Run the script; when the time budget runs out, say which steps were not reached.
 
     Returns:
