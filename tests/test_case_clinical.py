@@ -56,6 +56,8 @@ def test_cognition_and_supplemental_coverage_reach_the_chart(tmp_path):
      "patient.medical.cognition.screens.0.instrument", "did you mean 'mini_cog'"),
     (COGNITION, "    cognition: {status: suspected, stage: mild}\n" + COGNITION,
      "patient.medical.cognition", "a stage is for status 'dementia' only"),
+    (COGNITION, "    cognition: {status: dementia, stage: mild}\n" + COGNITION,
+     "patient.medical", "cognition status 'dementia' with no dementia diagnosis among the codes"),
 ])
 def test_each_mistake_is_a_located_problem(tmp_path, old, new, where, says):
     problems = validate_file(_variant(tmp_path, old, new))
@@ -81,6 +83,14 @@ def test_self_neglect_is_a_risk_with_its_indicators(tmp_path):
                for p in validate_file(bare))
     wrong = _variant(tmp_path, RISKS, RISKS + "      - {kind: falls, level: high, indicators: [hoarding]}\n", "wr_01")
     assert any("risk 'falls' has no indicator list" in p.message for p in validate_file(wrong))
+
+
+def test_a_coded_dementia_diagnosis_is_accepted(tmp_path):
+    path = _variant(tmp_path, COGNITION, "    cognition: {status: dementia, stage: mild}\n" + COGNITION)
+    text = path.read_text().replace("    comorbidities:\n", "    comorbidities:\n      - {code: F03.A0, label: "
+                                    "\"Unspecified dementia, mild, without behavioral disturbance\"}\n", 1)
+    path.write_text(text)
+    assert validate_file(path) == []
 
 
 def test_self_neglect_is_never_generated():

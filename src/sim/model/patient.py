@@ -114,6 +114,17 @@ class MedicalContext(Model):
     cognition: Cognition | None = Field(
         default=None, description="screening results and diagnostic status; leave out when not assessed")
 
+    @model_validator(mode="after")
+    def _dementia_is_coded(self) -> MedicalContext:
+        if self.cognition is not None and self.cognition.status == "dementia":
+            codes = [d.code.upper() for d in (self.primary_diagnosis, *self.comorbidities)]
+            wanted = clinical().dementia_codes
+            if not any(c.startswith(tuple(wanted)) for c in codes):
+                raise ValueError(f"cognition status 'dementia' with no dementia diagnosis among the codes "
+                                 f"(got {', '.join(codes)}); add one of {', '.join(wanted)} to comorbidities, "
+                                 "or use status 'suspected'")
+        return self
+
 
 class FamilyMember(Model):
     """A person in the patient's family or household: enough for a genogram and an ecomap."""
