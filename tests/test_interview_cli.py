@@ -40,7 +40,7 @@ def test_unknown_script_id_is_one_line_exit_2_and_runs_nothing(tmp_path, capsys)
 
 def test_interactive_numbers_topics_actions_and_bad_choice(tmp_path):
     args = argparse.Namespace(case=_case_file(tmp_path), seed=0, budget=None, script=None, transcript=False)
-    stdin, out = io.StringIO("1\nt\n99\nt\n15\n6\na\n5\n0\ne\n"), io.StringIO()
+    stdin, out = io.StringIO("1\nt\n99\nt\n15\n10\na\n5\n0\ne\n"), io.StringIO()
     assert run(args, stdin=stdin, out=out) == 0
     text = out.getvalue()
     assert "You: What brings you here today" in text
@@ -48,7 +48,7 @@ def test_interactive_numbers_topics_actions_and_bad_choice(tmp_path):
     assert "Topic: domestic_violence" in text
     assert "You: You deserve to feel safe" in text
     assert "[Move to a private setting" in text
-    assert "choose a number from 1 to 11, not '0'" in text
+    assert "choose a number from 1 to 17, not '0'" in text
     assert "Feedback:" in text
 
 
