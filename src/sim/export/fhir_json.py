@@ -133,24 +133,23 @@ HEALTH_CONCERN = concept(coding(US_CORE_CONDITION_CATEGORY, value="health-concer
 SDOH = concept(coding(US_CORE_CATEGORY, value="sdoh", display="SDOH"))
 
 
-def race_extension(race: str) -> dict[str, object]:
-    """The US Core race extension: the OMB category where there is one, and the text."""
-    code = codes().race.get(race)
+def _omb_extension(name: str, value: str, code: Code | None) -> dict[str, object]:
+    """A US Core race or ethnicity extension: the OMB category where there is one, and the text."""
     ext: list[dict[str, object]] = []
     if code is not None:
         ext.append({"url": "ombCategory", "valueCoding": coding(CDCREC, code)})
-    ext.append({"url": "text", "valueString": race})
-    return {"url": "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race", "extension": ext}
+    ext.append({"url": "text", "valueString": value})
+    return {"url": f"http://hl7.org/fhir/us/core/StructureDefinition/us-core-{name}", "extension": ext}
+
+
+def race_extension(race: str) -> dict[str, object]:
+    """The US Core race extension."""
+    return _omb_extension("race", race, codes().race.get(race))
 
 
 def ethnicity_extension(ethnicity: str) -> dict[str, object]:
     """The US Core ethnicity extension."""
-    code = codes().ethnicity.get(ethnicity)
-    ext: list[dict[str, object]] = []
-    if code is not None:
-        ext.append({"url": "ombCategory", "valueCoding": coding(CDCREC, code)})
-    ext.append({"url": "text", "valueString": ethnicity})
-    return {"url": "http://hl7.org/fhir/us/core/StructureDefinition/us-core-ethnicity", "extension": ext}
+    return _omb_extension("ethnicity", ethnicity, codes().ethnicity.get(ethnicity))
 
 
 GENDER = {"female": "female", "male": "male", "intersex": "other"}
