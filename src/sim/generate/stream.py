@@ -51,6 +51,32 @@ def _work(task: Task[T]) -> T:
     return encode(chunk_columns(seed, start, stop, constraints), start, stop)
 
 
+def _keep_freed_memory() -> None:
+    """Let glibc's malloc keep freed memory for reuse in this (worker) process.
+
+    Each chunk allocates and frees the same large arrays. By default glibc maps every block above
+    128 KiB afresh and returns it on free, so each chunk pays again for page faults on zeroed pages
+    (in a 1M-patient cohort, about 2 s of system time across the workers). Raising the mmap and
+    trim thresholds (``mallopt(3)``) keeps those pages in the heap; peak memory does not change.
+    Nothing happens where the C library is not glibc.
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if sys.platform != "linux" or name is None:
+        return
+    try:
+        libc = ctypes.CDLL(name)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return
+    m_trim_threshold, m_top_pad, m_mmap_threshold = -1, -2, -3
+    mallopt(m_mmap_threshold, 32 * 1024 * 1024)  # the largest glibc allows on 64-bit
+    mallopt(m_trim_threshold, 1024 * 1024 * 1024)
+    mallopt(m_top_pad, 64 * 1024 * 1024)
+
+
 def _context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods and sys.platform != "darwin" else "spawn")
@@ -98,7 +124,8 @@ def stream_chunks(n: int, seed: int, encode: Encoder[T], *, setting: str | None 
     bar = None
     pool: ProcessPoolExecutor | None = None
     if workers > 1 and len(tasks) > 1:
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=_context())
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=_context(),
+                                  initializer=_keep_freed_memory)
     if progress:
         from tqdm import tqdm
 
