@@ -154,3 +154,22 @@ def test_guardianship_is_taught_as_the_last_resort_in_more_than_one_state():
                            ("home_elder_abuse_01", "Prob. Code 1800.3(b)")):
         text = " ".join(a.description for a in _case(case_id).key.critical_actions)
         assert words in text and "in this state" in text.lower(), case_id
+
+
+def test_observation_days_never_open_a_medicare_covered_snf():
+    # Four nights in observation: a plan that sends her to a SNF on Medicare's promise is unsafe,
+    # even with the MOON explained; home health and inpatient rehabilitation need no 3-day stay.
+    case = _case("medsurg_observation_01")
+    assert case.patient.medical.admission_type == "observation"
+    moon = next(a for a in case.key.critical_actions if a.kind == "moon_notice")
+    assert "489.20(y)" in moon.description and "CMS-10611" in moon.description
+    assert "In this state (New York)" in moon.description and "2805-w" in moon.description
+    snf = review_plan(case, _plan(case, {"discharge": "skilled_nursing"}))
+    told = " ".join(i.message for i in snf.items if i.category == "discharge" and i.earned < 0)
+    assert snf.capped and snf.score <= 50 and "409.30" in told and "observation" in told
+    assert reference_plan(case, start=START).discharge == "home_with_services"
+    for setting in ("home_with_services", "rehabilitation"):
+        fb = review_plan(case, _plan(case, {"discharge": setting}))
+        assert not fb.capped and not [i for i in fb.items if i.category == "discharge" and i.earned < 0]
+    without = review_plan(case, _plan(case, {"remove_actions": ["moon_notice"]}))
+    assert without.capped and "Outpatient Observation Notice" in without.markdown()
