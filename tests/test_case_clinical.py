@@ -89,6 +89,9 @@ def test_a_coded_dementia_diagnosis_is_accepted(tmp_path):
     path = _variant(tmp_path, COGNITION, "    cognition: {status: dementia, stage: mild}\n" + COGNITION)
     text = path.read_text().replace("    comorbidities:\n", "    comorbidities:\n      - {code: F03.A0, label: "
                                     "\"Unspecified dementia, mild, without behavioral disturbance\"}\n", 1)
+    # dementia is a Charlson condition (weight 1): the index, and the LACE index quoted, move with the code
+    text = text.replace("    charlson_index: 1\n", "    charlson_index: 2\n", 1).replace("LACE 9", "LACE 10")
+    text = text.replace("Charlson 1, one ED visit", "Charlson 2, one ED visit")
     path.write_text(text)
     assert validate_file(path) == []
 

@@ -185,7 +185,7 @@ def test_student_view_of_derived_cases_hides_the_key():
 def test_chart_is_consistent_with_the_medical_context():
     case = from_patient(BASE)
     note = case.chart.physician_note
-    assert "I50.9" in note and "78-year-old" in note and "Charlson comorbidity index 3" in note
+    assert "I50.9" in note and "78-year-old" in note and "Charlson comorbidity index 2" in note
     assert "furosemide 40 mg daily" in case.chart.medications
     assert "metformin 1000 mg twice daily" in case.chart.medications
     assert "bathing, dressing" in case.chart.nursing_note

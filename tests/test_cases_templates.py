@@ -195,3 +195,83 @@ def test_a_misspelt_spec_key_is_named_with_a_suggestion(tmp_path):
     bad.write_text(text.replace("{between: [", "{betwen: [", 1), encoding="utf-8")
     problems = [str(p) for p in validate_file(bad)]
     assert any("unknown spec 'betwen' (did you mean 'between'?)" in p for p in problems), problems
+
+
+# --- the Charlson index derived from the codes ---------------------------------------------
+
+LIBRARY_TEMPLATES = sorted((Path(__file__).resolve().parents[1] / "simcases").glob("tpl_*.yaml"))
+
+
+def _codes(case):
+    med = case.patient.medical
+    return [med.primary_diagnosis.code, *(c.code for c in med.comorbidities)]
+
+
+@pytest.mark.parametrize("path", LIBRARY_TEMPLATES, ids=lambda p: p.stem)
+def test_every_template_states_the_charlson_index_its_codes_give_for_many_seeds(path):
+    from sim.generate.medical import charlson_index
+
+    seen = set()
+    for seed in range(0, 400, 7):
+        case = load_case(path, seed=seed)
+        assert case.patient.medical.charlson_index == charlson_index(_codes(case)), (seed, _codes(case))
+        seen.add((case.patient.medical.primary_diagnosis.code, case.patient.medical.charlson_index))
+    if path.stem == "tpl_geri_discharge":  # an older adult with one chronic condition besides: 1 to 3
+        assert {index for _, index in seen} == {1, 2, 3}
+        assert ("S72.001A", 0) not in seen and ("J18.9", 0) not in seen
+
+
+def test_from_codes_follows_the_codes_drawn():
+    from sim.generate.medical import charlson_index
+
+    for seed in range(12):
+        case = load_case(TEMPLATE, seed=seed)
+        assert _codes(case) == ["I50.9", "E11.9"]
+        assert case.patient.medical.charlson_index == charlson_index(["I50.9", "E11.9"]) == 2
+
+
+def test_case_new_writes_the_derived_index_as_a_number(tmp_path):
+    import yaml
+
+    out = tmp_path / "geri_01.yaml"
+    new_from_template(LIBRARY_TEMPLATES[0].parent / "tpl_geri_discharge.yaml", 5, out)
+    medical = yaml.safe_load(out.read_text())["patient"]["medical"]
+    case = load_case(out)
+    assert medical["charlson_index"] == case.patient.medical.charlson_index
+    assert "from_codes" not in out.read_text()
+    assert validate_file(out) == []
+
+
+@pytest.mark.parametrize("where, value, fragment", [
+    ("    ed_visits_6mo: 2", "    ed_visits_6mo: {from_codes: true}",
+     "patient.medical.ed_visits_6mo.from_codes: from_codes derives the Charlson index and stands only as "
+     "patient.medical.charlson_index"),
+    ("    charlson_index: {from_codes: true}", "    charlson_index: {from_codes: false}",
+     "patient.medical.charlson_index.from_codes: from_codes takes true (got False)"),
+    ("    charlson_index: {from_codes: true}", "    charlson_index: {from_code: true}",
+     "unknown spec 'from_code' (did you mean 'from_codes'?)"),
+])
+def test_a_misplaced_or_malformed_from_codes_is_a_located_problem(tmp_path, where, value, fragment):
+    text = TEMPLATE.read_text(encoding="utf-8")
+    assert where in text
+    bad = tmp_path / "test_template_01.yaml"
+    bad.write_text(text.replace(where, value), encoding="utf-8")
+    problems = [str(p) for p in validate_file(bad)]
+    assert any(fragment in p for p in problems), problems
+
+
+def test_from_codes_outside_a_template_is_a_problem(tmp_path):
+    full = FIXTURES / "test_full_01.yaml"
+    bad = tmp_path / "test_full_01.yaml"
+    bad.write_text(full.read_text().replace("charlson_index: 2", "charlson_index: {from_codes: true}"))
+    problems = [str(p) for p in validate_file(bad)]
+    assert any("between/choice/weights/from_codes are only allowed in a template" in p for p in problems), problems
+
+
+def test_a_stated_index_the_codes_do_not_give_is_a_located_problem(tmp_path):
+    full = FIXTURES / "test_full_01.yaml"
+    bad = tmp_path / "test_full_01.yaml"
+    bad.write_text(full.read_text().replace("charlson_index: 2", "charlson_index: 3"))
+    problems = [str(p) for p in validate_file(bad)]
+    assert any(p.startswith(f"{bad}:44:") and "charlson_index is 3, but the codes I50.9, E11.9 give 2" in p
+               for p in problems), problems

@@ -83,9 +83,10 @@ def test_generated_charlson_follows_the_codes():
     df = sim.cohort(3000, 21, progress=False)
     for _, row in df.iterrows():
         codes = [row["diagnosis_code"], *filter(None, row["comorbidity_codes"].split(";"))]
-        if any(c.startswith("C") for c in codes):
-            continue  # the prognosis may make a cancer count as metastatic (teaching rule)
-        assert row["charlson_index"] == charlson_index(codes), (row["diagnosis_code"], codes)
+        # with the prognosis, a cancer with a poor or terminal prognosis counts as metastatic (teaching rule)
+        assert row["charlson_index"] == charlson_index(codes, row["prognosis"]), (row["diagnosis_code"], codes)
+        if not any(c.startswith("C") for c in codes):
+            assert row["charlson_index"] == charlson_index(codes)
 
 
 def test_end_stage_copd_is_coded_with_copd():

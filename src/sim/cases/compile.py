@@ -12,6 +12,7 @@ Pipeline, for a file with ``seed: S`` (or the seed given by the caller):
    Otherwise ``sim.generate_patient(S, **constraints)`` generates one, the constraints taken
    from what the file fixes (setting, age, sex, ...), and the given fields are laid over it:
    mappings merge key by key, a list given replaces the generated list;
+   ``charlson_index: {from_codes: true}`` is then replaced by the index of the patient's codes;
 4. ``{patient....}`` placeholders are filled in every text;
 5. the whole is validated as a :class:`Case`, then checked for contradictions.
 """
@@ -28,7 +29,7 @@ from sim.cases.errormap import problems_from
 from sim.cases.formats import current_format, file_format, problems_of_format, upgrade
 from sim.cases.problems import Problem, short_repr
 from sim.cases.source import Source
-from sim.cases.template import fill_placeholders, find_specs, resolve
+from sim.cases.template import derive_from_codes, fill_placeholders, find_specs, resolve
 from sim.errors import SimError
 from sim.model import Patient
 from sim.model.case import Case
@@ -171,7 +172,7 @@ def compile_source(source: Source, seed: int | None = None) -> Compiled:
         problems += spec_problems
     else:
         for path in find_specs(data):
-            problems.append(source.problem(path, "between/choice/weights are only allowed in a template; "
+            problems.append(source.problem(path, "between/choice/weights/from_codes are only allowed in a template; "
                                            "add 'template: true' at the top of the file or give one value"))
     if problems:
         out.problems = problems
@@ -182,12 +183,16 @@ def compile_source(source: Source, seed: int | None = None) -> Compiled:
     given = data.get("patient", {})
     if given is None:
         given = {}
+    given, derive_problems = derive_from_codes(given, source, listed_only=True)  # a complete patient stays so
+    problems += derive_problems
     patient_data: Any = given
     if not _complete_patient(given):
         try:
             patient_data = merge(generate_for(effective, given), given)
         except SimError as exc:
             problems.append(source.problem(("patient",), f"cannot generate a patient for these fields: {exc}"))
+    patient_data, derive_problems = derive_from_codes(patient_data, source)
+    problems += derive_problems
     data["patient"] = patient_data
     out.resolved = data
 

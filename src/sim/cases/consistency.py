@@ -43,7 +43,24 @@ def check_consistency(case: Case, source: Source) -> list[Problem]:
     """Every contradiction between the parts of ``case``, located in ``source``."""
     return [*_screening(case, source), *_functional(case, source), *_profile(case, source),
             *_key_places(case, source), *_case_rules(case, source), *_chart(case, source),
-]
+            *_charlson(case, source)]
+
+
+def _charlson(case: Case, source: Source) -> list[Problem]:
+    """The Charlson index is the one the diagnosis codes give (Quan et al. 2005 code lists); a
+    cancer with a poor or terminal prognosis may also count as metastatic (the generator's rule)."""
+    from sim.generate.medical import charlson_index
+
+    m = case.patient.medical
+    codes = [m.primary_diagnosis.code, *(c.code for c in m.comorbidities)]
+    by_codes = charlson_index(codes)
+    allowed = {by_codes, charlson_index(codes, m.prognosis)}
+    if m.charlson_index in allowed:
+        return []
+    return [source.problem(("patient", "medical", "charlson_index"), (
+        f"charlson_index is {m.charlson_index}, but the codes {', '.join(codes)} give {by_codes} (Charlson "
+        f"weights of Quan et al. 2005): write {by_codes}, add the comorbidity codes that justify "
+        f"{m.charlson_index}, or in a template write charlson_index: {{from_codes: true}}"))]
 
 
 def _screening(case: Case, source: Source) -> list[Problem]:

@@ -10,7 +10,7 @@ from sim.cases.ids import CASE_SUFFIXES
 from sim.cases.library import compile_file, resolve_name
 from sim.cases.problems import CaseFileError
 from sim.cases.source import read_source
-from sim.cases.template import resolve
+from sim.cases.template import is_derived, resolve
 from sim.cases.writing import to_yaml, write_atomic
 from sim.errors import SimValueError
 
@@ -22,7 +22,8 @@ def concrete_from_template(template: str | Path, seed: int) -> dict[str, Any]:
 
     The patient stays as partial as the template wrote it and ``format:`` (the current one; a
     template of an earlier format is upgraded) and ``seed:`` are set, so loading the result
-    generates the same patient; placeholders stay in the text and are filled on loading.
+    generates the same patient; placeholders stay in the text and are filled on loading. A
+    ``charlson_index: {from_codes: true}`` becomes the number the case's codes give.
 
     Raises:
         CaseFileError: the template has problems with this seed.
@@ -40,6 +41,10 @@ def concrete_from_template(template: str | Path, seed: int) -> dict[str, Any]:
         data, problems = resolve(data, seed, source)
         if problems:
             raise CaseFileError(problems)
+        medical = data.get("patient", {}).get("medical") if isinstance(data.get("patient"), dict) else None
+        if isinstance(medical, dict) and is_derived(medical.get("charlson_index")):
+            assert compiled.case is not None  # no problems, so the case compiled
+            medical["charlson_index"] = compiled.case.patient.medical.charlson_index
     if file_format(source.data) < current_format():
         data, _ = upgrade(data)
     return {"format": current_format(), "seed": seed, **data}

@@ -6,7 +6,8 @@ Differences from ``Case.model_json_schema()``, matching what the loader accepts:
 * ``patient`` is optional and partial: in every mapping reached from it through mappings, no
   field is required (the generator fills the rest). Items of lists (family members, needs,
   risks, comorbidities) are complete, because a list given replaces the generated list;
-* any field may hold a template spec (``between``, ``choice``, ``weights``);
+* any field may hold a template spec (``between``, ``choice``, ``weights``; ``from_codes`` is
+  meant for ``patient.medical.charlson_index`` only, which the loader checks);
 * names checked against the taxonomy (need domains, risks, interventions, functions, settings)
   are listed as ``enum``, so an editor can complete them.
 
@@ -37,6 +38,11 @@ SPEC_DEF = {
          "properties": {"weights": {"type": "object", "minProperties": 1,
                                     "additionalProperties": {"type": "number", "minimum": 0},
                                     "description": "value: weight; drawn in proportion to the weights"}}},
+        {"type": "object", "additionalProperties": False, "required": ["from_codes"],
+         "properties": {"from_codes": {"const": True,
+                                       "description": "only as patient.medical.charlson_index: derived from the "
+                                                      "patient's ICD-10-CM codes with the Charlson weights "
+                                                      "(Quan et al. 2005), not drawn"}}},
     ],
 }
 
@@ -152,7 +158,7 @@ def json_schema() -> dict[str, Any]:
     schema["properties"]["seed"] = {"type": "integer", "minimum": 0, "default": 0,
                                     "description": "decides every generated or drawn value"}
     schema["properties"]["template"] = {"type": "boolean", "default": False,
-                                        "description": "true: fields may be between/choice/weights specs"}
+                                        "description": "true: fields may be between/choice/weights/from_codes specs"}
     case_props = schema.pop("properties")
     defs["CaseFile"] = {"type": "object", "additionalProperties": False,
                         "properties": case_props, "required": schema.pop("required")}

@@ -7,7 +7,11 @@ A field of a template (``template: true``) may hold, instead of a value:
   dates, inclusive);
 * ``{choice: [x, y, ...]}``: one of the listed values, each equally likely (a listed value may
   itself be a spec);
-* ``{weights: {x: 3, y: 1}}``: one of the keys, with probability proportional to its weight.
+* ``{weights: {x: 3, y: 1}}``: one of the keys, with probability proportional to its weight;
+* ``{from_codes: true}``, only as ``patient.medical.charlson_index``: not drawn but derived, once
+  the patient is complete, from its ICD-10-CM codes (primary diagnosis and comorbidities) with
+  the Charlson weights of the package (Quan et al. 2005), so the index always agrees with the
+  diagnoses drawn (see :func:`derive_from_codes`).
 
 Resolution is deterministic: one ``numpy.random.default_rng(seed)`` draws for every spec, walking
 the document depth-first with mapping keys in sorted order and list items in order. Reordering
@@ -32,12 +36,17 @@ from sim.cases.problems import Problem, short_repr
 from sim.cases.source import FieldPath, Source, dotted
 from sim.errors import did_you_mean
 
-SPEC_KEYS = ("between", "choice", "weights")
+SPEC_KEYS = ("between", "choice", "weights", "from_codes")
+DERIVED = "from_codes"
+"""The spec that is derived from the complete patient instead of drawn."""
+CHARLSON_PATH: FieldPath = ("patient", "medical", "charlson_index")
+"""The one field ``from_codes`` may stand for."""
+ALLOWED = "between, choice, weights or from_codes"
 PLACEHOLDER = re.compile(r"\{(patient(?:\.[A-Za-z0-9_]+)+)\}")
 
 
 def spec_kind(value: Any) -> str | None:
-    """``"between"``, ``"choice"`` or ``"weights"`` when ``value`` is a spec, else None."""
+    """``"between"``, ``"choice"``, ``"weights"`` or ``"from_codes"`` when ``value`` is a spec, else None."""
     if isinstance(value, dict) and any(k in SPEC_KEYS for k in value):
         return next(k for k in SPEC_KEYS if k in value)
     return None
@@ -74,8 +83,11 @@ def _resolve(value: Any, path: FieldPath, rng: Any, source: Source, problems: li
         if len(value) != 1:
             extra = sorted(str(k) for k in value if k != kind)
             problems.append(source.problem(path, f"a spec has exactly one key ({kind}), got also "
-                                           f"{', '.join(extra)}; allowed: between, choice or weights"))
+                                           f"{', '.join(extra)}; allowed: {ALLOWED}"))
             return value
+        if kind == DERIVED:
+            _check_derived(value[kind], path, source, problems)
+            return value  # replaced by derive_from_codes once the patient is complete
         drawn, ok = _draw(kind, value[kind], (*path, kind), rng, source, problems)
         return _resolve(drawn, path, rng, source, problems) if ok else value
     if isinstance(value, dict) and len(value) == 1:
@@ -85,7 +97,7 @@ def _resolve(value: Any, path: FieldPath, rng: Any, source: Source, problems: li
         close = difflib.get_close_matches(str(key), SPEC_KEYS, n=1, cutoff=0.75)
         if close and key not in SPEC_KEYS:
             problems.append(source.problem((*path, key), f"unknown spec {key!r} (did you mean {close[0]!r}?); "
-                                           "allowed: between, choice or weights"))
+                                           f"allowed: {ALLOWED}"))
             return value
     if isinstance(value, dict):
         drawn = {k: _resolve(value[k], (*path, k), rng, source, problems)
@@ -94,6 +106,59 @@ def _resolve(value: Any, path: FieldPath, rng: Any, source: Source, problems: li
     if isinstance(value, list):
         return [_resolve(item, (*path, i), rng, source, problems) for i, item in enumerate(value)]
     return value
+
+
+def _check_derived(arg: Any, path: FieldPath, source: Source, problems: list[Problem]) -> None:
+    if tuple(path) != CHARLSON_PATH:
+        problems.append(source.problem((*path, DERIVED), (
+            f"from_codes derives the Charlson index and stands only as {dotted(CHARLSON_PATH)} "
+            f"(found at {dotted(path) or 'the top level'}); draw this field with between, choice or weights")))
+    elif arg is not True:
+        problems.append(source.problem((*path, DERIVED), (
+            f"from_codes takes true (got {short_repr(arg)}): write charlson_index: {{from_codes: true}}, "
+            "or give the index as a number")))
+
+
+def is_derived(value: Any) -> bool:
+    """Whether ``value`` is the ``{from_codes: true}`` spec."""
+    return isinstance(value, dict) and value == {DERIVED: True}
+
+
+def diagnosis_codes(medical: Any) -> list[str] | None:
+    """Primary diagnosis and comorbidity codes of a patient's ``medical`` mapping (None if malformed)."""
+    if not isinstance(medical, dict):
+        return None
+    primary = medical.get("primary_diagnosis")
+    others = medical.get("comorbidities") or []
+    if not isinstance(primary, dict) or not isinstance(others, list):
+        return None
+    codes = [primary.get("code"), *(c.get("code") if isinstance(c, dict) else None for c in others)]
+    return [c for c in codes if isinstance(c, str)] if all(isinstance(c, str) for c in codes) else None
+
+
+def derive_from_codes(patient: Any, source: Source, *, listed_only: bool = False) -> tuple[Any, list[Problem]]:
+    """``patient`` (as data) with ``medical.charlson_index: {from_codes: true}`` replaced by the
+    Charlson index of its codes (:func:`sim.generate.medical.charlson_index`, Quan et al. 2005).
+
+    Args:
+        patient: the patient's fields, as given or completed by the generator.
+        source: the file, to locate problems.
+        listed_only: derive only when ``patient`` lists both the primary diagnosis and the
+            comorbidities (before the generator completes a partial patient), else leave it.
+    """
+    medical = patient.get("medical") if isinstance(patient, dict) else None
+    if not isinstance(medical, dict) or not is_derived(medical.get("charlson_index")):
+        return patient, []
+    codes = diagnosis_codes(medical)
+    if listed_only and (codes is None or "comorbidities" not in medical):
+        return patient, []
+    if codes is None:
+        return patient, [source.problem(CHARLSON_PATH, (
+            "charlson_index: {from_codes: true} needs patient.medical.primary_diagnosis and comorbidities "
+            "with a code each; fix those or give the index as a number"))]
+    from sim.generate.medical import charlson_index
+
+    return {**patient, "medical": {**medical, "charlson_index": charlson_index(codes)}}, []
 
 
 def _as_date(value: Any) -> date | None:
@@ -246,4 +311,5 @@ def fill_placeholders(data: Any, patient: BaseModel, source: Source,
     return walk(data, path), problems
 
 
-__all__ = ["SPEC_KEYS", "fill_placeholders", "find_specs", "lookup", "resolve", "spec_kind", "dotted"]
+__all__ = ["SPEC_KEYS", "derive_from_codes", "diagnosis_codes", "dotted", "fill_placeholders", "find_specs",
+           "is_derived", "lookup", "resolve", "spec_kind"]

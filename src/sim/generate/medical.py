@@ -167,18 +167,22 @@ def draw_functional(b: Batch) -> None:
     b["adl"], b["iadl"], b["disabled"] = adl.astype(np.int64), iadl.astype(np.int64), disabled
 
 
-def charlson_index(codes: Sequence[str]) -> int:
+def charlson_index(codes: Sequence[str], prognosis: str | None = None) -> int:
     """Charlson comorbidity index of a list of ICD-10-CM codes (weights and hierarchy of diagnoses.yaml).
 
-    The generator's extra teaching rule (a cancer with a poor prognosis counts as metastatic) is
-    not applied here: only the codes decide.
+    Without ``prognosis`` only the codes decide. With it, the generator's teaching rule applies
+    too: a cancer with a prognosis in ``metastatic_prognoses`` (poor, terminal) counts as
+    metastatic, exactly as :func:`draw_comorbidities_charlson` counts it.
 
     Args:
         codes: primary diagnosis and comorbidity codes, e.g. ``["I50.9", "N18.30"]``.
+        prognosis: the patient's prognosis, to apply the teaching rule (None: codes only).
     """
     d = params().diagnoses
     cats = {c for code in codes for c in categories_of(code, d.charlson_codes)}
+    if prognosis is not None and "malignancy" in cats and prognosis in d.metastatic_prognoses:
+        cats.add("metastatic")
     for high, low in d.charlson_hierarchy:
         if high in cats:
             cats.discard(low)
-    return sum(d.charlson_weights[c] for c in cats)
+    return min(sum(d.charlson_weights[c] for c in cats), 30)
