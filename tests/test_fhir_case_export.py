@@ -113,3 +113,34 @@ def test_a_template_exports_with_a_seed(capsys):
     assert main(["case", "export", "tpl_phc_sdoh", "--format", "fhir", "--seed", "3"]) == 0
     bundle = json.loads(capsys.readouterr().out)
     assert bundle["type"] == "transaction" and len(bundle["entry"]) > 10
+
+
+def test_ahc_supplemental_answers_carry_their_loinc_codes():
+    """The AHC HRSN supplemental questions go out with the LOINC codes US Core gives them, answer
+    codes where the source shows one and the label as text otherwise."""
+    from fhir.resources.R4B.observation import Observation
+
+    case = load_case(CASES[0]).model_copy(deep=True)
+    case.patient.responses["ahc_hrsn_supplemental"] = {
+        "financial": "not_hard", "employment": "finding", "lonely": "never", "exercise_days": "5",
+        "exercise_minutes": "60", "stress": "a_little", "concentrating": "yes"}
+    resources = [e["resource"] for e in case_bundle(case)["entry"]]
+    asked = {"76513-1", "96780-2", "93159-2", "89555-7", "68516-4", "93038-8", "69858-9"}
+    supplemental = {r["code"]["coding"][0]["code"]: r for r in resources if r["resourceType"] == "Observation"
+                    and r["code"].get("coding", [{}])[0].get("code") in asked}
+    assert len(supplemental) == 7
+    for obs in supplemental.values():
+        Observation.model_validate(obs)
+        assert obs["code"]["coding"][0]["system"] == "http://loinc.org"
+        assert {"sdoh", "survey", "social-history"} <= {c["code"] for cc in obs["category"] for c in cc["coding"]}
+
+    def answer(loinc: str) -> tuple[str | None, str]:
+        value = supplemental[loinc]["valueCodeableConcept"]
+        return (value["coding"][0]["code"] if value.get("coding") else None), value["text"]
+
+    assert answer("76513-1") == ("LA31980-8", "Not hard at all")
+    assert answer("96780-2") == (None, "Yes, help finding work")  # no answer code in the source
+    assert answer("93159-2") == ("LA6270-8", "Never")
+    assert answer("89555-7") == ("LA10137-0", "5") and answer("68516-4") == ("LA28853-2", "60")
+    assert answer("93038-8") == ("LA13863-8", "A little bit")
+    assert answer("69858-9") == (None, "Yes")
