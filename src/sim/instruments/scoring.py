@@ -10,7 +10,7 @@ import numbers
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from sim.errors import UnknownQuestionError
 from sim.instruments.definition import Condition, Instrument, Item, Option, get
@@ -23,6 +23,7 @@ from sim.instruments.errors import (
     SkipLogicError,
     UnknownOptionError,
 )
+from sim.model.base import FrozenModel
 
 if TYPE_CHECKING:
     from sim.model.patient import Patient
@@ -30,10 +31,9 @@ if TYPE_CHECKING:
 Chosen = dict[str, list[Option]]
 
 
-class ScoreResult(BaseModel):
+class ScoreResult(FrozenModel):
     """What an instrument's scoring says about one set of answers (synthetic patients only)."""
 
-    model_config = ConfigDict(frozen=True)
     instrument: str
     name: str
     total: int | None = None

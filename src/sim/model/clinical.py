@@ -16,9 +16,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from sim.errors import UnknownNameError
+from sim.model.base import Model, TableModel
 from sim.tables import load_table
 
 CognitiveStatus = Literal["intact", "suspected", "mild_cognitive_impairment", "dementia"]
@@ -26,23 +27,19 @@ SupplementalKind = Literal["medigap", "medicare_advantage", "part_d", "extra_hel
                            "employer_retiree"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ScreenRule(_Model):
+class ScreenRule(TableModel):
     label: str
     max: int
     positive_below: int
     source: str
 
 
-class IndicatorSet(_Model):
+class IndicatorSet(TableModel):
     source: str
     indicators: dict[str, str]
 
 
-class CoverageRule(_Model):
+class CoverageRule(TableModel):
     label: str
     with_insurance: list[str]
     excludes: list[SupplementalKind]
@@ -50,7 +47,7 @@ class CoverageRule(_Model):
     source: str
 
 
-class ClinicalTable(_Model):
+class ClinicalTable(TableModel):
     """The data file ``clinical.yaml``."""
 
     cognitive_screens: dict[str, ScreenRule]
@@ -78,7 +75,7 @@ def clinical() -> ClinicalTable:
     return load_table("clinical.yaml", ClinicalTable)
 
 
-class CognitiveScreen(_Model):
+class CognitiveScreen(Model):
     """One cognitive screening result as the chart records it (the score, not the answers)."""
 
     instrument: str = Field(description="mini_cog (0-5), moca (0-30) or mmse (0-30)")
@@ -111,7 +108,7 @@ class CognitiveScreen(_Model):
         return f"{rule.label} {self.score}/{rule.max} ({verdict})"
 
 
-class Cognition(_Model):
+class Cognition(Model):
     """What is known of the patient's cognition: screening results and the diagnostic status."""
 
     status: CognitiveStatus = Field(
@@ -142,7 +139,7 @@ class Cognition(_Model):
         return "; ".join(parts) + (f". {self.notes}" if self.notes else "")
 
 
-class Supplemental(_Model):
+class Supplemental(Model):
     """Coverage beside the main insurance (Medigap, Medicare Advantage, a Medicare Savings Program...)."""
 
     kind: SupplementalKind

@@ -7,19 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from sim.errors import SimValueError
+from sim.model.base import FrozenModel
 
 
 class SandboxConfigError(SimValueError):
     """The ``sandbox:`` section of ``course.yaml`` is not valid."""
 
 
-class SandboxLimits(BaseModel):
+class SandboxLimits(FrozenModel):
     """Limits of one sandboxed kernel (one notebook of one submission)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     memory_mib: int = Field(2048, ge=256, le=1 << 20, description="address space per process, MiB")
     cpu_seconds: int = Field(600, ge=5, description="CPU time per process, seconds")
