@@ -2,21 +2,17 @@
 
 A :class:`Feedback` is a list of :class:`FeedbackItem` (points earned out of points possible,
 a category and a message) plus the overall score on a 0-100 scale, which a missed critical
-action caps (as in an OSCE checklist). It renders to Markdown and to HTML.
+action caps (as in an OSCE checklist). It renders as a feedback block (:mod:`sim.model.blocks`):
+HTML, text or Markdown.
 """
 from __future__ import annotations
 
-import html as _html
 from typing import Literal
 
 from pydantic import Field
 
 from sim.model.base import Model
-
-Kind = Literal["praise", "missed", "error", "warning"]
-
-STATUS_ICONS: dict[str, str] = {"praise": "✔", "missed": "✘", "error": "⚠", "warning": "•"}
-"""The one icon of each kind of feedback message, in every renderer (Markdown, HTML, widgets)."""
+from sim.model.blocks import Block, Kind, Line, Renders, Section, points_text
 
 
 class FeedbackItem(Model):
@@ -50,8 +46,12 @@ class FeedbackItem(Model):
         """Points lost on this item (possible minus earned, at least 0)."""
         return max(0.0, self.possible - self.earned)
 
+    def line(self) -> Line:
+        """The item as one message of a feedback block, with its points."""
+        return Line(kind=self.kind, text=self.message, points=points_text(self.earned, self.possible))
 
-class Feedback(Model):
+
+class Feedback(Renders, Model):
     """Scored feedback on an assessment and/or a care plan.
 
     Attributes:
@@ -86,50 +86,10 @@ class Feedback(Model):
         """The items of one category, e.g. ``fb.by_category("needs")``."""
         return [i for i in self.items if i.category == category]
 
-    def markdown(self) -> str:
-        """The feedback as Markdown: score line, cap, then items grouped by category."""
-        lines = [f"**Score: {self.score:g} / {self.max_score:g}**", ""]
-        if self.capped:
-            lines += [f"> Score capped: {self.cap_reason}", ""]
-        for category, items in _grouped(self.items):
-            lines.append(f"### {category.capitalize()}")
-            for item in items:
-                pts = _points(item)
-                lines.append(f"- {STATUS_ICONS[item.kind]} {item.message}{f' ({pts})' if pts else ''}")
-            lines.append("")
-        return "\n".join(lines).rstrip() + "\n"
-
-    def html(self) -> str:
-        """The feedback as a self-contained HTML fragment (all text escaped)."""
-        esc = _html.escape
-        parts = ['<div class="sim-feedback">',
-                 f'<p class="sim-score"><strong>Score: {self.score:g} / {self.max_score:g}</strong></p>']
-        if self.capped:
-            parts.append(f'<p class="sim-cap">Score capped: {esc(self.cap_reason)}</p>')
-        for category, items in _grouped(self.items):
-            parts.append(f"<h4>{esc(category.capitalize())}</h4><ul>")
-            for item in items:
-                pts = _points(item)
-                parts.append(f'<li class="sim-{item.kind}">{STATUS_ICONS[item.kind]} {esc(item.message)}'
-                             f'{f" <small>({esc(pts)})</small>" if pts else ""}</li>')
-            parts.append("</ul>")
-        parts.append("</div>")
-        return "\n".join(parts)
-
-    def _repr_markdown_(self) -> str:
-        return self.markdown()
-
-
-def _grouped(items: list[FeedbackItem]) -> list[tuple[str, list[FeedbackItem]]]:
-    groups: dict[str, list[FeedbackItem]] = {}
-    for item in items:
-        groups.setdefault(item.category, []).append(item)
-    return list(groups.items())
-
-
-def _points(item: FeedbackItem) -> str:
-    if item.possible:
-        return f"{item.earned:g}/{item.possible:g} points"
-    if item.earned:
-        return f"{item.earned:g} points"
-    return ""
+    def block(self) -> Block:
+        """The feedback as a block: score, cap, then the items grouped by category."""
+        groups: dict[str, list[Line]] = {}
+        for item in self.items:
+            groups.setdefault(item.category, []).append(item.line())
+        return Block(title=f"Score: {self.score:g} / {self.max_score:g}", cap=self.cap_reason if self.capped else "",
+                     sections=[Section(title=category.capitalize(), lines=lines) for category, lines in groups.items()])

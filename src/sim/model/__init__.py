@@ -1,5 +1,6 @@
 """The core: pydantic v2 models of a synthetic patient and of a case file, and the vocabularies
-they use (the need taxonomy, risks, interventions, dispositions and actions). Everything else in
+they use (the need taxonomy, risks, interventions, dispositions and actions), and the feedback block
+every check returns with its one renderer (``model.blocks``: HTML, text, Markdown). Everything else in
 the package builds on these; nothing here imports another part of ``sim`` but the data tables.
 """
 from __future__ import annotations

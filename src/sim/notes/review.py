@@ -1,4 +1,4 @@
-"""What a note check returns: messages, a review per section, and the whole review."""
+"""What a note check returns: messages, a review per section, and the whole review (a feedback block)."""
 from __future__ import annotations
 
 from typing import Literal
@@ -6,8 +6,8 @@ from typing import Literal
 from pydantic import Field
 
 from sim.errors import UnknownNameError
-from sim.feedback.model import STATUS_ICONS
 from sim.model.base import Model
+from sim.model.blocks import Block, Line, Renders, Section
 from sim.notes.rules import MessageKind, rules
 
 
@@ -16,6 +16,10 @@ class NoteMessage(Model):
     kind: MessageKind
     message: str
     section: str | None = None
+
+    def line(self) -> Line:
+        """The message as one line of a feedback block."""
+        return Line(kind=self.kind, text=self.message)
 
 
 class SectionReview(Model):
@@ -29,8 +33,13 @@ class SectionReview(Model):
     possible: float = 0.0
     messages: list[NoteMessage] = Field(default_factory=list)
 
+    def as_section(self) -> Section:
+        """The section's review as a block section: label, missing or not, points, messages."""
+        return Section(title=f"{self.label}{'' if self.present else ' (missing)'}: {self.earned:g} / {self.possible:g}",
+                       lines=[m.line() for m in self.messages], empty="Nothing to add.")
 
-class NoteReview(Model):
+
+class NoteReview(Renders, Model):
     """The result of :func:`check_note`: per-section reviews, note-level messages and a score."""
     fmt: str
     score: float = Field(ge=0, le=100)
@@ -50,36 +59,11 @@ class NoteReview(Model):
         """Section messages in order, then note-level ones."""
         return [m for s in self.sections for m in s.messages] + self.messages
 
-    def markdown(self) -> str:
-        """The review as Markdown."""
-        lines = [f"**{rules().formats[self.fmt].label} note: {self.score:g} / {self.max_score:g}**", ""]
-        for s in self.sections:
-            lines.append(f"### {s.label} ({s.earned:g}/{s.possible:g})")
-            lines += [f"- {STATUS_ICONS[m.kind]} {m.message}" for m in s.messages]
-            lines.append("")
+    def block(self) -> Block:
+        """The review as a feedback block: the score, each section, then the whole note."""
+        sections = [s.as_section() for s in self.sections]
         if self.messages:
-            lines.append("### Whole note")
-            lines += [f"- {STATUS_ICONS[m.kind]} {m.message}" for m in self.messages]
-        return "\n".join(lines).rstrip() + "\n"
-
-    def html(self) -> str:
-        """The review as an HTML fragment (all text escaped)."""
-        import html as _html
-
-        esc = _html.escape
-        parts = ['<div class="sim-note-review">',
-                 f"<p><strong>{esc(rules().formats[self.fmt].label)} note: {self.score:g} / {self.max_score:g}"
-                 "</strong></p>"]
-        for s in self.sections:
-            parts.append(f"<h4>{esc(s.label)} ({s.earned:g}/{s.possible:g})</h4><ul>")
-            parts += [f'<li class="sim-{m.kind}">{esc(m.message)}</li>' for m in s.messages]
-            parts.append("</ul>")
-        if self.messages:
-            parts.append("<h4>Whole note</h4><ul>")
-            parts += [f'<li class="sim-{m.kind}">{esc(m.message)}</li>' for m in self.messages]
-            parts.append("</ul>")
-        parts.append("</div>")
-        return "\n".join(parts)
-
-    def _repr_markdown_(self) -> str:
-        return self.markdown()
+            sections.append(Section(title="Whole note", lines=[m.line() for m in self.messages]))
+        return Block(css="sim-note-review", title=f"{rules().formats[self.fmt].label} note: {self.score:g} / "
+                     f"{self.max_score:g}", sections=sections,
+                     footer="Synthetic patient: practise writing as you would in a real record.")

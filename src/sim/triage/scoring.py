@@ -6,8 +6,9 @@ from typing import Literal
 from pydantic import Field
 
 from sim.errors import UnknownNameError
-from sim.feedback.model import STATUS_ICONS, FeedbackItem
+from sim.feedback.model import FeedbackItem
 from sim.model.base import Model
+from sim.model.blocks import Block, Line, Renders, Section
 from sim.triage.rules import Level, TaskKind, TriageError, rules
 from sim.triage.shift import Shift
 
@@ -27,7 +28,7 @@ class ReferralOutcome(Model):
     weight: float = 0.0
 
 
-class TriageResult(Model):
+class TriageResult(Renders, Model):
     """The simulated shift and its score (0-100, relative to the reference order)."""
     score: float = Field(ge=0, le=100)
     max_score: float = 100.0
@@ -48,25 +49,13 @@ class TriageResult(Model):
                 return o
         raise UnknownNameError("referral", referral_id, [o.id for o in self.outcomes])
 
-    def markdown(self) -> str:
-        """The result as Markdown: score, totals, then one line per referral."""
-        lines = [f"**Triage: {self.score:g} / {self.max_score:g}**", "",
-                 f"Time used {self.minutes_used} of {self.budget_minutes} minutes; documentation backlog "
-                 f"{self.backlog_minutes} minutes; harm events {self.harm_events}.", ""]
-        lines += [f"- {STATUS_ICONS[i.kind]} {i.message}" for i in self.items]
-        return "\n".join(lines) + "\n"
-
-    def html(self) -> str:
-        """The result as an HTML fragment (all text escaped)."""
-        import html as _html
-
-        esc = _html.escape
-        parts = ['<div class="sim-triage">', f"<p><strong>Triage: {self.score:g} / {self.max_score:g}</strong></p>",
-                 f"<p>Time used {self.minutes_used} of {self.budget_minutes} minutes; documentation backlog "
-                 f"{self.backlog_minutes} minutes; harm events {self.harm_events}.</p><ul>"]
-        parts += [f'<li class="sim-{i.kind}">{esc(i.message)}</li>' for i in self.items]
-        parts.append("</ul></div>")
-        return "\n".join(parts)
+    def block(self) -> Block:
+        """The result as a feedback block: score, time, backlog, harm, then one line per referral."""
+        return Block(css="sim-triage",
+                     title=f"Triage score: {self.score:g} / {self.max_score:g} (relative to a sound reference order)",
+                     notes=[f"Time used {self.minutes_used} of {self.budget_minutes} minutes; documentation backlog "
+                            f"{self.backlog_minutes} minutes; harm events {self.harm_events}."],
+                     sections=[Section(lines=[Line(kind=i.kind, text=i.message) for i in self.items])])
 
 
 def _check_order(shift: Shift, order: list[str], minutes: dict[str, int] | None) -> None:

@@ -6,14 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sim.errors import SimError
 from sim.widgets.common import (
     STYLE,
-    ShowsWidget,
+    ShowsFeedback,
     button,
-    error_html,
     feedback_box,
-    status_html,
 )
 from sim.widgets.drafts import RISK_LEVELS, AssessmentDraft
 
@@ -22,7 +19,7 @@ if TYPE_CHECKING:
     from sim.model.case import Case
 
 
-class AssessmentForm(ShowsWidget):
+class AssessmentForm(ShowsFeedback):
     """Needs, risks, strengths and formulation for a case, with immediate feedback.
 
     Attributes:
@@ -88,11 +85,6 @@ class AssessmentForm(ShowsWidget):
         ])
         self.widget.add_class("sim-assessment-form")
 
-    @property
-    def feedback_html(self) -> str:
-        """The HTML shown in the feedback area."""
-        return self.output.value
-
     def _need_ticked(self, domain: str) -> Callable[[dict[str, Any]], None]:
         def handler(change: dict[str, Any]) -> None:
             self.need_severity[domain].disabled = not change["new"]
@@ -101,7 +93,7 @@ class AssessmentForm(ShowsWidget):
 
     def check(self) -> None:
         """Copy the controls into the draft and show the feedback (the button)."""
-        try:
+        def check() -> Feedback:
             for domain, box in self.need_boxes.items():
                 self.draft.set_need(domain, box.value, self.need_severity[domain].value,
                                     self.need_evidence[domain].value)
@@ -109,9 +101,5 @@ class AssessmentForm(ShowsWidget):
                 self.draft.set_risk(kind, level.value, self.risk_evidence[kind].value)
             self.draft.strengths = self.strengths.value
             self.draft.formulation = self.formulation.value
-            self.result = self.draft.check()
-        except SimError as exc:
-            self.result = None
-            self.output.value = error_html(str(exc))
-            return
-        self.output.value = status_html(self.result.html())
+            return self.draft.check()
+        self.show_result(check)

@@ -9,14 +9,14 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
+from sim.model.blocks import Line, lines_html
 from sim.widgets.common import (
     STYLE,
-    ShowsWidget,
+    ShowsFeedback,
     button,
     error_html,
     esc,
     feedback_box,
-    message_html,
     status_html,
 )
 from sim.widgets.drafts import PlanDraft, labels
@@ -42,7 +42,7 @@ def _need(domain: str) -> str:
     return spec.label if spec else domain
 
 
-class CarePlanBuilder(ShowsWidget):
+class CarePlanBuilder(ShowsFeedback):
     """Goals, referrals, discharge and follow-up for a case, with feedback and simulated outcomes.
 
     Args:
@@ -132,11 +132,6 @@ class CarePlanBuilder(ShowsWidget):
         ])
         self.widget.add_class("sim-care-plan")
 
-    @property
-    def feedback_html(self) -> str:
-        """The HTML shown in the feedback area."""
-        return self.output.value
-
     # -- actions --------------------------------------------------------------------------------
     def add_goal(self) -> None:
         """Add the goal in the controls (the Add goal button)."""
@@ -161,15 +156,14 @@ class CarePlanBuilder(ShowsWidget):
                  + ("" if r.has_capacity else " (waitlist)") + f"; {r.hours}", r.id) for r in m.eligible]
             self.resource_choice.value = m.eligible[0].id if m.eligible else None
             self.add_referral_button.disabled = not m.eligible
-            lines = [message_html("praise", f"Eligible: {r.name} ({r.kind}); starts {_days(r.delay_days)}"
-                                  + ("" if r.has_capacity else ", waitlist") + f"; languages {', '.join(r.languages)}")
+            lines = [Line(kind="praise", text=f"Eligible: {r.name} ({r.kind}); starts {_days(r.delay_days)}"
+                          + ("" if r.has_capacity else ", waitlist") + f"; languages {', '.join(r.languages)}")
                      for r in m.eligible]
-            lines += [message_html("missed", f"Not eligible: {get(rid).name}: {'; '.join(reasons)}")
+            lines += [Line(kind="missed", text=f"Not eligible: {get(rid).name}: {'; '.join(reasons)}")
                       for rid, reasons in m.ineligible.items()]
-            if not lines:
-                lines = [message_html("warning", "No resource in the directory serves this need: "
-                                                 "a gap worth naming as a systemic barrier.")]
-            self.match_html.value = f"<ul>{''.join(lines)}</ul>"
+            self.match_html.value = lines_html(lines or [Line(
+                kind="warning", text="No resource in the directory serves this need: a gap worth naming as a "
+                                     "systemic barrier.")])
         self._run(action)
 
     def add_referral(self) -> None:

@@ -6,34 +6,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sim.errors import SimError
-from sim.widgets.common import (
-    ShowsWidget,
-    button,
-    error_html,
-    esc,
-    feedback_box,
-    message_html,
-    status_html,
-)
+from sim.widgets.common import ShowsFeedback, button, error_html, esc, feedback_box
 from sim.widgets.drafts import ShiftDraft
 
 if TYPE_CHECKING:
     from sim.triage import Shift, TriageResult
 
 
-def result_html(result: TriageResult) -> str:
-    """A triage result as HTML: score, time, backlog, harm, then one line per referral."""
-    parts = ["<div class='sim-triage-result'>",
-             f"<p class='sim-score'><b>Triage score: {result.score:g} / {result.max_score:g}</b> "
-             "(relative to a sound reference order)</p>",
-             f"<p>Time used {result.minutes_used} of {result.budget_minutes} minutes; documentation backlog "
-             f"{result.backlog_minutes} minutes; harm events: <b>{result.harm_events}</b>.</p><ul>",
-             *(message_html(i.kind, i.message) for i in result.items), "</ul></div>"]
-    return "".join(parts)
-
-
-class CaseloadBoard(ShowsWidget):
+class CaseloadBoard(ShowsFeedback):
     """A shift of referrals to put in order and give minutes to.
 
     Attributes:
@@ -81,11 +61,6 @@ class CaseloadBoard(ShowsWidget):
         self.widget = w.VBox([w.HTML(header), *rows, self.run_button, self.error, self.output])
         self.widget.add_class("sim-caseload-board")
 
-    @property
-    def feedback_html(self) -> str:
-        """The HTML shown in the result area."""
-        return self.output.value
-
     def set_order(self, order: list[str]) -> None:
         """Put the referrals in ``order`` (the others: not this shift), as the dropdowns would."""
         if isinstance(order, str):
@@ -105,13 +80,8 @@ class CaseloadBoard(ShowsWidget):
 
     def run(self) -> None:
         """Simulate the shift and show the result (the Run shift button)."""
-        try:
+        def run() -> TriageResult:
             self.draft.positions = {rid: d.value for rid, d in self.positions.items()}
             self.draft.minutes = {rid: t.value for rid, t in self.minutes.items()}
-            self.result = self.draft.run()
-        except SimError as exc:
-            self.result = None
-            self.error.value = error_html(str(exc))
-            return
-        self.error.value = ""
-        self.output.value = status_html(result_html(self.result))
+            return self.draft.run()
+        self.show_result(run, error=self.error)

@@ -1,17 +1,17 @@
-"""Small helpers shared by the lesson widgets: escaped HTML boxes for errors and notes, and the
-Okabe-Ito colours for inline messages (colour is never the only cue: each message has an icon
-and a word)."""
+"""Small helpers shared by the lesson widgets: escaped HTML boxes for errors, the feedback area
+and the mixins that show a widget and its checked result. Feedback itself is rendered by
+:mod:`sim.model.blocks`, as everywhere else."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
-from sim.feedback.model import STATUS_ICONS
+from sim.errors import SimError
+from sim.model.blocks import Renders
 from sim.viz.palette import OKABE_ITO
 
 STYLE = {"description_width": "initial"}
-COLOURS = {"praise": OKABE_ITO["green"], "missed": OKABE_ITO["vermillion"], "error": OKABE_ITO["vermillion"],
-           "warning": OKABE_ITO["orange"]}
 
 
 def esc(text: object) -> str:
@@ -23,12 +23,6 @@ def error_html(message: str) -> str:
     """An inline error box (role=alert, so screen readers announce it), never a traceback."""
     return (f"<div class='sim-error' role='alert' style='border-left:4px solid {OKABE_ITO['vermillion']};"
             f"padding:4px 8px'><b>⚠ Please check:</b> {esc(message)}</div>")
-
-
-def message_html(kind: str, text: str) -> str:
-    """One message line with its icon, coloured by kind (Okabe-Ito)."""
-    return (f"<li class='sim-{esc(kind)}' style='color:{COLOURS.get(kind, '#000')}'>"
-            f"{STATUS_ICONS.get(kind, '•')} <span style='color:#000'>{esc(text)}</span></li>")
 
 
 def status_html(inner: str) -> str:
@@ -52,6 +46,37 @@ class ShowsWidget:
         from IPython.display import display
 
         display(self.widget)
+
+
+class ShowsFeedback(ShowsWidget):
+    """Mixin for the GUI classes with a feedback area ``output`` (:func:`feedback_box`) that shows
+    the last checked ``result`` (a feedback block, :mod:`sim.model.blocks`)."""
+
+    output: Any
+    result: Any
+
+    @property
+    def feedback_html(self) -> str:
+        """The HTML shown in the feedback area."""
+        return str(self.output.value)
+
+    def show_result(self, check: Callable[[], Renders], error: Any = None) -> None:
+        """Run ``check`` and show its result as HTML in the feedback area, announced politely.
+
+        Args:
+            check: returns the result (a :class:`sim.model.blocks.Renders`).
+            error: the widget for an error box; by default the feedback area itself.
+        """
+        target = self.output if error is None else error
+        try:
+            self.result = check()
+        except SimError as exc:
+            self.result = None
+            target.value = error_html(str(exc))
+            return
+        if error is not None:
+            error.value = ""
+        self.output.value = status_html(self.result.html())
 
 
 def button(w: Any, description: str, **kwargs: Any) -> Any:

@@ -7,15 +7,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
+from sim.model.blocks import Line, lines_html
 from sim.widgets.common import (
     STYLE,
-    ShowsWidget,
+    ShowsFeedback,
     button,
     error_html,
     esc,
     feedback_box,
-    message_html,
-    status_html,
 )
 from sim.widgets.drafts import InterventionDraft, labels
 
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
 _ANY_NEED = "(no particular need)"
 
 
-class InterventionPicker(ShowsWidget):
+class InterventionPicker(ShowsFeedback):
     """Choose interventions (each for a need, counseling in a format) and crisis actions.
 
     Attributes:
@@ -93,11 +92,6 @@ class InterventionPicker(ShowsWidget):
         ])
         self.widget.add_class("sim-intervention-picker")
 
-    @property
-    def feedback_html(self) -> str:
-        """The HTML shown in the feedback area."""
-        return self.output.value
-
     def sync(self) -> None:
         """Copy every control into the draft (raises SimError for a value the engine refuses)."""
         for iv_id, box in self.boxes.items():
@@ -114,19 +108,15 @@ class InterventionPicker(ShowsWidget):
         except SimError as exc:
             self.warnings.value = error_html(str(exc))
             return
-        items = [message_html("missed", f"Contraindicated: {c.label}. {c.reason} (source: {c.source})")
+        lines = [Line(kind="missed", text=f"Contraindicated: {c.label}. {c.reason} (source: {c.source})")
                  for c in found]
-        items += [message_html("warning", f"{u.text}") for u in unmet]
-        self.warnings.value = (f"<div role='status'><b>Check before you go on</b><ul>{''.join(items)}</ul></div>"
-                               if items else "")
+        lines += [Line(kind="warning", text=u.text) for u in unmet]
+        self.warnings.value = (f"<div role='status'><b>Check before you go on</b>{lines_html(lines)}</div>"
+                               if lines else "")
 
     def check(self) -> None:
         """Show feedback on the interventions and critical actions (the button)."""
-        try:
+        def check() -> Feedback:
             self.sync()
-            self.result = self.draft.check()
-        except SimError as exc:
-            self.result = None
-            self.output.value = error_html(str(exc))
-            return
-        self.output.value = status_html(self.result.html())
+            return self.draft.check()
+        self.show_result(check)

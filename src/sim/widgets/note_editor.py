@@ -7,15 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
-from sim.widgets.common import (
-    ShowsWidget,
-    button,
-    error_html,
-    esc,
-    feedback_box,
-    message_html,
-    status_html,
-)
+from sim.widgets.common import ShowsFeedback, button, error_html, esc, feedback_box
 from sim.widgets.drafts import NoteDraft
 
 if TYPE_CHECKING:
@@ -23,26 +15,7 @@ if TYPE_CHECKING:
     from sim.notes import NoteReview
 
 
-def review_html(review: NoteReview) -> str:
-    """A note review as HTML: the score, then each section with its points and messages."""
-    from sim.notes import rules
-
-    parts = ["<div class='sim-note-review'>",
-             f"<p class='sim-score'><b>{esc(rules().formats[review.fmt].label)} note: score {review.score:g} / "
-             f"{review.max_score:g}</b></p>"]
-    for s in review.sections:
-        state = "" if s.present else " (missing)"
-        parts.append(f"<h4>{esc(s.label)}{state}: {s.earned:g} / {s.possible:g}</h4>")
-        msgs = "".join(message_html(m.kind, m.message) for m in s.messages)
-        parts.append(f"<ul>{msgs}</ul>" if msgs else "<p>✔ Nothing to add.</p>")
-    if review.messages:
-        parts.append("<h4>Whole note</h4><ul>" + "".join(message_html(m.kind, m.message) for m in review.messages)
-                     + "</ul>")
-    parts.append("<p><i>Synthetic patient: practise writing as you would in a real record.</i></p></div>")
-    return "".join(parts)
-
-
-class NoteEditor(ShowsWidget):
+class NoteEditor(ShowsFeedback):
     """Write a progress note in one format and check it section by section.
 
     Args:
@@ -87,11 +60,6 @@ class NoteEditor(ShowsWidget):
         self.widget.add_class("sim-note-editor")
         self._build_sections()
 
-    @property
-    def feedback_html(self) -> str:
-        """The HTML shown in the feedback area."""
-        return self.output.value
-
     def _build_sections(self) -> None:
         w = self._w
         old = {k: t.value for k, t in self.sections.items()}
@@ -117,11 +85,7 @@ class NoteEditor(ShowsWidget):
 
     def check(self) -> None:
         """Check the note and show section-by-section feedback (the button)."""
-        try:
+        def check() -> NoteReview:
             self.draft.sections = {k: t.value for k, t in self.sections.items()}
-            self.result = self.draft.check()
-        except SimError as exc:
-            self.result = None
-            self.output.value = error_html(str(exc))
-            return
-        self.output.value = status_html(review_html(self.result))
+            return self.draft.check()
+        self.show_result(check)
