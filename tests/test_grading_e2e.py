@@ -120,6 +120,7 @@ def test_feedback_has_messages_and_no_hidden_tests(graded, capsys):
         assert not leaks(page, hidden_lines(course, A1, path.parent.parent.name)), path
     full = (course.root / "feedback" / "s_full2" / A1 / f"{A1}.html").read_text()
     assert "Correct PHQ-9 total." in full
+    assert "✔ a1_phq9" in full and "points)" in full  # each verdict is a feedback-block line with its points
     wrong = (course.root / "feedback" / "s_wrong" / A1 / f"{A1}.html").read_text()
     assert "not right for your case" in wrong
 

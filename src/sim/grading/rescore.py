@@ -4,7 +4,8 @@ After nbgrader's autograde, :func:`rescore_submission` reads the answers the exe
 recorded, scores them against the variant of the student the submission belongs to (from the
 submission path, never from the notebook), writes each score as the grade cell's ``auto_score``
 (manual scores are untouched: nbgrader's final score prefers them) and the explanation as the
-answer cell's ``auto_comment`` (shown beside the answer in feedback), and lists problems.
+answer cell's ``auto_comment`` (shown beside the answer in feedback, one Markdown line of a feedback
+block per grade cell: :mod:`sim.model.blocks`), and lists problems.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from sim.grading.course import Course
 from sim.grading.gradebook import gradebook, with_retry
 from sim.grading.scoring import SCORERS, Verdict, load_keys, score_answer
 from sim.grading.variant import student_variant
+from sim.model.blocks import Block, Line, Section, points_text, to_markdown
 
 _RECORD = re.compile(r"""record\(\s*["']([A-Za-z0-9_]+)["']""")
 
@@ -100,13 +102,23 @@ def rescore_submission(course: Course, assignment: str, student: str, keys: dict
     return result
 
 
+def verdict_line(grade_id: str, points: float, max_score: float, message: str) -> Line:
+    """One grade cell's verdict as a feedback line: praise at full marks, missed otherwise.
+
+    >>> to_markdown(Block(sections=[Section(lines=[verdict_line("a1_needs", 2, 3, "One need missed.")])]))
+    '- ✘ a1_needs: One need missed. (2/3 points)\\n'
+    """
+    return Line(kind="praise" if points >= max_score else "missed", text=f"{grade_id}: {message}",
+                points=points_text(points, max_score))
+
+
 def _write(course: Course, assignment: str, notebook: str, student: str, verdicts: dict[str, Verdict],
            cells: dict[str, str], result: StudentResult) -> None:
     def action() -> None:
         from nbgrader.api import MissingEntry
 
         changed: list[str] = []
-        comments: dict[str, list[str]] = {}
+        comments: dict[str, list[Line]] = {}
         with gradebook(course.db_url, course.course_id) as gb:
             for gid, verdict in verdicts.items():
                 try:
@@ -120,14 +132,14 @@ def _write(course: Course, assignment: str, notebook: str, student: str, verdict
                 result.verdicts[gid] = (points, float(grade.max_score), verdict.message)
                 cell = cells.get(SCORERS[gid][1])
                 if cell:
-                    comments.setdefault(cell, []).append(
-                        f"{gid}: {points:g}/{float(grade.max_score):g}. {verdict.message}")
+                    comments.setdefault(cell, []).append(verdict_line(gid, points, float(grade.max_score),
+                                                                      verdict.message))
             for cell, lines in comments.items():
                 try:
                     comment = gb.find_comment(cell, notebook, assignment, student)
                 except MissingEntry:
                     continue
-                comment.auto_comment = "\n\n".join(lines)
+                comment.auto_comment = to_markdown(Block(sections=[Section(lines=lines)])).rstrip()
             gb.db.commit()
         result.changed[:] = changed
 
