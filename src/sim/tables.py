@@ -1,10 +1,13 @@
 """Load the domain tables shipped as YAML inside the package, validated by pydantic.
 
 Tables live in ``sim/data/`` and are read with :mod:`importlib.resources`, so they work from
-an installed wheel as well as from a checkout. Each table is parsed once and cached.
+an installed wheel as well as from a checkout. Each table is parsed once and cached; a module
+names its table's accessor with :func:`cached_table` (``rubric = cached_table("rubric.yaml", Rubric,
+"...")``) instead of writing the same cached function again.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import Any, TypeVar
@@ -55,3 +58,19 @@ def load_table(relative_path: str, model: type[M]) -> M:
             )
             raise DataTableError(f"sim/data/{relative_path} is invalid: {problems}") from exc
     return _model_cache[key]
+
+
+def cached_table(relative_path: str, model: type[M], doc: str) -> Callable[[], M]:
+    """A function of no arguments that returns the validated table, read once.
+
+    Args:
+        relative_path: the table under ``sim/data/``, e.g. ``"rubric.yaml"``.
+        model: the pydantic model it is validated as.
+        doc: the accessor's docstring.
+    """
+    @cache
+    def table() -> M:
+        return load_table(relative_path, model)
+
+    table.__doc__ = doc
+    return table

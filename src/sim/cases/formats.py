@@ -21,7 +21,6 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,7 @@ from sim.cases.source import Source, parse_text
 from sim.errors import SimValueError
 from sim.model.base import Model
 from sim.model.taxonomy import DISPOSITIONS, Disposition
-from sim.tables import load_table
+from sim.tables import cached_table
 
 
 class FormatTable(Model):
@@ -49,10 +48,7 @@ class FormatTable(Model):
         return self
 
 
-@lru_cache(maxsize=1)
-def formats() -> FormatTable:
-    """The validated format table (cached)."""
-    return load_table("case_formats.yaml", FormatTable)
+formats = cached_table("case_formats.yaml", FormatTable, "The validated format table (cached).")
 
 
 def current_format() -> int:

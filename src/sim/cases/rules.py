@@ -6,7 +6,6 @@ against a patient.
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
@@ -16,7 +15,7 @@ from sim.model.base import TableModel
 from sim.model.case import CriticalKind
 from sim.model.taxonomy import Disposition as DispositionName
 from sim.model.taxonomy import taxonomy
-from sim.tables import load_table
+from sim.tables import cached_table
 
 _LEVELS = {"none": 0, "low": 1, "moderate": 2, "high": 3}
 Level = Literal["none", "low", "moderate", "high"]
@@ -222,10 +221,7 @@ class CaseRules(TableModel):
         return self
 
 
-@lru_cache(maxsize=1)
-def case_rules() -> CaseRules:
-    """The validated case rules (cached)."""
-    return load_table("case_rules.yaml", CaseRules)
+case_rules = cached_table("case_rules.yaml", CaseRules, "The validated case rules (cached).")
 
 
 def adl_count(patient: Patient) -> int:

@@ -12,7 +12,7 @@ from pydantic import Field, field_validator, model_validator
 
 from sim.model.base import TableModel
 from sim.model.taxonomy import need_domains, risk_kinds
-from sim.tables import load_table
+from sim.tables import cached_table
 
 
 class CapRules(TableModel):
@@ -130,10 +130,7 @@ class Rubric(TableModel):
         return value
 
 
-@lru_cache(maxsize=1)
-def rubric() -> Rubric:
-    """The validated rubric (cached)."""
-    return load_table("rubric.yaml", Rubric)
+rubric = cached_table("rubric.yaml", Rubric, "The validated rubric (cached).")
 
 
 @lru_cache(maxsize=256)

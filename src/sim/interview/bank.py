@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 from sim.model.base import TableModel
 from sim.model.case import CriticalKind
 from sim.model.taxonomy import need_domains
-from sim.tables import load_table
+from sim.tables import cached_table, load_table
 
 StyleName = Literal[
     "open", "closed", "leading", "reflection", "empathic", "normalizing", "scaling", "summarizing",
@@ -118,10 +118,8 @@ class StylesFile(TableModel):
         return self
 
 
-@lru_cache(maxsize=1)
-def style_table() -> StylesFile:
-    """Style effects, patient-state parameters and actions (cached)."""
-    return load_table("interview/styles.yaml", StylesFile)
+style_table = cached_table("interview/styles.yaml", StylesFile,
+                           "Style effects, patient-state parameters and actions (cached).")
 
 
 @lru_cache(maxsize=1)

@@ -24,7 +24,7 @@ from pydantic import Field
 from sim.errors import SimValueError
 from sim.interview.features import halves, hashed, hashed_domain, words
 from sim.model.base import TableModel
-from sim.tables import load_table
+from sim.tables import cached_table
 
 if TYPE_CHECKING:
     import numpy as np
@@ -65,10 +65,7 @@ class FreetextParams(TableModel):
     miti: MitiParams
 
 
-@lru_cache(maxsize=1)
-def freetext_params() -> FreetextParams:
-    """The free-text parameters (cached)."""
-    return load_table("interview/freetext.yaml", FreetextParams)
+freetext_params = cached_table("interview/freetext.yaml", FreetextParams, "The free-text parameters (cached).")
 
 
 class Alternative(TableModel):

@@ -3,7 +3,6 @@ whether each was taken (and when). Rules come from ``sim/data/interview/crisis.y
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Literal, get_args
 
 from pydantic import Field, model_validator
@@ -11,7 +10,7 @@ from pydantic import Field, model_validator
 from sim.model.base import TableModel
 from sim.model.case import Case, HiddenFact
 from sim.model.taxonomy import need_domains, risk_kinds
-from sim.tables import load_table
+from sim.tables import cached_table
 
 Status = Literal["met", "missed", "pending"]
 
@@ -65,10 +64,7 @@ class CrisisFile(TableModel):
         return self
 
 
-@lru_cache(maxsize=1)
-def crisis_table() -> CrisisFile:
-    """The validated crisis-path rules (cached)."""
-    return load_table("interview/crisis.yaml", CrisisFile)
+crisis_table = cached_table("interview/crisis.yaml", CrisisFile, "The validated crisis-path rules (cached).")
 
 
 class CrisisItem(TableModel):

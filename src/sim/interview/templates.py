@@ -3,14 +3,13 @@ at load: every placeholder must be one the engine fills from the case."""
 from __future__ import annotations
 
 import string
-from functools import lru_cache
 from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
 from sim.model.base import TableModel
 from sim.model.taxonomy import need_domains, risk_kinds
-from sim.tables import load_table
+from sim.tables import cached_table
 
 PLACEHOLDERS = frozenset({
     "evidence", "evidence_lc", "statement", "voice", "opening", "opening_lc", "strength",
@@ -154,7 +153,4 @@ class RepliesFile(TableModel):
         return self
 
 
-@lru_cache(maxsize=1)
-def replies() -> RepliesFile:
-    """The validated reply templates (cached)."""
-    return load_table("interview/replies.yaml", RepliesFile)
+replies = cached_table("interview/replies.yaml", RepliesFile, "The validated reply templates (cached).")

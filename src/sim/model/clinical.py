@@ -13,14 +13,13 @@ Medicare Savings Programs (1902(a)(10)(E), 1905(p)).
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from sim.errors import UnknownNameError
 from sim.model.base import Model, TableModel
-from sim.tables import load_table
+from sim.tables import cached_table
 
 CognitiveStatus = Literal["intact", "suspected", "mild_cognitive_impairment", "dementia"]
 SupplementalKind = Literal["medigap", "medicare_advantage", "part_d", "extra_help", "qmb", "slmb", "qi",
@@ -69,10 +68,7 @@ class ClinicalTable(TableModel):
         return self
 
 
-@lru_cache(maxsize=1)
-def clinical() -> ClinicalTable:
-    """The validated table (cached)."""
-    return load_table("clinical.yaml", ClinicalTable)
+clinical = cached_table("clinical.yaml", ClinicalTable, "The validated table (cached).")
 
 
 class CognitiveScreen(Model):

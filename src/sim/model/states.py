@@ -8,12 +8,10 @@
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 from pydantic import field_validator
 
 from sim.model.base import TableModel
-from sim.tables import load_table
+from sim.tables import cached_table
 
 
 class States(TableModel):
@@ -30,10 +28,7 @@ class States(TableModel):
         return value
 
 
-@lru_cache(maxsize=1)
-def states() -> States:
-    """The validated table (cached)."""
-    return load_table("states.yaml", States)
+states = cached_table("states.yaml", States, "The validated table (cached).")
 
 
 def state_name(code: str) -> str:

@@ -6,14 +6,13 @@ misspelled domain anywhere fails loudly against this list.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, model_validator
 
 from sim.errors import UnknownNameError
 from sim.model.base import TableModel
-from sim.tables import load_table
+from sim.tables import cached_table
 
 
 class NeedDomain(TableModel):
@@ -46,10 +45,7 @@ class Taxonomy(TableModel):
         return self
 
 
-@lru_cache(maxsize=1)
-def taxonomy() -> Taxonomy:
-    """The validated taxonomy (cached)."""
-    return load_table("needs.yaml", Taxonomy)
+taxonomy = cached_table("needs.yaml", Taxonomy, "The validated taxonomy (cached).")
 
 
 def need_domains() -> list[str]:

@@ -11,14 +11,12 @@ Eligibility of the dispositions (SNF, IRF, hospice, LTACH, ...) is a set of rule
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 from pydantic import model_validator
 
 from sim.errors import SimValueError
 from sim.model.base import Model
 from sim.model.taxonomy import ACTIONS, DISPOSITIONS
-from sim.tables import load_table
+from sim.tables import cached_table
 
 
 class ActionLabel(Model):
@@ -47,10 +45,8 @@ class LessonLabels(Model):
         return self
 
 
-@lru_cache(maxsize=1)
-def labels() -> LessonLabels:
-    """The validated labels table (cached); every action and disposition of sim.model.taxonomy has a label."""
-    return load_table("lesson_labels.yaml", LessonLabels)
+labels = cached_table("lesson_labels.yaml", LessonLabels, "The validated labels table (cached); every action "
+                      "and disposition of sim.model.taxonomy has a label.")
 
 
 def label(disposition: str) -> str:

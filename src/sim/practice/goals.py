@@ -1,13 +1,11 @@
 """SMART goal templates for the reference plan (``sim/data/goal_templates.yaml``), validated."""
 from __future__ import annotations
 
-from functools import lru_cache
-
 from pydantic import Field, model_validator
 
 from sim.model.base import TableModel
 from sim.model.taxonomy import need_domains
-from sim.tables import load_table
+from sim.tables import cached_table
 
 
 class GoalTemplate(TableModel):
@@ -27,7 +25,4 @@ class GoalTemplates(TableModel):
         return self
 
 
-@lru_cache(maxsize=1)
-def goal_templates() -> GoalTemplates:
-    """The validated goal templates (cached)."""
-    return load_table("goal_templates.yaml", GoalTemplates)
+goal_templates = cached_table("goal_templates.yaml", GoalTemplates, "The validated goal templates (cached).")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -34,7 +33,7 @@ from sim.model.taxonomy import (
     taxonomy,
 )
 from sim.practice.plan import CarePlan, PlannedIntervention
-from sim.tables import load_table
+from sim.tables import cached_table
 
 if TYPE_CHECKING:
     from sim.model.case import Case, KeyDisposition, KeyIntervention
@@ -375,10 +374,7 @@ class UnmetPrerequisite(TableModel):
 
 # --------------------------------------------------------------------------- public API
 
-@lru_cache(maxsize=1)
-def table() -> Catalogue:
-    """The validated catalogue table (cached)."""
-    return load_table("interventions.yaml", Catalogue)
+table = cached_table("interventions.yaml", Catalogue, "The validated catalogue table (cached).")
 
 
 def catalogue() -> dict[str, Intervention]:

@@ -30,7 +30,7 @@ from sim.model.patient import ImmigrationStatus
 from sim.model.states import in_this_state, state_name
 from sim.model.taxonomy import ActionKind, need_domains
 from sim.practice.interventions import Subject
-from sim.tables import load_table, read_yaml
+from sim.tables import cached_table, read_yaml
 
 if TYPE_CHECKING:
     from sim.model.case import Case
@@ -271,10 +271,7 @@ class MatchResult:
         return self.eligible[0] if self.eligible else None
 
 
-@lru_cache(maxsize=1)
-def table() -> Directory:
-    """The validated directory table (cached)."""
-    return load_table("resources.yaml", Directory)
+table = cached_table("resources.yaml", Directory, "The validated directory table (cached).")
 
 
 def directory() -> list[Resource]:

@@ -1,7 +1,6 @@
 """Triage rules: task times, risk levels and their triggers, unit mixes (``sim/data/triage.yaml``)."""
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
@@ -9,7 +8,7 @@ from pydantic import Field, model_validator
 from sim.errors import SimValueError, UnknownNameError
 from sim.model.base import TableModel
 from sim.model.taxonomy import need_domains, risk_kinds, settings
-from sim.tables import load_table
+from sim.tables import cached_table
 
 if TYPE_CHECKING:
     pass
@@ -82,8 +81,5 @@ class TriageRules(TableModel):
         return self
 
 
-@lru_cache(maxsize=1)
-def rules() -> TriageRules:
-    """The validated triage rules (cached)."""
-    return load_table("triage.yaml", TriageRules)
+rules = cached_table("triage.yaml", TriageRules, "The validated triage rules (cached).")
 
