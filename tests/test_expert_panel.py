@@ -173,3 +173,27 @@ def test_observation_days_never_open_a_medicare_covered_snf():
         assert not fb.capped and not [i for i in fb.items if i.category == "discharge" and i.earned < 0]
     without = review_plan(case, _plan(case, {"remove_actions": ["moon_notice"]}))
     assert without.capped and "Outpatient Observation Notice" in without.markdown()
+
+
+def test_a_threat_against_a_named_person_calls_for_protection_and_the_hold_criteria():
+    # California: the duty to protect (Civil Code 43.92, W&I 8105(c)) and the 72-hour hold
+    # criteria (W&I 5150) are structured acts in the key; inpatient psychiatry is safe only with
+    # both, home is unsafe even with them, and the feedback names the state.
+    case = _case("ed_duty_to_protect_01")
+    acts = {a.kind: a.description for a in case.key.critical_actions}
+    assert "43.92" in acts["duty_to_warn"] and "8105(c)" in acts["duty_to_warn"]
+    assert "minimum" in acts["duty_to_warn"] and "supervisor" in acts["duty_to_warn"]
+    assert "5150" in acts["involuntary_hold"] and "in this state, California" in acts["involuntary_hold"]
+    plan = reference_plan(case, start=START)
+    assert plan.discharge == "inpatient_psychiatry" and {"duty_to_warn", "involuntary_hold"} <= set(plan.actions)
+    for dropped in ("duty_to_warn", "involuntary_hold"):
+        fb = review_plan(case, _plan(case, {"remove_actions": [dropped]}))
+        assert fb.capped and fb.score <= 50 and "in this state (California)" in fb.markdown(), dropped
+        told = [i.message for i in fb.items if i.category == "discharge" and i.earned < 0]
+        assert told and dropped in told[0]
+    home = review_plan(case, _plan(case, {"discharge": "home"}))
+    assert home.capped and any("without protecting Gary" in i.message for i in home.items)
+    walk_out = review_plan(case, _plan(case, {
+        "discharge": "against_medical_advice", "remove_actions": ["duty_to_warn", "involuntary_hold"],
+        "add_interventions": [{"intervention": "discharge_planning", "rationale": "let him go home tonight"}]}))
+    assert walk_out.capped and any("Discharge planning is contraindicated" in i.message for i in walk_out.items)
