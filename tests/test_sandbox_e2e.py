@@ -64,10 +64,12 @@ ATTACKS: dict[str, tuple[str, str]] = {
 }
 
 
-def _with_attack(path: Path, code: str) -> None:
+def _with_attack(path: Path, code: str, before: str | None = None) -> None:
+    """Put a code cell in front of the first answer cell (or of the cell with grade id ``before``)."""
     nb = json.loads(path.read_text())
     first_answer = next(i for i, c in enumerate(nb["cells"])
-                        if c.get("metadata", {}).get("nbgrader", {}).get("solution") and c["cell_type"] == "code")
+                        if c.get("metadata", {}).get("nbgrader", {}).get("solution") and c["cell_type"] == "code"
+                        and before in (None, c["metadata"]["nbgrader"].get("grade_id")))
     nb["cells"].insert(first_answer, {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
                                       "source": code})
     path.write_text(json.dumps(nb, indent=1))
@@ -220,6 +222,8 @@ OVER_LIMITS: dict[str, tuple[list[str], str]] = {
     "s_wall": ([f"import subprocess\nsubprocess.Popen(['/bin/sh', '-c', 'sleep 3600; echo {TOKEN}-wall'])",
                 *["import time\ntime.sleep(20)"] * 3], "ran past the wall-clock limit (25 s per notebook)"),
 }
+# A student whose notebook is stopped by the wall clock after the first four tests (4 of the 7 points) ran.
+SLOW_BEFORE_NEEDS = ["import time\ntime.sleep(20)"] * 3
 
 
 @pytest.fixture(scope="module")
@@ -236,10 +240,14 @@ def over_limits(tmp_path_factory):
         path = write_submission(course, A1, student, "full")
         for code in reversed(cells):
             _with_attack(path, code)
+    path = write_submission(course, A1, "s_wall_late", "full")
+    for code in SLOW_BEFORE_NEEDS:
+        _with_attack(path, code, before="a1_needs_identified_answer")
     # a per-cell timeout longer than the sandbox's limits, so that the sandbox is what stops each one
     code = main(["grade", "--course", str(root), "autograde", A1, "--jobs", "2", "--timeout", "60", "--quiet"])
     assert code == 0
-    return {r["student"]: r for r in json.loads((root / "reports" / f"autograde_{A1}.json").read_text())}
+    report = {r["student"]: r for r in json.loads((root / "reports" / f"autograde_{A1}.json").read_text())}
+    return {**report, "_root": str(root)}
 
 
 def test_limits_from_course_yaml_stop_cpu_memory_and_wall_clock_and_are_named(over_limits):
@@ -253,7 +261,22 @@ def test_a_cell_stopped_for_cpu_or_memory_leaves_the_honest_cells_to_grade(over_
         assert over_limits[student]["score"] == pytest.approx(AUTO_MAX), over_limits[student]
 
 
-def test_a_notebook_stopped_by_the_wall_clock_gets_no_grade_from_that_run_and_leaves_nothing_running(over_limits):
-    wall = over_limits["s_wall"]
-    assert wall["score"] == 0 and any("stopped by the sandbox" in p for p in wall["problems"]), wall
+def test_a_notebook_stopped_by_the_wall_clock_is_graded_on_the_cells_that_ran_and_leaves_nothing_running(
+        over_limits):
+    wall, late = over_limits["s_wall"], over_limits["s_wall_late"]
+    assert wall["problems"] == [] and wall["score"] == 0, wall  # stopped before any answer ran
+    assert late["problems"] == [] and late["score"] == pytest.approx(4.0), late  # the first four tests ran
+    assert any("ran past the wall-clock limit" in line for line in late["blocked"]), late
     assert _token_processes() == []
+
+
+def test_cells_the_wall_clock_stopped_say_so_in_the_graded_notebook(over_limits):
+    root = Path(over_limits["_root"])
+    nb = json.loads((root / "autograded" / "s_wall_late" / A1 / f"{A1}.ipynb").read_text())
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    marked = [c for c in code if any(o.get("ename") == "WallClockLimit" for o in c.get("outputs", []))]
+    ids = [c["metadata"].get("nbgrader", {}).get("grade_id") for c in marked]
+    assert ids[-2:] == ["a1_needs_identified_answer", "a1_needs_identified"], ids
+    assert "while this cell ran" in json.dumps(marked[0]["outputs"])  # the sleep the clock stopped
+    assert all("before this cell could run" in json.dumps(c["outputs"]) for c in marked[1:])
+    assert not any("WallClockLimit" in json.dumps(c.get("outputs", [])) for c in code[:code.index(marked[0])])

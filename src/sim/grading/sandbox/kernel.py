@@ -211,9 +211,47 @@ def _read_events(fd: int) -> list[dict[str, str]]:
     return events
 
 
+def _not_run(limits: SandboxLimits, stopped_here: bool) -> Any:
+    """The error output a code cell gets when the wall clock stopped the notebook before or in it."""
+    from nbformat import NotebookNode
+
+    where = "while this cell ran" if stopped_here else "before this cell could run"
+    text = (f"the notebook ran past the wall-clock limit ({limits.wall_seconds} s per notebook) and its "
+            f"kernel was stopped {where}; the cells that ran before are graded")
+    return NotebookNode(output_type="error", ename="WallClockLimit", evalue=text,
+                        traceback=[f"\x1b[0;31mWallClockLimit\x1b[0m: {text}"])
+
+
 class SandboxedExecute(Execute):
-    """nbgrader's ``Execute`` with every kernel in the sandbox."""
+    """nbgrader's ``Execute`` with every kernel in the sandbox.
+
+    When the wall clock stops the kernel, the notebook is still graded: the cell running then and
+    every code cell after it get a ``WallClockLimit`` error output (so their tests score nothing),
+    and the cells that ran before keep their results.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
         super().__init__(*args, **kwargs)
+        self._stopped_for_time = False
+
+    def preprocess(self, nb: Any, resources: Any = None, km: Any = None) -> tuple[Any, Any]:
+        self._stopped_for_time = False
+        return super().preprocess(nb, resources, km)
+
+    def preprocess_cell(self, cell: Any, resources: Any, index: int) -> tuple[Any, Any]:
+        from nbclient.exceptions import DeadKernelError
+
+        limits = getattr(self.km, "sandbox_limits", None)
+        if self._stopped_for_time and limits is not None:
+            if cell.cell_type == "code":
+                cell.outputs = [_not_run(limits, stopped_here=False)]
+            return cell, self.resources
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            if limits is None or not getattr(self.km, "_killed_for_time", False):
+                raise
+            self._stopped_for_time = True
+            cell.outputs = [*cell.get("outputs", []), _not_run(limits, stopped_here=True)]
+            return cell, self.resources

@@ -80,7 +80,8 @@ def blocked(events: list[dict[str, Any]], limits: SandboxLimits) -> list[str]:
     elif "cpu" in by_kind:
         lines.append(f"hit the CPU time limit ({limits.cpu_seconds} s); the cell running then was stopped")
     if "wall_clock" in by_kind:
-        lines.append(f"ran past the wall-clock limit ({limits.wall_seconds} s per notebook); its kernel was stopped")
+        lines.append(f"ran past the wall-clock limit ({limits.wall_seconds} s per notebook); its kernel was stopped "
+                     "and the cells from there on were not run (graded as errors)")
     if "processes" in by_kind:
         n = max(int(d) for d in by_kind["processes"] if d.isdigit()) if by_kind["processes"] else 1
         lines.append(f"left {n} process(es) running after the notebook; all ended with the sandbox")
