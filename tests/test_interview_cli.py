@@ -26,8 +26,8 @@ def test_scripted_interview_prints_replies_feedback_and_crisis(tmp_path, capsys)
     assert code == 0
     assert "synthetic patient" in out
     assert "He pushed me down the stairs" in out
-    assert "crisis: Intimate partner violence disclosed: private_setting met" in out
-    assert "ipv_safety_planning missed" in out
+    assert "\nCrisis actions\n" in out and "  ✔ Intimate partner violence disclosed: private_setting met" in out
+    assert "✘ Intimate partner violence disclosed: ipv_safety_planning missed" in out
     assert "# Interview transcript" in out
 
 
@@ -49,7 +49,7 @@ def test_interactive_numbers_topics_actions_and_bad_choice(tmp_path):
     assert "You: You deserve to feel safe" in text
     assert "[Move to a private setting" in text
     assert "choose a number from 1 to 17, not '0'" in text
-    assert "Feedback:" in text
+    assert "\nFeedback\n  • " in text
 
 
 def test_transcript_is_identical_across_processes_and_hash_seeds(tmp_path):
@@ -100,7 +100,7 @@ def test_a_script_that_outruns_the_budget_stops_and_still_gives_feedback(tmp_pat
     out = capsys.readouterr().out
     assert code == 0
     assert "time budget is spent" in out and "the rest of the script is not run" in out
-    assert "Feedback:" in out
+    assert "\nFeedback\n  • " in out
 
 
 def test_a_script_that_outruns_the_budget_names_the_actions_it_did_not_reach(tmp_path, capsys):
@@ -124,7 +124,7 @@ def test_interactive_typed_words_are_read_and_answered(tmp_path):
     assert "[read as an open question about food, confidence" in text
     assert "skips meals at the end of the month" in text.lower()
     assert "(the patient did not follow)" in text
-    assert "Feedback:" in text and "reflection-to-question ratio" not in text  # too few turns for MITI
+    assert "\nFeedback\n  • " in text and "reflection-to-question ratio" not in text  # too few turns for MITI
 
 
 def test_say_option_runs_typed_words_after_the_script(tmp_path, capsys):

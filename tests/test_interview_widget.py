@@ -4,6 +4,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from sim.model.blocks import to_html
+from sim.widgets.common import status_html
 from sim.widgets.interview_panel import InterviewPanel
 from test_interview import ipv_case, make_case
 
@@ -38,6 +40,7 @@ def test_panel_actions_end_and_inline_errors():
     assert "time budget" in panel.error.value
     panel.end_button.click()
     assert "Feedback" in panel.feedback.value and "You used" in panel.feedback.value
+    assert panel.feedback.value == status_html(to_html(panel.interview.feedback()))  # the block the CLI prints as text
     assert panel.ask_button.disabled and panel.end_button.disabled
     panel.ask()
     assert "ended" in panel.error.value

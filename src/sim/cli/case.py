@@ -107,6 +107,7 @@ def _try(args: argparse.Namespace) -> int:
     from sim.feedback import review_plan
     from sim.interview import start
     from sim.interview.bank import style_table
+    from sim.model.blocks import Block, Section, to_text
     from sim.practice.expert import reference_plan
 
     path = resolve_name(args.path)
@@ -147,8 +148,9 @@ def _try(args: argparse.Namespace) -> int:
     print(f"\nhidden facts heard: {len(heard)} of {len(case.hidden_facts)}"
           + (f" (not heard: {', '.join(f.id for f in case.hidden_facts if f.id not in heard)})"
              if len(heard) < len(case.hidden_facts) else ""))
-    for item in iv.crisis_status():
-        print(f"crisis: {item.label}: {item.action} {item.status}" + (f" ({item.note})" if item.note else ""))
+    crisis = [item.line() for item in iv.crisis_status()]
+    if crisis:
+        sys.stdout.write(to_text(Block(sections=[Section(title="Crisis actions", lines=crisis)])))
     if unreached:
         print(f"{len(unreached)} expected action(s) not reached in time: give a longer --budget or fewer questions")
     return 0

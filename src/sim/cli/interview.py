@@ -47,6 +47,7 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None, out: TextIO | Non
     """Handler: load the case, run the interview (scripted or interactive), print feedback."""
     from sim.cases import load_case
     from sim.interview import start
+    from sim.model.blocks import to_text
 
     stdin, out = stdin or sys.stdin, out or sys.stdout
     case = load_case(args.case)
@@ -68,13 +69,8 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None, out: TextIO | Non
         run_script(iv, script, out)
     else:
         _interactive(iv, stdin, out)
-    engagement = iv.end()
-    print("\nFeedback:", file=out)
-    for message in engagement.messages:
-        print(f"- {message}", file=out)
-    for item in iv.crisis_status():
-        print(f"- crisis: {item.label}: {item.action} {item.status}"
-              + (f" ({item.note})" if item.note else ""), file=out)
+    iv.end()
+    print("\n" + to_text(iv.feedback()), end="", file=out)
     if args.transcript:
         print("\n" + iv.transcript_markdown(), file=out)
     return 0

@@ -8,11 +8,14 @@ from typing import Literal, get_args
 from pydantic import Field, model_validator
 
 from sim.model.base import TableModel
+from sim.model.blocks import Kind, Line
 from sim.model.case import Case, HiddenFact
 from sim.model.taxonomy import need_domains, risk_kinds
 from sim.tables import cached_table
 
 Status = Literal["met", "missed", "pending"]
+STATUS_KINDS: dict[str, Kind] = {"met": "praise", "missed": "missed", "pending": "warning"}
+"""The kind of feedback line each status of a crisis action is."""
 
 
 class CrisisPath(TableModel):
@@ -78,6 +81,11 @@ class CrisisItem(TableModel):
     taken_minute: int | None = None
     status: Status
     note: str = ""
+
+    def line(self) -> Line:
+        """The item as a feedback line: met is praise, missed is missed, pending is a warning."""
+        return Line(kind=STATUS_KINDS[self.status],
+                    text=f"{self.label}: {self.action} {self.status}" + (f" ({self.note})" if self.note else ""))
 
 
 class CrisisTracker:

@@ -21,6 +21,7 @@ from sim.interview.errors import (
 from sim.interview.knowledge import PatientKnowledge
 from sim.interview.models import ActionResult, Engagement, Reply, Turn
 from sim.interview.replies import ReplyContext, compose
+from sim.model.blocks import Block, Line, Section
 from sim.model.case import Case, HiddenFact
 from sim.model.taxonomy import need_domains
 from sim.seeds import check_seed
@@ -287,6 +288,14 @@ class Interview:
     def crisis_status(self) -> list[CrisisItem]:
         """Required actions of every crisis path triggered so far: met, missed or pending."""
         return self._crisis.status(self._minutes, self._ended)
+
+    def feedback(self) -> Block:
+        """What the interview says to the student so far, as a feedback block: the engagement
+        messages, then each required crisis action, met, missed or pending."""
+        crisis = [item.line() for item in self.crisis_status()]
+        return Block(css="sim-engagement", sections=[
+            Section(title="Feedback", lines=[Line(kind="warning", text=m) for m in self.engagement().messages]),
+            *([Section(title="Crisis actions", lines=crisis)] if crisis else [])])
 
     def transcript_markdown(self) -> str:
         """The transcript as Markdown (synthetic patient; for feedback and notes)."""

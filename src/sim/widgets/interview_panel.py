@@ -14,8 +14,9 @@ import re
 from typing import Any
 
 from sim.errors import SimError
+from sim.model.blocks import to_html
 from sim.model.case import Case
-from sim.widgets.common import STYLE, ShowsWidget, error_html
+from sim.widgets.common import STYLE, ShowsWidget, error_html, status_html
 
 _STAGE = re.compile(r"\*([^*]+)\*")
 
@@ -121,14 +122,8 @@ class InterviewPanel(ShowsWidget):
 
     def end(self) -> None:
         """End the interview and show the engagement feedback (the End button)."""
-        eng = self.interview.end()
-        items = "".join(f"<li>{html.escape(m)}</li>" for m in eng.messages)
-        crisis = "".join(
-            f"<li>{html.escape(c.label)}: <code>{c.action}</code>: <b>{c.status}</b>"
-            + (f" ({html.escape(c.note)})" if c.note else "") + "</li>"
-            for c in self.interview.crisis_status())
-        self.feedback.value = (f"<h4>Feedback</h4><ul>{items}</ul>"
-                               + (f"<h4>Crisis actions</h4><ul>{crisis}</ul>" if crisis else ""))
+        self.interview.end()
+        self.feedback.value = status_html(to_html(self.interview.feedback()))
         self._refresh()
 
 
