@@ -9,7 +9,12 @@ import sim.cases
 from practice_helpers import make_case, make_patient, random_case
 from sim.outcomes import simulate
 from sim.practice.expert import reference_plan
-from sim.practice.interventions import contraindications, triggered_actions, unmet_prerequisites
+from sim.practice.interventions import (
+    case_coverage_needs,
+    contraindications,
+    triggered_actions,
+    unmet_prerequisites,
+)
 from sim.practice.plan import CarePlan, PlannedIntervention, PlannedReferral
 from sim.practice.resources import directory, ineligibility
 
@@ -111,7 +116,9 @@ def test_reference_plan_takes_critical_actions_first_and_breaks_no_rule():
         assert unmet_prerequisites(case, plan) == [], case.id
         for ref in plan.referrals:
             assert ineligibility(case, ref.resource) == [], (case.id, ref.resource)
-        assert {g.need for g in plan.goals} == {n.domain for n in case.key.needs}, case.id
+        # a goal for every key need, and for every need the patient's coverage leaves (unpaid costs)
+        needs = {n.domain for n in case.key.needs} | {c.domain for c in case_coverage_needs(case)}
+        assert {g.need for g in plan.goals} == needs, case.id
         assert all(g.target_date > START for g in plan.goals)
 
 

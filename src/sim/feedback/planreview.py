@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from sim.feedback import practice
+from sim.feedback.coverage import score_coverage
 from sim.feedback.evidence import cite_action, cite_need, need_label
 from sim.feedback.model import FeedbackItem
 from sim.feedback.rubric import keyword_pattern, rubric
@@ -18,7 +19,12 @@ from sim.model.states import in_this_state
 from sim.model.taxonomy import need_domains, taxonomy
 from sim.practice.dispositions import action_label, is_state_law
 from sim.practice.dispositions import label as disposition_label
-from sim.practice.interventions import key_contraindication, key_dispositions, planned_variant
+from sim.practice.interventions import (
+    case_coverage_needs,
+    key_contraindication,
+    key_dispositions,
+    planned_variant,
+)
 from sim.practice.plan import CarePlan, PlannedIntervention, PlanProblem
 
 
@@ -224,12 +230,17 @@ def smart_check(goal: dict[str, Any], case: Case) -> dict[str, str | None]:
     responsible = str(goal.get("responsible", "social worker") or "")
     out["achievable"] = (f"not achievable as worded ({unrealistic[0]!r}): aim for a realistic step"
                          if unrealistic else None if responsible else "no one is named as responsible")
-    key_needs = {n.domain for n in case.key.needs}
+    key_needs = _plan_needs(case)
     out["relevant"] = None if need in key_needs else \
         f"not relevant: {need!r} is not one of this case's key needs"
     valid_date = isinstance(target, date) or (isinstance(target, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", target))
     out["time_bound"] = None if valid_date else "not time-bound: give target_date (YYYY-MM-DD)"
     return out
+
+
+def _plan_needs(case: Case) -> set[str]:
+    """Needs a goal may serve: the key's, and those the patient's coverage leaves (unpaid costs)."""
+    return {n.domain for n in case.key.needs} | {c.domain for c in case_coverage_needs(case)}
 
 
 def score_goals(case: Case, plan: CarePlan, raw: Any) -> list[FeedbackItem]:
@@ -272,7 +283,7 @@ def score_goals(case: Case, plan: CarePlan, raw: Any) -> list[FeedbackItem]:
                     message=f"SMART goal for {label.lower()}: {mine[best].get('description')}.",
                 )
             )
-    key_needs = {n.domain for n in case.key.needs}
+    key_needs = _plan_needs(case)
     for g in goals:
         if g.get("need") not in key_needs:
             items.append(FeedbackItem(category="goals", kind="warning",
@@ -382,5 +393,6 @@ def score_plan(case: Case, plan: CarePlan, raw: Any = None) -> tuple[list[Feedba
                       for a in case.key.contraindicated_actions if a.kind in plan.actions]
     interventions, unsafe_items = score_interventions(case, plan)
     discharge, unsafe_discharge = score_discharge(case, plan)
-    items = critical + interventions + score_referrals(case, plan) + score_goals(case, plan, raw) + discharge
+    items = (critical + interventions + score_referrals(case, plan) + score_goals(case, plan, raw) + discharge
+             + score_coverage(case, plan))
     return items, missed, unsafe_actions + unsafe_items + unsafe_discharge

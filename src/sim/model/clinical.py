@@ -13,13 +13,14 @@ Medicare Savings Programs (1902(a)(10)(E), 1905(p)).
 """
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from sim.errors import UnknownNameError
 from sim.model.base import Model, TableModel
-from sim.tables import cached_table
+from sim.tables import cached_table, read_yaml
 
 CognitiveStatus = Literal["intact", "suspected", "mild_cognitive_impairment", "dementia"]
 SupplementalKind = Literal["medigap", "medicare_advantage", "part_d", "extra_help", "qmb", "slmb", "qi",
@@ -141,10 +142,40 @@ class Supplemental(Model):
     kind: SupplementalKind
     plan: str = Field(default="", description="the plan as the card says it, e.g. 'Plan G'")
     monthly_premium: int | None = Field(default=None, ge=0, description="US dollars a month the patient pays")
+    waives_three_day_stay: bool = Field(
+        default=False, description="medicare_advantage only: the plan covers a SNF stay without the prior "
+                                   "3-day inpatient stay (42 CFR 422.101(c))")
+
+    @model_validator(mode="after")
+    def _plan_fits(self) -> Supplemental:
+        if self.waives_three_day_stay and self.kind != "medicare_advantage":
+            raise ValueError(f"waives_three_day_stay is for a medicare_advantage plan (got kind {self.kind!r}); "
+                             "leave it out")
+        if self.kind == "medigap" and self.plan and medigap_letter(self.plan) is None:
+            letters = ", ".join(medigap_plans())
+            raise ValueError(f"medigap plan {self.plan!r} names no standardized plan letter; write it as "
+                             f"'Plan G' (letters: {letters}; CMS, Choosing a Medigap Policy)")
+        return self
 
     def shown(self) -> str:
         text = clinical().supplemental[self.kind].label + (f", {self.plan}" if self.plan else "")
         return text + (f" (${self.monthly_premium}/month)" if self.monthly_premium is not None else "")
+
+
+def medigap_plans() -> list[str]:
+    """The standardized Medigap plan letters (``coverage.yaml``, from CMS's Medigap plan chart)."""
+    return list(read_yaml("coverage.yaml")["medigap"]["plans"])
+
+
+def medigap_letter(plan: str) -> str | None:
+    """The standardized Medigap plan letter a plan's name gives ('Plan G' -> 'G'), or None.
+
+        >>> medigap_letter("Plan G"), medigap_letter("high-deductible plan F"), medigap_letter("gold")
+        ('G', 'F', None)
+    """
+    found = re.search(r"\bplan\s+([a-z])\b|^\s*([A-Z])\s*$", plan, flags=re.IGNORECASE)
+    letter = next((g for g in found.groups() if g), "").upper() if found else ""
+    return letter if letter in medigap_plans() else None
 
 
 def supplemental_problem(insurance: str, supplemental: list[Supplemental]) -> str | None:

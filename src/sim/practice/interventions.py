@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field, field_validator, model_validator
 
 from sim.errors import UnknownNameError
-from sim.model import eligibility
+from sim.model import coverage, eligibility
 from sim.model.base import TableModel
 from sim.model.taxonomy import (
     ActionKind,
@@ -63,6 +63,7 @@ class Subject:
     critical_actions: tuple[str, ...] = ()
     contraindicated: tuple[str, ...] = ()
     case: Case | None = field(default=None, compare=False)
+    coverage_needs: tuple[coverage.CoverageNeed, ...] = ()
 
     @classmethod
     def of(cls, case_or_patient: Case | Patient | Subject) -> Subject:
@@ -90,8 +91,11 @@ class Subject:
                 risks[r.kind] = max(risks.get(r.kind, 0), RISK_ORDER[r.level])
             actions = tuple(dict.fromkeys(a.kind for a in case.key.critical_actions))
             contraindicated = tuple(k.intervention for k in case.key.contraindicated)
+        found = tuple(case_coverage_needs(case)) if case is not None else ()
+        for c in found:
+            needs[c.domain] = max(needs.get(c.domain, 0), c.severity)
         return cls(patient=patient, needs=needs, risks=risks, critical_actions=actions,
-                   contraindicated=contraindicated, case=case)
+                   contraindicated=contraindicated, case=case, coverage_needs=found)
 
     def latent(self, name: str) -> int:
         return int(getattr(self.patient.latent, name))
@@ -140,6 +144,7 @@ class Condition(TableModel):
     prognosis_in: list[Prognosis] | None = None
     age_at_least: int | None = None
     qualifying_inpatient_stay: bool | None = None
+    three_day_rule_applies: bool | None = None
     daily_skilled_need: bool | None = None
     interpreter_needed: bool | None = None
     setting_in: list[str] | None = None
@@ -189,6 +194,8 @@ class Condition(TableModel):
             self.age_at_least is None or p.identity.age >= self.age_at_least,
             self.qualifying_inpatient_stay is None
             or s.qualifying_inpatient_stay == self.qualifying_inpatient_stay,
+            self.three_day_rule_applies is None
+            or coverage.three_day_rule_applies(p) == self.three_day_rule_applies,
             self.daily_skilled_need is None or s.daily_skilled_need == self.daily_skilled_need,
             self.interpreter_needed is None or p.identity.interpreter_needed == self.interpreter_needed,
             self.setting_in is None or p.medical.setting in self.setting_in,
@@ -508,6 +515,14 @@ def key_dispositions(case: Case) -> list[KeyDisposition]:
         return [KeyDisposition.model_validate(
             {"id": text, "fit": "expected", "rationale": "the disposition the case key names"})]
     return []
+
+
+def case_coverage_needs(case: Case) -> list[coverage.CoverageNeed]:
+    """The financial needs the patient's coverage leaves for the stay and the key's expected
+    disposition (:func:`sim.model.coverage.coverage_needs`): the Part A deductible and SNF
+    coinsurance under original Medicare alone, private-pay custodial care without Medicaid, ..."""
+    expected = [e.id for e in key_dispositions(case) if e.fit == "expected"]
+    return coverage.coverage_needs(case.patient, expected)
 
 
 def key_disposition_problem(case: Case, plan: CarePlan) -> str | None:

@@ -78,6 +78,15 @@ def _child_in_household(s: Subject) -> bool:
     return p.identity.age < 18 or any(m.living and m.lives_with_patient and m.age < 18 for m in p.family)
 
 
+def _msp_already(s: Subject) -> str:
+    """The Medicaid help with Medicare costs the patient already has, in words ('' for none)."""
+    econ = s.patient.economics
+    if econ.insurance == "dual":
+        return "Medicaid as a dual eligible"
+    held = [x.kind.upper() for x in econ.supplemental if x.kind in ("qmb", "slmb", "qi")]
+    return f"{held[0]}, a Medicare Savings Program" if held else ""
+
+
 def _limited_english(s: Subject) -> bool:
     ident = s.patient.identity
     return ident.interpreter_needed or not ident.language.lower().startswith("en")
@@ -126,6 +135,10 @@ REQUIREMENTS: dict[str, tuple[Callable[[Subject], bool], str]] = {
     "severe_substance_use": (
         lambda s: s.needs.get("substance_use", 0) >= 3 or s.latent("alcohol") >= 3,
         "{name} admits severe substance use with withdrawal risk; the recorded use is not severe"),
+    "no_medicare_savings_program": (
+        lambda s: not _msp_already(s),
+        "{name} is for people on Medicare without Medicaid's help with its costs; the patient already has "
+        "{coverage}, and Extra Help comes with it automatically (42 CFR 423.773(c))"),
     "limited_english": (
         _limited_english,
         "{name} is for patients who need language assistance; the patient speaks English"),
@@ -318,7 +331,7 @@ def _criteria_reasons(s: Subject, r: Resource, c: Criteria) -> list[str]:
         if not test(s):
             reasons.append(words.format(name=r.short_name, prognosis=p.medical.prognosis, age=age,
                                         mobility=p.medical.functional_status.mobility,
-                                        adl=s.adl_dependencies))
+                                        adl=s.adl_dependencies, coverage=_msp_already(s)))
     return reasons
 
 
