@@ -246,3 +246,16 @@ def test_try_stops_at_validation_when_the_case_has_problems(capsys, tmp_path):
     code, out, _ = run(capsys, "case", "try", str(bad))
     assert code == 1 and "referral.urgency" in out and "1 problem(s): fix them" in out
     assert "== 2." not in out
+
+
+def test_try_runs_the_fall_and_self_neglect_case_end_to_end(capsys):
+    # The issue's own example: 78, early dementia, lives alone, daughter by phone, Medigap.
+    fall = Path(__file__).resolve().parents[1] / "simcases" / "medsurg_fall_dementia_01.yaml"
+    code, out, _ = run(capsys, "case", "try", str(fall))
+    assert code == 0, out
+    for said in ("valid: it loads, interviews, plans and grades", "Medigap (Medicare Supplement Insurance), Plan G",
+                 "Dementia (a diagnosis), mild; Montreal Cognitive Assessment (MoCA) 19/30",
+                 "Rachel Kowalski-Reyes (daughter, in Oregon, by phone)", "graded against the key: 100/100",
+                 "hidden facts heard: 4 of 4", "mandated_report_elder met"):
+        assert said in out, said
+    assert "caregiver_support" not in out.split("== 3.")[1].split("== 4.")[0]

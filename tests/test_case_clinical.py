@@ -117,3 +117,18 @@ def test_the_elder_abuse_lines_do_not_assume_a_caregiver_for_a_patient_who_lives
     deflect = {_deflect(q, np.random.default_rng(s), alone=True).text for s in range(40)}
     assert not any("in the family" in t for t in deflect)
     assert replies().deflection.alone_by_domain["elder_abuse"][0].text in deflect
+
+
+def test_the_fall_case_uses_cognition_self_neglect_coverage_and_living_alone_replies():
+    case = sim.load_case("medsurg_fall_dementia_01")
+    assert validate_file(LIB / "medsurg_fall_dementia_01.yaml") == []
+    p = case.patient
+    assert p.lives_alone and p.medical.cognition is not None and p.medical.cognition.status == "dementia"
+    risk = p.profile.risk("self_neglect")
+    assert risk is not None and "medication_mismanagement" in risk.indicators
+    assert [s.kind for s in p.economics.supplemental] == ["medigap", "part_d"]
+    assert "Indicators: weight loss, malnutrition or dehydration" in render_key(case)
+    # Asked about abuse or neglect before he trusts the worker, he answers as a man who lives alone.
+    alone = replies().deflection.alone_by_domain["elder_abuse"][0].text
+    said = {sim.interview.start(case, seed=s).ask("elder_abuse.open.1").text for s in range(12)}
+    assert alone in said and not any("in the family" in t or "look after me" in t for t in said)

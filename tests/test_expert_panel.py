@@ -197,3 +197,30 @@ def test_a_threat_against_a_named_person_calls_for_protection_and_the_hold_crite
         "discharge": "against_medical_advice", "remove_actions": ["duty_to_warn", "involuntary_hold"],
         "add_interventions": [{"intervention": "discharge_planning", "rationale": "let him go home tonight"}]}))
     assert walk_out.capped and any("Discharge planning is contraindicated" in i.message for i in walk_out.items)
+
+
+def test_the_fall_and_self_neglect_case_is_scored_as_a_field_instructor_would():
+    # medsurg_fall_dementia_01: 78, early dementia, lives alone in Texas, self-neglect, Medigap
+    # Plan G. Strong plan 90-100; home with services but no APS report (Texas makes everyone a
+    # reporter of self-neglect) or no capacity assessment: capped at or below 50; a guardianship
+    # petition as the answer: penalised; an assisted living trial he chooses: 75-100.
+    case = _case("medsurg_fall_dementia_01")
+    assert case.patient.lives_alone and case.patient.medical.cognition is not None
+    assert case.patient.profile.risk("self_neglect") is not None
+    strong = review_plan(case, reference_plan(case, start=START))
+    assert 90 <= strong.score <= 100 and not strong.capped
+    for missing in ("mandated_report_elder", "capacity_assessment", "informed_refusal"):
+        fb = review_plan(case, _plan(case, {"remove_actions": [missing]}))
+        assert fb.capped and fb.score <= 50, (missing, fb.score)
+    no_report = review_plan(case, _plan(case, {"remove_actions": ["mandated_report_elder"]})).markdown()
+    assert "in this state (Texas)" in no_report and "48.051" in no_report
+    guardian = review_plan(case, _plan(case, {"add_interventions": [
+        {"intervention": "advocacy_empowerment", "rationale": "petition for guardianship so he can be placed"}]}))
+    assert guardian.capped and any("1101.101" in i.message and i.earned < 0 for i in guardian.items)
+    trial = review_plan(case, _plan(case, {"discharge": "assisted_living"}))
+    assert 75 <= trial.score <= 100 and not trial.capped
+    home_alone = review_plan(case, _plan(case, {"discharge": "home"}))
+    assert home_alone.capped and "long lie" in home_alone.markdown()
+    # Medigap Plan G pays his Medicare cost sharing, never custodial care: the feedback says both.
+    coverage = " ".join(i.message for i in strong.by_category("coverage"))
+    assert "Medigap Plan G pays it in full" in coverage and "do not cover long-term care" in coverage

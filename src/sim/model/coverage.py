@@ -271,9 +271,10 @@ class CoverageNeed:
 def coverage_needs(patient: Patient, dispositions: Sequence[str]) -> list[CoverageNeed]:
     """The financial needs the costs left unpaid make, for the stay and these dispositions.
 
-    Known sums the patient pays alone at ``catastrophic_share`` of the household's income or more
-    make a severity-2 need; smaller ones, and shares of unknown size, a severity-1 need at or below
-    ``burden_fpl_percent`` and none above it. Private-pay custodial care is severity 2.
+    Known sums the patient owes at ``catastrophic_share`` of the household's income or more make a
+    severity-2 need; smaller ones, and costs of unknown size (the Part B coinsurance, a plan's
+    copays), a severity-1 need at or below ``burden_fpl_percent`` and none above it. Private-pay
+    custodial care is severity 2.
     """
     t = table()
     econ = patient.economics
@@ -287,8 +288,8 @@ def coverage_needs(patient: Patient, dispositions: Sequence[str]) -> list[Covera
     out: list[CoverageNeed] = []
     for domain, lines in found.items():
         owed = sum(line.amount or 0 for line in lines if line.left != "none")
-        unbounded = any(line.amount is None and line.left == "all" for line in lines)
-        catastrophic = unbounded or owed >= t.catastrophic_share * max(econ.household_income, 1)
+        private_pay = any(line.domain == "financial_strain" and line.left == "all" for line in lines)
+        catastrophic = private_pay or owed >= t.catastrophic_share * max(econ.household_income, 1)
         severity = 2 if catastrophic else 1 if burden else 0
         if severity:
             out.append(CoverageNeed(domain, severity, tuple(lines)))
