@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 
 class SimError(Exception):
@@ -38,6 +38,27 @@ class UnknownQuestionError(SimValueError):
 
 class ConstraintError(SimValueError):
     """No patient can satisfy the constraints given to the generator."""
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+IdT = TypeVar("IdT", bound=_HasId)
+
+
+def find_by_id(items: Iterable[IdT], ident: str, kind: str) -> IdT:
+    """The item whose ``id`` is ``ident``.
+
+    Raises:
+        UnknownNameError: none has it; the message names ``kind`` and every id there is.
+    """
+    items = list(items)
+    for item in items:
+        if item.id == ident:
+            return item
+    raise UnknownNameError(kind, ident, [item.id for item in items])
 
 
 def did_you_mean(value: object, allowed: Iterable[str]) -> str:

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from sim.errors import UnknownNameError
+from sim.errors import find_by_id
 from sim.model.base import Model
 from sim.model.blocks import Block, Line, Renders, Section
 from sim.notes.rules import MessageKind, rules
@@ -50,10 +50,7 @@ class NoteReview(Renders, Model):
 
     def section(self, section_id: str) -> SectionReview:
         """The review of one section, by id (e.g. "plan")."""
-        for s in self.sections:
-            if s.id == section_id:
-                return s
-        raise UnknownNameError("section", section_id, [s.id for s in self.sections])
+        return find_by_id(self.sections, section_id, "section")
 
     def all_messages(self) -> list[NoteMessage]:
         """Section messages in order, then note-level ones."""

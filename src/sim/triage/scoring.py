@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from sim.errors import UnknownNameError
+from sim.errors import find_by_id
 from sim.feedback.model import FeedbackItem
 from sim.model.base import Model
 from sim.model.blocks import Block, Line, Renders, Section
@@ -44,10 +44,8 @@ class TriageResult(Renders, Model):
     synthetic: Literal[True] = True
 
     def outcome(self, referral_id: str) -> ReferralOutcome:
-        for o in self.outcomes:
-            if o.id == referral_id:
-                return o
-        raise UnknownNameError("referral", referral_id, [o.id for o in self.outcomes])
+        """The outcome of one referral, by id (e.g. "R03")."""
+        return find_by_id(self.outcomes, referral_id, "referral")
 
     def block(self) -> Block:
         """The result as a feedback block: score, time, backlog, harm, then one line per referral."""

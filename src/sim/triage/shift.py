@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import PrivateAttr
 
-from sim.errors import SimValueError, UnknownNameError
+from sim.errors import SimValueError, UnknownNameError, find_by_id
 from sim.model.base import TableModel
 from sim.model.taxonomy import settings
 from sim.triage.rules import _RISK_ORDER, Level, TaskKind, Trigger, rules
@@ -78,10 +78,7 @@ class Shift(TableModel):
         return sum(r.minutes_needed for r in self.referrals)
 
     def referral(self, referral_id: str) -> Referral:
-        for r in self.referrals:
-            if r.id == referral_id:
-                return r
-        raise UnknownNameError("referral", referral_id, [r.id for r in self.referrals])
+        return find_by_id(self.referrals, referral_id, "referral")
 
     def board(self) -> list[dict[str, object]]:
         """What the student sees: one row per referral, without the triage key."""
