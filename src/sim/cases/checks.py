@@ -97,26 +97,19 @@ def check_case(case: Case, source: Source) -> list[Problem]:
             problems.append(source.problem(("hidden_facts", i, "id"),
                                            f"hidden fact id {fact.id!r} is used more than once; ids must be unique"))
         seen.add(fact.id)
-        if fact.reveals_need is not None and fact.reveals_need not in need_domains():
-            problems.append(source.problem(
-                ("hidden_facts", i, "reveals_need"),
-                str(UnknownNameError("need domain", fact.reveals_need, need_domains()))))
-        if fact.reveals_risk is not None and fact.reveals_risk not in risk_kinds():
-            problems.append(source.problem(
-                ("hidden_facts", i, "reveals_risk"),
-                str(UnknownNameError("risk", fact.reveals_risk, risk_kinds()))))
-        key_needs = {n.domain for n in case.key.needs}
-        if fact.reveals_need in need_domains() and fact.reveals_need not in key_needs:
-            problems.append(source.problem(
-                ("hidden_facts", i, "reveals_need"),
-                f"reveals need {fact.reveals_need!r}, which key.needs does not list "
-                f"(key.needs: {', '.join(sorted(key_needs)) or 'none'})"))
-        key_risks = {r.kind for r in case.key.risks}
-        if fact.reveals_risk in risk_kinds() and fact.reveals_risk not in key_risks:
-            problems.append(source.problem(
-                ("hidden_facts", i, "reveals_risk"),
-                f"reveals risk {fact.reveals_risk!r}, which key.risks does not list "
-                f"(key.risks: {', '.join(sorted(key_risks)) or 'none'})"))
+        revealed = (("reveals_need", "need", "need domain", fact.reveals_need, need_domains(),
+                     {n.domain for n in case.key.needs}),
+                    ("reveals_risk", "risk", "risk", fact.reveals_risk, risk_kinds(), {r.kind for r in case.key.risks}))
+        for field, what, kind, value, known, in_key in revealed:
+            if value is None:
+                continue
+            if value not in known:
+                problems.append(source.problem(("hidden_facts", i, field), str(UnknownNameError(kind, value, known))))
+            elif value not in in_key:
+                problems.append(source.problem(
+                    ("hidden_facts", i, field),
+                    f"reveals {what} {value!r}, which key.{what}s does not list "
+                    f"(key.{what}s: {', '.join(sorted(in_key)) or 'none'})"))
         if fact.crisis is not None:
             have = {a.kind for a in case.key.critical_actions}
             need = required_actions(fact.crisis)
