@@ -2,8 +2,11 @@
 
 Opens lesson 01, runs every cell, asks the simulated patient a question from the menu and one
 typed in the student's own words, and ticks a need in the
-widgets, checks that the reply and the feedback appear, and saves a screenshot. Needs Debian's
-``chromium`` (``.ci/run`` installs it). In CI the test must run: a missing browser fails it there.
+widgets, checks that the reply and the feedback appear, and saves a screenshot. Opens the
+authoring notebook, runs it, breaks the case's YAML in the editor widget and reads the live
+validation message, fixes it, previews the chart and saves the case into the server's case
+library: a temporary copy named by ``SIM_CASES_DIR``, never the repository's ``simcases/``. Needs
+Debian's ``chromium`` (``.ci/run`` installs it). In CI the test must run: a missing browser fails it there.
 """
 from __future__ import annotations
 
@@ -17,11 +20,15 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSON = "01_psychosocial_assessment.ipynb"
+AUTHORING = "authoring.ipynb"
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
@@ -46,6 +53,9 @@ def lab(tmp_path_factory):
         pytest.skip("chromium is not installed on this machine (apt-get install chromium)")
     workdir = tmp_path_factory.mktemp("lab")
     shutil.copytree(ROOT / "notebooks", workdir / "notebooks")
+    # The server's case library: a copy, so that the authoring notebook's Save never writes into the repository.
+    cases = workdir / "simcases"
+    shutil.copytree(ROOT / "simcases", cases)
     settings = workdir / "settings"
     settings.mkdir()
     (settings / "overrides.json").write_text(json.dumps(
@@ -53,7 +63,8 @@ def lab(tmp_path_factory):
     token = secrets.token_hex(16)
     runtime = workdir / "runtime"
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(runtime), "JUPYTERLAB_SETTINGS_DIR": str(workdir / "user-settings"),
-           "JUPYTER_CONFIG_DIR": str(workdir / "config"), "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+           "JUPYTER_CONFIG_DIR": str(workdir / "config"), "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+           "SIM_CASES_DIR": str(cases)}
     (workdir / "user-settings" / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
     (workdir / "user-settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
      ).write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
@@ -81,7 +92,7 @@ def lab(tmp_path_factory):
     else:
         os.killpg(proc.pid, signal.SIGTERM)
         pytest.fail("JupyterLab did not answer within 60 s")
-    yield base, token
+    yield base, token, cases
     os.killpg(proc.pid, signal.SIGTERM)  # make and the JupyterLab it started
     try:
         proc.wait(timeout=15)
@@ -90,36 +101,43 @@ def lab(tmp_path_factory):
     log.close()
 
 
+def _run_all(page: Any, url: str, shown: str, name: str) -> Any:
+    """Open a notebook, run all its cells from the Run menu and wait for the widget ``shown``
+    (a CSS selector) to appear; its locator. A cell error fails with the error's text."""
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    page.wait_for_selector(".jp-Notebook")
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+    page.click(".jp-Notebook")
+    page.keyboard.press("Escape")
+    widget = page.locator(shown)
+    for attempt in range(2):  # a menu click while the kernel is still starting can be lost
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).first.click()
+        try:
+            expect(widget).to_be_visible(timeout=75_000)
+            break
+        except AssertionError:
+            page.screenshot(path=str(ARTIFACTS / f"{name}-attempt{attempt}.png"))
+            errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+            if attempt == 1 or errors.count():
+                raise AssertionError(f"{shown} did not appear; cell errors: "
+                                     + " | ".join(errors.all_inner_texts())[:2000]) from None
+    expect(page.locator("text=Loading widget")).to_have_count(0)
+    return widget
+
+
 def test_lesson_01_in_a_real_browser(lab):
     from playwright.sync_api import expect, sync_playwright
 
-    base, token = lab
+    base, token, _ = lab
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(60_000)
-        page.goto(f"{base}/lab/tree/{LESSON}?token={token}")
-        page.wait_for_selector(".jp-Notebook")
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
-        page.click(".jp-Notebook")
-        page.keyboard.press("Escape")
-        panel = page.locator(".sim-interview-panel")
-        for attempt in range(2):  # a menu click while the kernel is still starting can be lost
-            page.get_by_role("menuitem", name="Run", exact=True).click()
-            page.get_by_role("menuitem", name="Run All Cells", exact=True).first.click()
-            try:
-                expect(panel).to_be_visible(timeout=75_000)
-                break
-            except AssertionError:
-                page.screenshot(path=str(ARTIFACTS / f"lesson01-attempt{attempt}.png"))
-                errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-                if attempt == 1 or errors.count():
-                    raise AssertionError("the interview panel did not appear; cell errors: "
-                                         + " | ".join(errors.all_inner_texts())[:2000]) from None
-        expect(page.locator("text=Loading widget")).to_have_count(0)
+        panel = _run_all(page, f"{base}/lab/tree/{LESSON}?token={token}", ".sim-interview-panel", "lesson01")
         conversation = panel.locator(".sim-conversation")
         before = conversation.inner_text()
         panel.get_by_role("button", name="Ask").first.click()
@@ -142,3 +160,44 @@ def test_lesson_01_in_a_real_browser(lab):
         page.screenshot(path=str(ARTIFACTS / "lesson01.png"), full_page=False)
         browser.close()
     assert (ARTIFACTS / "lesson01.png").stat().st_size > 10_000
+
+
+def test_the_authoring_notebook_in_a_real_browser(lab):
+    from playwright.sync_api import expect, sync_playwright
+
+    base, token, cases = lab
+    saved, in_repo = cases / "medsurg_hip_02.yaml", ROOT / "simcases" / "medsurg_hip_02.yaml"
+    assert not saved.exists() and not in_repo.exists()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(60_000)
+        editor = _run_all(page, f"{base}/lab/tree/{AUTHORING}?token={token}", ".sim-case-editor", "authoring")
+        # The headless steps ran above it: the scratch save and the reference plan's score.
+        expect(page.locator(".jp-OutputArea-output", has_text="saved medsurg_hip_02.yaml").first).to_be_visible()
+        expect(page.locator(".jp-OutputArea-output", has_text="score against the key").first).to_be_visible()
+        expect(editor).to_contain_text("Valid: ready to preview, try and save.")
+        box = editor.locator("textarea")
+        box.scroll_into_view_if_needed()
+        good = box.input_value()
+        assert "urgency: routine" in good and "kind: medigap, plan: Plan G" in good
+        # Break it in the editor as an educator would: the message appears, located, with the fix.
+        box.fill(good.replace("urgency: routine", "urgency: rutine"))
+        expect(editor).to_contain_text("referral.urgency: value not allowed", timeout=30_000)
+        expect(editor).to_contain_text("did you mean 'routine'?")
+        expect(editor).not_to_contain_text("Valid: ready")
+        editor.get_by_role("button", name="Save").click()
+        expect(editor).to_contain_text("fix them first", timeout=30_000)
+        assert not saved.exists()
+        box.fill(good)
+        expect(editor).to_contain_text("Valid: ready to preview, try and save.", timeout=30_000)
+        editor.get_by_role("button", name="Preview chart").click()
+        expect(editor.locator(".sim-student")).to_contain_text("Medigap (Medicare Supplement Insurance), Plan G",
+                                                               timeout=30_000)
+        editor.get_by_role("button", name="Save").click()
+        expect(editor).to_contain_text(f"saved {saved}", timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "authoring.png"), full_page=False)
+        browser.close()
+    assert saved.read_text(encoding="utf-8") == good
+    assert not in_repo.exists()
