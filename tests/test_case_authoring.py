@@ -79,7 +79,8 @@ LIBRARY_MISTAKES = [
      "dressing, transferring"),
     ("key_without_private_setting",
      "    - kind: private_setting\n      description: Speak with her without Kevin in the room or on the phone.\n",
-     "", "key.critical_actions: the interview's 'elder_abuse' crisis path (hidden fact "),
+     "", "hidden_facts.0.crisis: crisis 'elder_abuse' needs critical actions private_setting, "
+     "mandated_report_elder in key.critical_actions (missing: private_setting)"),
     ("key_recommends_what_the_rules_contraindicate",
      "  recommended:\n",
      "  recommended:\n    - intervention: caregiver_support\n      rationale: Respite and training so that Kevin "
@@ -101,9 +102,6 @@ def test_a_library_case_with_one_mistake_gives_its_located_message(tmp_path, nam
                     encoding="utf-8")
     got = [str(p).removeprefix(f"{path}:") for p in validate_file(path)]
     assert any(message in line for line in got), got
-    if name == "key_without_private_setting":
-        line = next(g for g in got if message in g)
-        assert "requires 'private_setting', which key.critical_actions leaves out; add {kind: private_setting" in line
 
 
 def test_the_library_test_honours_sim_cases_dir(tmp_path):

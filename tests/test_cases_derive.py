@@ -51,6 +51,12 @@ def varied_patient(seed: int) -> Patient:
         data["family"][0]["role"] = "support"
     if rng.random() < 0.2:
         data["family"] = []
+    # the latent state follows the varied profile, as the generator keeps it (the validator checks it)
+    levels = {"none": 0, "low": 1, "moderate": 2, "high": 3}
+    suicide = next((r["level"] for r in data["profile"]["risks"] if r["kind"] == "suicide"), "none")
+    needs = {n["domain"]: n["severity"] for n in data["profile"]["needs"]}
+    data["latent"].update(suicide=levels[suicide], ipv=needs.get("domestic_violence", 0),
+                          adl_dependencies=len(data["medical"]["functional_status"]["adl_dependent"]))
     data["id"], data["seed"] = f"P-{seed:06d}", seed
     return Patient.model_validate(data)
 
@@ -63,7 +69,7 @@ def test_from_patient_gives_valid_cases_that_round_trip_through_yaml(tmp_path):
         case = from_patient(patient)
         path = tmp_path / f"{case.id}.yaml"
         path.write_text(to_yaml(case.model_dump(mode="python")), encoding="utf-8")
-        assert validate_file(path, deep=False) == [], case.id  # generated cases: fields and ids (notes/validate.md)
+        assert validate_file(path) == [], case.id
         assert load_case(path) == case
 
 
@@ -74,7 +80,7 @@ def test_from_patient_works_for_200_generated_patients(tmp_path):
         case = from_patient(patient)
         path = tmp_path / f"{case.id}.yaml"
         path.write_text(to_yaml(case.model_dump(mode="python")), encoding="utf-8")
-        assert validate_file(path, deep=False) == [], seed  # generated cases: fields and ids (notes/validate.md)
+        assert validate_file(path) == [], seed
         kinds = {a.kind for a in case.key.critical_actions}
         for risk in patient.profile.risks:
             if risk.kind in CRISIS_ACTIONS and risk.level != "none":
@@ -210,6 +216,7 @@ def test_a_low_abuse_risk_is_assessed_further_and_a_moderate_one_is_reported(kin
     for level, reported in (("low", False), ("moderate", True), ("high", True)):
         data = BASE.model_dump()
         data["profile"]["risks"] = [{"kind": kind, "level": level, "evidence": f"{kind} {level}"}]
+        data["latent"]["suicide"] = 0  # no suicide risk left in the profile
         case = from_patient(Patient.model_validate(data))
         fact = next(h for h in case.hidden_facts if h.reveals_risk == kind)
         assert (action in {a.kind for a in case.key.critical_actions}) is reported
@@ -219,4 +226,4 @@ def test_a_low_abuse_risk_is_assessed_further_and_a_moderate_one_is_reported(kin
         path = tmp_path / level / f"{case.id}.yaml"
         path.parent.mkdir()
         path.write_text(to_yaml(case.model_dump(mode="python")), encoding="utf-8")
-        assert validate_file(path, deep=False) == []  # generated cases: fields and ids (notes/validate.md)
+        assert validate_file(path) == []

@@ -18,8 +18,10 @@ from sim.model.case import Case
 
 BANDED = {"phq9": "depression", "gad7": "anxiety"}
 """Instruments whose band is the latent level (band 0 = level 0), as the generator synthesizes them."""
-POSITIVE_FROM = {"auditc": ("alcohol", 2), "hits": ("ipv", 2)}
-"""Instruments positive exactly when the latent level is at least this."""
+POSITIVE_FROM = {"auditc": "alcohol", "hits": "ipv"}
+"""Instruments positive exactly when the latent level reaches the first level the synthesis
+tables put above the cut-off (:func:`sim.instruments.positive_from_level`: AUDIT-C from 2,
+hazardous use; HITS from 1, any violence the patient lives with)."""
 FUNCTIONAL = {"katz_adl": ("adl_dependent", "adl_dependencies"), "lawton_iadl": ("iadl_dependent", "iadl_dependencies")}
 MIN_CRISIS_RAPPORT = 35
 """A crisis is disclosed only with some rapport (teaching assumption of the library)."""
@@ -64,7 +66,7 @@ def _charlson(case: Case, source: Source) -> list[Problem]:
 
 
 def _screening(case: Case, source: Source) -> list[Problem]:
-    from sim.instruments import get, score
+    from sim.instruments import get, positive_from_level, score
 
     problems: list[Problem] = []
     p = case.patient
@@ -90,12 +92,13 @@ def _screening(case: Case, source: Source) -> list[Problem]:
                 f"PHQ-9 item 9 (thoughts of death or self-harm) is {answers[8]} but latent.suicide is "
                 f"{p.latent.suicide}: item 9 is above 0 exactly when latent.suicide is above 0")))
         if name in POSITIVE_FROM:
-            latent, threshold = POSITIVE_FROM[name]
+            latent = POSITIVE_FROM[name]
             if not (_written(source, where) or _written(source, ("patient", "latent", latent))):
                 continue
             kwargs = {"sex": p.identity.sex} if name == "auditc" and p.identity.sex in ("female", "male") else {}
             if name == "auditc" and not kwargs:
                 continue
+            threshold = positive_from_level(name, kwargs.get("sex"))
             positive = score(name, answers, **kwargs).positive
             level = getattr(p.latent, latent)
             if positive != (level >= threshold):

@@ -248,7 +248,7 @@ def from_patient(patient: Patient, case_id: str | None = None) -> Case:
     )
     shown = ", ".join(tx.domains[n.domain].label.split(" (")[0].lower() for n in visible[:2])
     shown = shown or "psychosocial assessment"
-    return Case(
+    case = Case(
         id=case_id or f"gen-{patient.id}",
         title=f"{tx.settings[med.setting]}: {ident.name}, {ident.age}",
         summary=f"Generated case: a {ident.age}-year-old seen in {setting.place}; {shown}.",
@@ -256,3 +256,29 @@ def from_patient(patient: Patient, case_id: str | None = None) -> Case:
         opening_statement=opening, hidden_facts=_hidden_facts(patient, rules, needs, proxy),
         barriers=[fill(b.text, values) for b in rules.barriers if b.when.matches(patient)], key=key,
     )
+    return _with_crisis_path_actions(case, rules)
+
+
+def _with_crisis_path_actions(case: Case, rules: CaseRules) -> Case:
+    """``case`` with the critical actions of every interview crisis path it can start, also those a
+    need starts without a matching risk in the profile (a domestic violence need starts the ipv
+    path: private setting and safety planning), described as the case rules describe them."""
+    from sim.cases.dryrun import crisis_paths
+    from sim.interview.bank import style_table
+    from sim.interview.crisis import crisis_table
+
+    actions = style_table().actions
+    have = {a.kind for a in case.key.critical_actions}
+    described = {a.kind: a.description for rule in rules.crises.values() for a in rule.critical_actions}
+    added: list[CriticalAction] = []
+    for name in crisis_paths(case):
+        for action_id in crisis_table().paths[name].required:
+            kind = actions[action_id].kind if action_id in actions else None
+            if kind is None or kind in have:
+                continue
+            have.add(kind)
+            added.append(CriticalAction(kind=kind, description=described.get(kind, actions[action_id].label)))
+    if not added:
+        return case
+    key = case.key.model_copy(update={"critical_actions": [*case.key.critical_actions, *added]})
+    return case.model_copy(update={"key": key})

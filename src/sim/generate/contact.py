@@ -51,6 +51,14 @@ def draw_family_names(b: Batch) -> None:
     for t in (0, 1):
         m = (tradition[:, None] == t) & ~same
         f_family[m] = pl.family[t].draw(fam_u[m])
+    # a relative never bears the patient's full name (a case could not tell the two apart): the next name
+    patient_pool = np.where(b["given_is_female"], 0, 1)
+    clash = ((f_given == b["given_idx"][:, None]) & (f_family == family[:, None])
+             & (b["f_sex"] == patient_pool[:, None]))
+    if clash.any():
+        sizes = np.array([[len(pl.given[t][sx].values) for sx in (0, 1)] for t in (0, 1)])
+        size = sizes[np.broadcast_to(tradition[:, None], clash.shape), b["f_sex"]]
+        f_given = np.where(clash, (f_given + 1) % size, f_given)
     b["f_given_idx"], b["f_family_idx"] = f_given, f_family
 
 

@@ -33,6 +33,7 @@ from sim.instruments.synthesis import (
     ahc_answers,
     cssrs_answers,
     latent_from_patient,
+    positive_from_level,
     respond,
     score_patient,
     synth_width,
@@ -44,7 +45,7 @@ __all__ = [
     "ContextError", "Instrument", "InstrumentError", "ItemCountError", "MissingAnswerError",
     "PointsError", "ScoreResult", "SkipLogicError", "SynthesisError", "UnknownInstrumentError",
     "UnknownOptionError", "UnknownQuestionError", "ahc_answers", "cssrs_answers", "get",
-    "instrument_ids", "lace", "lace_score", "latent_from_patient", "list_instruments", "load_file", "respond",
-    "score", "score_arrays", "score_patient", "synth_width", "synthesize",
+    "instrument_ids", "lace", "lace_score", "latent_from_patient", "list_instruments", "load_file",
+    "positive_from_level", "respond", "score", "score_arrays", "score_patient", "synth_width", "synthesize",
 ]
 

@@ -170,6 +170,34 @@ def _total_ranges(defn: Instrument, cfg: Synthesis, latent: Mapping[str, Any],
             table.shape[0])
 
 
+def positive_from_level(instrument_id: str, context: str | None = None) -> int:
+    """The lowest latent level whose synthesized answers screen positive; every higher level
+    does too and no lower one does (the rule :mod:`sim.cases` checks a case's answers with).
+
+    Args:
+        instrument_id: a ``band`` instrument with a positive rule (``hits``, ``auditc``).
+        context: the context value that picks the totals and the cut-off (``"female"`` or
+            ``"male"`` for AUDIT-C); None for the instrument's default.
+
+    Raises:
+        SynthesisError: the instrument has no such rule, or a level's totals straddle the cut-off.
+    """
+    defn = get(instrument_id)
+    cfg = _config(defn)
+    if cfg.method != "band" or defn.positive is None:
+        raise SynthesisError(defn.id, "has no positive screen synthesized by latent level")
+    name = context if context is not None else cfg.context_default
+    if cfg.totals_by_context:
+        ranges = cfg.totals_by_context.get(str(name), cfg.totals_by_context[str(cfg.context_default)])
+    else:
+        ranges = cfg.totals_by_level or [(b.min, b.max) for b in defn.bands]
+    cut = defn.positive.threshold({defn.positive.context: name} if defn.positive.context else {})
+    positive = [low >= cut for low, _ in ranges]
+    if any(low < cut <= high for low, high in ranges) or positive != sorted(positive):
+        raise SynthesisError(defn.id, f"totals by level {ranges} do not split at the cut-off {cut}")
+    return positive.index(True) if any(positive) else len(ranges)
+
+
 def _band_totals(defn: Instrument, cfg: Synthesis, levels: np.ndarray, lo: np.ndarray,
                  hi: np.ndarray, u_level: np.ndarray, u_pos: np.ndarray) -> np.ndarray:
     count = lo.shape[1]
