@@ -82,3 +82,11 @@ def test_the_widgets_show_the_engines_own_html():
     board.run_button.click()
     assert board.result is not None and board.feedback_html == status_html(board.result.html())
     assert board.error.value == ""
+
+
+def test_message_colours_are_the_okabe_ito_colours_of_the_plots():
+    from sim.model.blocks import KIND_COLOURS
+    from sim.viz.palette import OKABE_ITO
+
+    assert KIND_COLOURS == {"praise": OKABE_ITO["green"], "missed": OKABE_ITO["vermillion"],
+                            "error": OKABE_ITO["vermillion"], "warning": OKABE_ITO["orange"]}

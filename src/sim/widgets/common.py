@@ -8,8 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sim.errors import SimError
-from sim.model.blocks import Renders
-from sim.viz.palette import OKABE_ITO
+from sim.model.blocks import KIND_COLOURS, STATUS_ICONS, Renders
 
 STYLE = {"description_width": "initial"}
 
@@ -21,8 +20,8 @@ def esc(text: object) -> str:
 
 def error_html(message: str) -> str:
     """An inline error box (role=alert, so screen readers announce it), never a traceback."""
-    return (f"<div class='sim-error' role='alert' style='border-left:4px solid {OKABE_ITO['vermillion']};"
-            f"padding:4px 8px'><b>⚠ Please check:</b> {esc(message)}</div>")
+    return (f"<div class='sim-error' role='alert' style='border-left:4px solid {KIND_COLOURS['error']};"
+            f"padding:4px 8px'><b>{STATUS_ICONS['error']} Please check:</b> {esc(message)}</div>")
 
 
 def status_html(inner: str) -> str:
