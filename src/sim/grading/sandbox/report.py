@@ -22,6 +22,13 @@ _ERRORS = (  # (text in "ename: evalue", kind)
     ("[Errno -3] Temporary failure in name resolution", "network"),
 )
 
+_LIMIT_HIT = {  # kind -> what the report says, with the limit (a field of SandboxLimits)
+    "memory": "hit the memory limit ({memory_mib} MiB)",
+    "nproc": "hit the process limit ({processes} processes and threads)",
+    "fsize": "hit the file size limit ({file_size_mib} MiB)",
+    "scratch": "filled its scratch space ({scratch_mib} MiB)",
+}
+
 
 def notebook_errors(paths: list[Path]) -> list[dict[str, str]]:
     """Events read from the error outputs of executed notebooks."""
@@ -67,14 +74,7 @@ def blocked(events: list[dict[str, Any]], limits: SandboxLimits) -> list[str]:
         lines.append(f"tried to write outside its scratch folder{where}: read-only or not visible")
     if "proc" in by_kind:
         lines.append(f"tried to read other processes' /proc ({_some(by_kind['proc'])}): the grader is not visible")
-    if "memory" in by_kind:
-        lines.append(f"hit the memory limit ({limits.memory_mib} MiB)")
-    if "nproc" in by_kind:
-        lines.append(f"hit the process limit ({limits.processes} processes and threads)")
-    if "fsize" in by_kind:
-        lines.append(f"hit the file size limit ({limits.file_size_mib} MiB)")
-    if "scratch" in by_kind:
-        lines.append(f"filled its scratch space ({limits.scratch_mib} MiB)")
+    lines += [text.format(**limits.model_dump()) for kind, text in _LIMIT_HIT.items() if kind in by_kind]
     if "cpu_killed" in by_kind:
         lines.append(f"hit the CPU time limit ({limits.cpu_seconds} s); its kernel was stopped")
     elif "cpu" in by_kind:
