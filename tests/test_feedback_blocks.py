@@ -88,5 +88,5 @@ def test_message_colours_are_the_okabe_ito_colours_of_the_plots():
     from sim.model.blocks import KIND_COLOURS
     from sim.viz.palette import OKABE_ITO
 
-    assert KIND_COLOURS == {"praise": OKABE_ITO["green"], "missed": OKABE_ITO["vermillion"],
-                            "error": OKABE_ITO["vermillion"], "warning": OKABE_ITO["orange"]}
+    assert {"praise": OKABE_ITO["green"], "missed": OKABE_ITO["vermillion"],
+                            "error": OKABE_ITO["vermillion"], "warning": OKABE_ITO["orange"]} == KIND_COLOURS
