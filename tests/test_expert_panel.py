@@ -14,6 +14,7 @@ import sim
 import sim.cases
 from sim.feedback import review_plan
 from sim.practice.expert import reference_plan
+from sim.practice.interventions import unmet_prerequisites
 from sim.practice.plan import CarePlan, PlannedIntervention
 
 START = date(2026, 11, 23)
@@ -224,3 +225,32 @@ def test_the_fall_and_self_neglect_case_is_scored_as_a_field_instructor_would():
     # Medigap Plan G pays his Medicare cost sharing, never custodial care: the feedback says both.
     coverage = " ".join(i.message for i in strong.by_category("coverage"))
     assert "Medigap Plan G pays it in full" in coverage and "do not cover long-term care" in coverage
+
+
+def test_signs_of_labour_trafficking_get_a_private_talk_the_hotline_and_his_own_choice():
+    # Florida: an adult decides whether to report; the key's act is the conversation alone through
+    # an interpreter, the hotline, legal help and a safety plan, and either place he chooses is
+    # acceptable with them; released to the crew boss without them, it is unsafe.
+    case = _case("ed_trafficking_01")
+    act = next(a.description for a in case.key.critical_actions if a.kind == "trafficking_response")
+    assert "1-888-373-7888" in act and "In this state (Florida)" in act and "787.06" in act
+    assert "do not press for his story" in act
+    for choice in ("shelter", "home"):
+        fb = review_plan(case, _plan(case, {"discharge": choice}))
+        assert fb.score >= 85 and not fb.capped, (choice, fb.score)
+    for dropped in ("private_setting", "trafficking_response", "interpreter"):
+        fb = review_plan(case, _plan(case, {"discharge": "home", "remove_actions": [dropped]}))
+        assert fb.capped and fb.score <= 50, dropped
+    back = review_plan(case, _plan(case, {
+        "remove_actions": ["private_setting"], "discharge": "home", "add_interventions": [
+            {"intervention": "discharge_planning", "rationale": "back to work with his employer today"}]}))
+    assert any("Discharge planning is contraindicated" in i.message for i in back.items)
+
+
+def test_the_trafficking_response_carries_the_safety_plan_a_violence_intervention_needs():
+    case = _case("ed_trafficking_01")
+    plan = reference_plan(case, start=START)
+    assert "domestic_violence_intervention" in plan.intervention_ids()
+    assert unmet_prerequisites(case, plan) == []
+    without = _plan(case, {"remove_actions": ["trafficking_response"]})
+    assert "ipv_safety_planning" in {u.action for u in unmet_prerequisites(case, without)}
