@@ -79,12 +79,27 @@ def test_medigap_plan_g_leaves_no_snf_need_but_never_pays_custodial_care():
     assert "42 CFR 411.15(g)" in ltc[0].evidence and "Choosing a Medigap Policy" in ltc[0].evidence
 
 
+RX = "prescriptions after discharge"
+
+
 def test_dual_eligible_gets_medicaid_wraparound_for_cost_sharing_and_long_term_care():
     case = _hip(insurance="dual")
-    assert _left(case, "skilled_nursing") == {DEDUCTIBLE: "none", SNF: "none"}
-    ltc = costs(case.patient, "long_term_care")[-1]
+    assert _left(case, "skilled_nursing") == {DEDUCTIBLE: "none", SNF: "none", RX: "none"}
+    ltc = costs(case.patient, "long_term_care")[1]
     assert (ltc.paid_by, ltc.left) == ("Medicaid", "none") and "42 CFR 440.40" in ltc.source
     assert coverage_needs(case.patient, ["skilled_nursing", "long_term_care"]) == []
+    rx = costs(case.patient, "long_term_care")[-1]
+    assert rx.paid_by == "Extra Help" and "42 CFR 423.773(c)" in rx.source
+    # Assisted living: a waiver may pay the care, never the room and board.
+    room = costs(case.patient, "assisted_living")[1]
+    assert (room.left, room.domain) == ("part", "financial_strain") and "441.310(a)(2)" in room.source
+
+
+def test_a_medicare_savings_program_pays_what_its_rung_pays():
+    # QMB pays Medicare's cost sharing; SLMB pays only the Part B premium; both bring Extra Help.
+    assert _left(_hip([{"kind": "qmb"}]), "skilled_nursing") == {DEDUCTIBLE: "none", SNF: "none", RX: "none"}
+    assert _left(_hip([{"kind": "slmb"}]), "skilled_nursing") == {DEDUCTIBLE: "all", SNF: "all", RX: "none"}
+    assert RX not in _left(_hip(), "skilled_nursing")
 
 
 def test_medicare_advantage_prior_authorization_and_three_day_waiver():
@@ -118,7 +133,6 @@ def test_medicare_savings_programs_are_closed_to_someone_already_in_qmb_or_dual(
                    "it automatically (42 CFR 423.773(c))"]
     dual = resources.ineligibility(_hip(insurance="dual", **poor), "medicare_savings_programs")
     assert "already has Medicaid as a dual eligible" in dual[0]
-    assert _left(qmb, "skilled_nursing") == {DEDUCTIBLE: "none", SNF: "none"}
     too_rich = resources.ineligibility(_hip(), "medicare_savings_programs")
     assert too_rich[0].startswith("income 179% FPL is above the Medicare Savings Program office's limit of 135%")
 

@@ -76,6 +76,7 @@ class Advantage(TableModel):
 class Wraparound(TableModel):
     cost_sharing: Rule
     long_term_care: Rule
+    assisted_living: Rule
     extra_help: Rule
 
 
@@ -107,6 +108,7 @@ class Payers:
     retiree: bool
     medicaid: bool  # Medicaid pays Medicare's cost sharing: full dual eligible or QMB
     medicaid_long_term_care: bool  # Medicaid's long-term care benefit: full dual eligible
+    extra_help: bool = False  # the Part D low-income subsidy: granted, or deemed with Medicaid or an MSP
 
     def describe(self) -> str:
         """The coverage in words, for a sentence."""
@@ -140,6 +142,7 @@ def payers(patient: Patient) -> Payers:
         retiree="employer_retiree" in kinds,
         medicaid=econ.insurance == "dual" or "qmb" in kinds,
         medicaid_long_term_care=econ.insurance == "dual",
+        extra_help=econ.insurance == "dual" or bool({"extra_help", "qmb", "slmb", "qi"} & set(kinds)),
     )
 
 
@@ -242,7 +245,11 @@ def costs(patient: Patient, disposition: str | None) -> list[CostLine]:
         care = t.medicare["custodial"]
         what = (care.label if disposition != "home_with_services"
                 else "paid help at home beyond home health's visits (" + care.label.split(" (")[1])
-        if p.medicaid_long_term_care:
+        if p.medicaid_long_term_care and disposition == "assisted_living":
+            rule = t.medicaid_wraparound.assisted_living
+            lines.append(CostLine(what, "Medicaid (care services only)", "part", rule.reason, rule.source,
+                                  "financial_strain"))
+        elif p.medicaid_long_term_care:
             rule = t.medicaid_wraparound.long_term_care
             lines.append(CostLine(what, "Medicaid", "none", rule.reason, rule.source, "financial_strain"))
         else:
@@ -252,6 +259,10 @@ def costs(patient: Patient, disposition: str | None) -> list[CostLine]:
                                   "(or with long-term care insurance) until eligible for Medicaid",
                                   f"{care.source}; {t.medigap.source}" if p.medigap else care.source,
                                   "financial_strain"))
+    if disposition is not None and (p.medicaid or p.extra_help):
+        rule = t.medicaid_wraparound.extra_help
+        lines.append(CostLine("prescriptions after discharge (Part D)", "Extra Help", "none", rule.reason,
+                              rule.source))
     return lines
 
 
