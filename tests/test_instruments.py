@@ -1,6 +1,8 @@
 """Scoring of the screening instruments: every band boundary, rule and error."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -439,3 +441,43 @@ def test_the_supplemental_questions_are_scored_by_hand_not_synthesized():
 
     with pytest.raises(SynthesisError, match=r"score\('ahc_hrsn_supplemental', answers\)"):
         synth_width("ahc_hrsn_supplemental")
+
+
+@pytest.mark.parametrize(("days", "minutes", "flagged"), [
+    ("3", "50", False),   # 150 minutes a week: enough
+    ("2", "60", True),    # 120
+    ("1", "150", False),  # "150 or greater" on one day
+    ("7", "20", True),    # 140
+    ("5", "30", False),   # 150
+    ("0", "150", True),   # no day of exercise
+    ("4", "0", True),
+])
+def test_ahc_physical_activity_is_days_times_minutes_under_150(days, minutes, flagged):
+    # CMS AHC HRSN screening tool (2021): under 150 minutes a week of moderate to strenuous exercise
+    answers = {**SUPPLEMENTAL_NONE, "exercise_days": days, "exercise_minutes": minutes}
+    assert I.score("ahc_hrsn_supplemental", answers).domains["physical_activity"] is flagged
+    defn = I.get("ahc_hrsn_supplemental")
+    row = [[[o.id for o in item.options].index(answers[item.id]) for item in defn.items]]
+    assert bool(I.score_arrays("ahc_hrsn_supplemental", row)["domain_physical_activity"][0]) is flagged
+
+
+@pytest.mark.parametrize(("condition", "says"), [
+    ({"item": "exercise_days", "product_below": 150}, "product_below multiplies the points of two or more items"),
+    ({"items": ["exercise_days"], "product_below": 150}, "product_below multiplies the points of two or more items"),
+    ({"items": ["exercise_days", "exercise_minutes"], "product_below": 150, "min_points": 3},
+     "either min_points (a sum) or product_below (a product), not both"),
+    ({"items": ["exercise_days", "exercise_minutes"], "product_below": 0}, "greater than or equal to 1"),
+])
+def test_a_malformed_product_rule_is_refused(condition, says):
+    from pydantic import ValidationError
+
+    from sim.instruments.definition import Condition
+
+    with pytest.raises(ValidationError, match=re.escape(says)):
+        Condition.model_validate(condition)
+
+
+def test_the_product_rule_is_described():
+    from sim.instruments.describe import describe
+
+    assert "exercise_days x exercise_minutes < 150" in describe(I.get("ahc_hrsn_supplemental"))

@@ -96,17 +96,28 @@ class Condition(Model):
 
     ``item`` with ``min_points`` (points of that item >=), ``options`` (chosen option among) or
     ``not_options`` (answered with something other than these); ``items`` with ``min_points``
-    (the sum of those items >=); ``min_total`` (instrument total >=); ``recency`` (C-SSRS
-    behaviour recency among).
+    (the sum of those items >=) or ``product_below`` (every one of those items answered and the
+    product of their points below this: days a week times minutes a day under 150 minutes a
+    week); ``min_total`` (instrument total >=); ``recency`` (C-SSRS behaviour recency among).
     """
 
     item: str | None = None
     items: list[str] = Field(default_factory=list)
     min_points: int | None = None
+    product_below: int | None = Field(None, ge=1)
     options: list[str] = Field(default_factory=list)
     not_options: list[str] = Field(default_factory=list)
     min_total: int | None = None
     recency: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _product_of_items(self) -> Condition:
+        if self.product_below is not None and (len(self.items) < 2 or self.item is not None):
+            raise ValueError(f"product_below multiplies the points of two or more items: give it with "
+                             f"items: [a, b] (got item={self.item!r}, items={self.items})")
+        if self.product_below is not None and self.min_points is not None:
+            raise ValueError("give items with either min_points (a sum) or product_below (a product), not both")
+        return self
 
 
 class Flag(Model):

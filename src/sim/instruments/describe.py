@@ -111,8 +111,11 @@ def _condition(cond: Condition) -> str:
             parts.append(f"{cond.item} is anything but {' or '.join(cond.not_options)}")
         if cond.min_points is not None:
             parts.append(f"{cond.item} >= {cond.min_points}")
-    elif cond.items and cond.min_points is not None:
-        parts.append(f"{'+'.join(cond.items)} >= {cond.min_points}")
+    elif cond.items:
+        if cond.min_points is not None:
+            parts.append(f"{'+'.join(cond.items)} >= {cond.min_points}")
+        if cond.product_below is not None:
+            parts.append(f"{' x '.join(cond.items)} < {cond.product_below}")
     if cond.min_total is not None:
         parts.append(f"total >= {cond.min_total}")
     if cond.recency:

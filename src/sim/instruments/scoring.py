@@ -6,6 +6,7 @@ flags and the required next steps.
 """
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -297,8 +298,13 @@ def holds(cond: Condition, chosen: Chosen, total: int | None, recency: str | Non
             return False
         if cond.not_options and all(o.id in cond.not_options for o in options):
             return False
-    elif cond.items and cond.min_points is not None and sum(_points(chosen, i) for i in cond.items) < cond.min_points:
-        return False
+    elif cond.items:
+        if cond.min_points is not None and sum(_points(chosen, i) for i in cond.items) < cond.min_points:
+            return False
+        if cond.product_below is not None and (
+                not all(chosen.get(i) for i in cond.items)
+                or math.prod(_points(chosen, i) for i in cond.items) >= cond.product_below):
+            return False
     if cond.min_total is not None and (total is None or total < cond.min_total):
         return False
     return not (cond.recency and recency not in cond.recency)

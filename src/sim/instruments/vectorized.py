@@ -133,9 +133,12 @@ def _holds(defn: Instrument, cond: Condition, index: np.ndarray, points: np.ndar
         if cond.not_options:
             unwanted = [k for k, o in enumerate(item.options) if o.id in cond.not_options]
             hit &= ~np.isin(index[:, j], unwanted)
-    elif cond.items and cond.min_points is not None:
+    elif cond.items:
         cols = [ids.index(i) for i in cond.items]
-        hit &= points[:, cols].sum(axis=1) >= cond.min_points
+        if cond.min_points is not None:
+            hit &= points[:, cols].sum(axis=1) >= cond.min_points
+        if cond.product_below is not None:
+            hit &= (index[:, cols] >= 0).all(axis=1) & (points[:, cols].prod(axis=1) < cond.product_below)
     if cond.min_total is not None:
         hit &= total is not None and total >= cond.min_total
     if cond.recency:
