@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING, Any
 from sim.widgets.common import (
     STYLE,
     ShowsFeedback,
-    button,
-    feedback_box,
 )
 from sim.widgets.drafts import RISK_LEVELS, AssessmentDraft
 
@@ -71,10 +69,8 @@ class AssessmentForm(ShowsFeedback):
         self.formulation = w.Textarea(placeholder="how the person, the illness and the situation fit together",
                                       description="Formulation", style=STYLE,
                                       layout=w.Layout(width="90%", height="110px"))
-        self.check_button = button(w, "Check my assessment", button_style="primary", icon="check",
-                                   tooltip="Compare your assessment with the case and explain each point")
-        self.check_button.on_click(lambda _b: self.check())
-        self.output = feedback_box(w)
+        self.check_button = self.feedback_controls(
+            w, "Check my assessment", "Compare your assessment with the case and explain each point", self.check)
         self.widget = w.VBox([
             w.HTML("<h3>Psychosocial assessment</h3><p>Tick each need you found, rate its severity and "
                    "say what tells you so. Synthetic patient.</p><h4>Needs</h4>"),

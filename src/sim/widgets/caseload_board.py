@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sim.widgets.common import ShowsFeedback, button, error_html, esc, feedback_box
+from sim.widgets.common import ShowsFeedback, error_html, esc
 from sim.widgets.drafts import ShiftDraft
 
 if TYPE_CHECKING:
@@ -48,11 +48,9 @@ class CaseloadBoard(ShowsFeedback):
                           f"<br><span style='font-size:85%'>Tasks: {esc(tasks)}</span>",
                           layout=w.Layout(width="560px"))
             rows.append(w.HBox([pos, mins, info], layout=w.Layout(border_bottom="1px solid #ddd")))
-        self.run_button = button(w, "Run shift", button_style="primary", icon="play",
-                                 tooltip="Simulate the shift with your order and minutes")
-        self.run_button.on_click(lambda _b: self.run())
+        self.run_button = self.feedback_controls(w, "Run shift", "Simulate the shift with your order and minutes",
+                                                 self.run, icon="play")
         self.error = w.HTML("")
-        self.output = feedback_box(w)
         header = (f"<h3>Caseload board: {esc(shift.unit.replace('_', ' '))}, {shift.hours:g} hours "
                   f"({shift.budget_minutes} minutes) for {shift.minutes_needed} minutes of work</h3>"
                   "<p>Give each referral a place in the order (1 is seen first; 'not this shift' leaves it for "

@@ -59,6 +59,15 @@ class ShowsFeedback(ShowsWidget):
         """The HTML shown in the feedback area."""
         return str(self.output.value)
 
+    def feedback_controls(self, w: Any, label: str, tooltip: str, action: Callable[[], None],
+                          icon: str = "check") -> Any:
+        """Make the feedback area (``self.output``) and return the primary button that runs
+        ``action`` (which shows its result there with :meth:`show_result`)."""
+        self.output = feedback_box(w)
+        run = button(w, label, button_style="primary", icon=icon, tooltip=tooltip)
+        run.on_click(lambda _b: action())
+        return run
+
     def show_result(self, check: Callable[[], Renders], error: Any = None) -> None:
         """Run ``check`` and show its result as HTML in the feedback area, announced politely.
 

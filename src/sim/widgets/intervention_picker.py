@@ -11,10 +11,8 @@ from sim.model.blocks import Line, lines_html
 from sim.widgets.common import (
     STYLE,
     ShowsFeedback,
-    button,
     error_html,
     esc,
-    feedback_box,
 )
 from sim.widgets.drafts import InterventionDraft, labels
 
@@ -79,10 +77,8 @@ class InterventionPicker(ShowsFeedback):
             action_rows.append(w.HBox([box, w.HTML(f"<span style='font-size:90%'>{esc(spec.why)}</span>")]))
         self.warnings = w.HTML("")
         self.warnings.add_class("sim-warnings")
-        self.check_button = button(w, "Check my choices", button_style="primary", icon="check",
-                                   tooltip="Compare your interventions and actions with the case")
-        self.check_button.on_click(lambda _b: self.check())
-        self.output = feedback_box(w)
+        self.check_button = self.feedback_controls(
+            w, "Check my choices", "Compare your interventions and actions with the case", self.check)
         self.widget = w.VBox([
             w.HTML("<h3>Interventions</h3><p>Tick the interventions this patient needs and say which need "
                    "each one serves. Synthetic patient.</p>"), *rows,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
-from sim.widgets.common import ShowsFeedback, button, error_html, esc, feedback_box
+from sim.widgets.common import ShowsFeedback, error_html, esc
 from sim.widgets.drafts import NoteDraft
 
 if TYPE_CHECKING:
@@ -49,11 +49,8 @@ class NoteEditor(ShowsFeedback):
         self.format.observe(self._format_changed, names="value")
         self.sections: dict[str, Any] = {}
         self.section_box = w.VBox([])
-        self.check_button = button(w, "Check note", button_style="primary", icon="check",
-                                   tooltip="Check each section of the note")
-        self.check_button.on_click(lambda _b: self.check())
+        self.check_button = self.feedback_controls(w, "Check note", "Check each section of the note", self.check)
         self.error = w.HTML("")
-        self.output = feedback_box(w)
         self.widget = w.VBox([w.HTML("<h3>Progress note</h3><p>One box per section. Write in full sentences; "
                                      "quote the patient where it matters; leave out identifying details.</p>"),
                               self.format, self.section_box, self.check_button, self.error, self.output])
