@@ -18,7 +18,7 @@ import yaml
 
 import sim
 from sim.cases import validate_file
-from sim.cases.library import case_files, library_dir
+from sim.cases.library import case_files, compile_file, deep_problems, library_dir
 from sim.model.case import Case
 from sim.model.taxonomy import function_ids, intervention_ids, settings
 
@@ -208,6 +208,10 @@ def test_template_resolves_to_a_consistent_case_for_many_seeds(path):
         assert lat.adl_dependencies == len(fs.adl_dependent)
         if case.patient.identity.age >= 65:
             assert case.patient.economics.insurance in ("medicare", "dual", "va")
+        # every draw passes the validator's deep checks, not only the file's own seed
+        compiled = compile_file(path, seed)
+        assert not isinstance(compiled, list) and compiled.problems == []
+        assert [str(p) for p in deep_problems(compiled)] == [], seed
 
 
 # --- documentation -----------------------------------------------------------------------
