@@ -104,6 +104,22 @@ def test_a_library_case_with_one_mistake_gives_its_located_message(tmp_path, nam
     assert any(message in line for line in got), got
 
 
+def test_a_template_that_sets_an_unknown_county_gives_its_located_message(tmp_path):
+    template = ROOT / "simcases" / "tpl_geri_discharge.yaml"
+    text = template.read_text(encoding="utf-8")
+    assert "\n  economics:\n" in text
+    path = tmp_path / "tpl_county_test.yaml"
+    path.write_text(text.replace("id: tpl_geri_discharge", "id: tpl_county_test").replace(
+        "\n  economics:\n", "\n  address:\n    county: Corvell County\n  economics:\n", 1), encoding="utf-8")
+    got = [str(p).removeprefix(f"{path}:") for p in validate_file(path)]
+    assert got == [
+        "21:13: patient.address.county: unknown county 'Corvell County' (did you mean 'Ironvale County'?); allowed: "
+        "Aldren County, Brisbey County, Calloway Hollow County, Dunmere County, Eskerfield County, Fallowmere "
+        "County, Greythorn County, Harwick County, Ironvale County, Juniper Flats County, Kessington County, "
+        "Larkmoor County (the generator's counties, the ones the community resource directory serves; in any "
+        "other county no local resource is open to the patient)"]
+
+
 def test_the_library_test_honours_sim_cases_dir(tmp_path):
     case = tmp_path / "home_elder_abuse_02.yaml"
     case.write_text(ELDER.read_text(encoding="utf-8").replace("id: home_elder_abuse_01", "id: home_elder_abuse_02"),

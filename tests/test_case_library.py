@@ -59,6 +59,33 @@ def test_file_passes_the_validator(path):
     assert case.id == path.stem and case.synthetic and case.patient.synthetic
 
 
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_referrals_find_the_local_programmes_of_the_patients_county(path):
+    """The county is one the directory serves, so the referral step (``resources.match`` on the
+    case's subject, as the reference plan and the outcome simulation call it) finds the local
+    programmes of that county, open or waitlisted, for every need of the key; a local programme
+    is refused only for what the patient lacks (insurance, age, language), never for the place."""
+    from sim.practice import resources
+    from sim.practice.interventions import Subject
+
+    case = _case(path)
+    county = case.patient.address.county
+    assert county in resources.counties(), county
+    subject = Subject.of(case)
+    found = []
+    for need in [n.domain for n in case.key.needs]:
+        result = resources.match(subject, need)
+        eligible = {r.id for r in result.eligible}
+        for r in resources.directory():
+            if need not in r.needs or county not in r.counties:
+                continue
+            barred = [why for why in result.ineligible.get(r.id, []) if county in why]
+            assert r.id in eligible or (r.id in result.ineligible and not barred), (need, r.id, barred)
+            if r.id in eligible and "all" not in r.counties:
+                found.append((need, r.id))
+    assert found, f"{path.stem}: no county-limited programme serves any need of the key in {county}"
+
+
 SEED_BARRIERS = ("limited resources", "systemic barriers", "lack of integration", "documentation burden")
 
 

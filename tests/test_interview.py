@@ -59,7 +59,7 @@ def make_case(
                      "language": "Spanish" if interpreter else "English", "interpreter_needed": interpreter,
                      "race": "White", "ethnicity": "Not Hispanic or Latino", "veteran": False},
         "contact": {"phone": "(555) 555-0101", "email": "dana@example.org"},
-        "address": {"street": "1 Elm St", "city": "Springfield", "county": "Greene", "state": "OH",
+        "address": {"street": "1 Elm St", "city": "Springfield", "county": "Aldren County", "state": "OH",
                     "zip_code": "45501"},
         "economics": {"insurance": "medicaid", "household_size": 2, "household_income": 18000,
                       "fpl_percent": 90, "employment": "unemployed", "education": education},

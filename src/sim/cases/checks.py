@@ -48,6 +48,7 @@ def check_case(case: Case, source: Source) -> list[Problem]:
             ("patient", "identity", "age"),
             f"setting 'pediatrics_nicu' with a {age}-year-old patient (allowed: ages 0 to {PEDIATRIC_MAX_AGE}; "
             "a parent of a NICU baby is not the patient)"))
+    problems += _check_county(case, source)
     if p.identity.interpreter_needed and p.identity.language.strip().lower() == "english":
         problems.append(source.problem(
             ("patient", "identity", "interpreter_needed"),
@@ -129,6 +130,19 @@ def check_case(case: Case, source: Source) -> list[Problem]:
                                            f"need domain {key_need.domain!r} is listed more than once in the key"))
             domain_counts[key_need.domain] = 0  # report once
     return problems
+
+
+def _check_county(case: Case, source: Source) -> list[Problem]:
+    """The patient's county is one the community resource directory serves: a county it does not
+    know would leave every county-limited programme (respite, adult day, local agencies) closed."""
+    from sim.practice.resources import counties, known_county
+
+    county = case.patient.address.county
+    if known_county(county):
+        return []
+    return [source.problem(("patient", "address", "county"), (
+        f"{UnknownNameError('county', county, counties())} (the generator's counties, the ones the "
+        "community resource directory serves; in any other county no local resource is open to the patient)"))]
 
 
 def _check_responses(case: Case, source: Source) -> list[Problem]:

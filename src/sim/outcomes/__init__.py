@@ -6,7 +6,7 @@
     >>> plan = sim.expert.reference_plan(case, start=date(2026, 1, 5))
     >>> result = sim.outcomes.simulate(case, plan, n=10_000, seed=0)
     >>> result.summary()["readmission_30d"]
-    0.0976
+    0.09
 
 A teaching model with every parameter in ``sim/data/outcomes.yaml`` (source or teaching
 assumption): the LACE index sets the readmission baseline; unmet needs raise risks; fitting

@@ -1,10 +1,11 @@
 """The community resource directory and eligibility matching.
 
-The directory (``sim/data/resources.yaml``) is synthetic: fictional agencies in three fictional
-counties, with eligibility rules taken from the real programmes where they exist (SNAP 130% FPL,
-WIC 185% FPL with a pregnancy, postpartum or child-under-5 requirement, Medicaid through one of
-its groups: expansion adults to 138% FPL, pregnancy and children in every state; LIHEAP 150% FPL,
-hospice terminal prognosis, ...). Immigration status (``Identity.immigration_status``; None means
+The directory (``sim/data/resources.yaml``) is synthetic: fictional agencies in the generator's
+fictional counties (:func:`counties`; a patient elsewhere finds no county-limited resource), with
+eligibility rules taken from the real programmes where they exist (SNAP 130% FPL, WIC 185% FPL
+with a pregnancy, postpartum or child-under-5 requirement, Medicaid through one of its groups:
+expansion adults to 138% FPL, pregnancy and children in every state; LIHEAP 150% FPL, hospice
+terminal prognosis, ...). Immigration status (``Identity.immigration_status``; None means
 not recorded and is treated as eligible) bars SNAP and full Medicaid as federal law does.
 
     >>> import sim
@@ -264,6 +265,12 @@ def _and(names: list[str]) -> str:
 
 def _county_key(name: str) -> str:
     return name.strip().lower().removesuffix(" county")
+
+
+def known_county(name: str) -> bool:
+    """Whether the directory knows ``name`` as a county (as :func:`ineligibility` compares them:
+    case and a trailing " County" aside); a county it does not know has no local resource."""
+    return _county_key(name) in {_county_key(c) for c in counties()}
 
 
 @dataclass
