@@ -9,6 +9,7 @@ import pytest
 
 from sim.errors import UnknownNameError
 from sim.feedback import review
+from sim.instruments import score
 from sim.model.blocks import STATUS_ICONS, Block, Line, Section, render, to_html, to_markdown, to_text
 from sim.notes import check_note
 from sim.triage import make_shift, score_shift
@@ -50,10 +51,11 @@ def _results():
     shift = make_shift(seed=3, n=5)
     return [review(make_case(), GOOD_ASSESSMENT, {"interventions": ["<b>nope</b>"]}),
             check_note({"S": SOAP, "<script>": "x"}, "soap", case=make_case()),
-            score_shift(shift, [r.id for r in shift.referrals][:2])]
+            score_shift(shift, [r.id for r in shift.referrals][:2]),
+            score("phq9", [1, 1, 1, 1, 1, 1, 1, 1, 1])]
 
 
-@pytest.mark.parametrize("result", _results(), ids=["feedback", "note review", "triage"])
+@pytest.mark.parametrize("result", _results(), ids=["feedback", "note review", "triage", "instrument score"])
 def test_every_result_says_every_message_with_its_icon_in_every_format(result):
     block = result.block()
     lines = [line for section in block.sections for line in section.lines]

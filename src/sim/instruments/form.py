@@ -1,4 +1,5 @@
-"""The logic of an instrument form, free of widgets: answers, context, scoring, HTML result.
+"""The logic of an instrument form, free of widgets: answers, context, scoring, the result as HTML
+(its feedback block, :meth:`sim.instruments.scoring.ScoreResult.block`).
 
 :class:`FormState` keeps one answer per item (as option indices), the context an instrument
 needs (AUDIT-C sex, C-SSRS recency), or the chart values of LACE. The GUI in
@@ -218,7 +219,7 @@ class FormState:
             return f'<div class="sim-error" role="alert"><b>Cannot score yet:</b> {html.escape(self.error)}</div>'
         if self.result is None:
             return '<div class="sim-instrument-result" role="status">Not scored yet.</div>'
-        return render_result(self.result)
+        return f'<div role="status" aria-live="polite">{self.result.html()}</div>'
 
     def _item(self, index: int) -> Item:
         items = self.definition.items
@@ -231,28 +232,3 @@ class FormState:
         items = self.definition.items
         j = next((k for k, i in enumerate(items) if i.id == "q6"), len(items) - 1)
         return [items[j].options[k].id for k in self.selected[j]] == ["yes"]
-
-
-def render_result(result: ScoreResult) -> str:
-    """A score result as HTML: headline, positive or not, flags, next steps, synthetic label."""
-    e = html.escape
-    head = e(result.name)
-    if result.total is not None:
-        head += f": {result.total} of {result.max_total}"
-    if result.band:
-        head += f", {e(result.band)}" + (" risk" if result.instrument == "cssrs_screener" else "")
-    parts = [f'<div class="sim-instrument-result" role="status" aria-live="polite"><h4>{head}</h4>']
-    if result.domains is not None:
-        rows = "".join(f"<li>{e(d.replace('_', ' '))}: {'positive' if p else 'negative'}</li>"
-                       for d, p in result.domains.items())
-        parts.append(f"<ul class='sim-domains'>{rows}</ul>")
-    elif result.positive is not None and result.instrument != "cssrs_screener":
-        parts.append(f"<p>{'Positive' if result.positive else 'Negative'} screen.</p>")
-    if result.flags:
-        items = "".join(f"<li><strong>{e(f)}</strong></li>" for f in result.flags)
-        parts.append(f"<ul class='sim-flags' aria-label='flags'>{items}</ul>")
-    if result.next_steps:
-        items = "".join(f"<li>{e(s)}</li>" for s in result.next_steps)
-        parts.append(f"<p>Next step{'s' if len(result.next_steps) > 1 else ''}:</p><ol>{items}</ol>")
-    parts.append("<p><small>Synthetic teaching patient: not a real person.</small></p></div>")
-    return "".join(parts)

@@ -25,6 +25,7 @@ from sim.instruments.errors import (
     UnknownOptionError,
 )
 from sim.model.base import FrozenModel
+from sim.model.blocks import Block, Line, Renders, Section
 
 if TYPE_CHECKING:
     from sim.model.patient import Patient
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 Chosen = dict[str, list[Option]]
 
 
-class ScoreResult(FrozenModel):
+class ScoreResult(Renders, FrozenModel):
     """What an instrument's scoring says about one set of answers (synthetic patients only)."""
 
     instrument: str
@@ -63,6 +64,24 @@ class ScoreResult(FrozenModel):
         if self.flags:
             parts.append("flags: " + "; ".join(self.flags))
         return " ".join(parts)
+
+    def block(self) -> Block:
+        """The result as a feedback block: headline (total, band), positive or not, each domain,
+        the flags (⚠) and the next steps."""
+        head = self.name + (f": {self.total} of {self.max_total}" if self.total is not None else "")
+        if self.band:
+            head += f", {self.band}" + (" risk" if self.instrument == "cssrs_screener" else "")
+        notes = ([f"{'Positive' if self.positive else 'Negative'} screen."]
+                 if self.domains is None and self.positive is not None and self.instrument != "cssrs_screener" else [])
+        sections = [Section(title="Domains", lines=[
+            Line(kind="warning" if hit else "praise",
+                 text=f"{d.replace('_', ' ')}: {'positive' if hit else 'negative'}")
+            for d, hit in (self.domains or {}).items()]),
+            Section(title="Flags", lines=[Line(kind="error", text=f) for f in self.flags]),
+            Section(title="Next step" + ("s" if len(self.next_steps) > 1 else ""),
+                    lines=[Line(kind="warning", text=s) for s in self.next_steps])]
+        return Block(css="sim-instrument-result", title=head, notes=notes, sections=[s for s in sections if s.lines],
+                     footer="Synthetic teaching patient: not a real person.")
 
 
 def resolve(instrument: str | Instrument) -> Instrument:
