@@ -50,6 +50,23 @@ def test_schema_catches_what_editors_should_flag():
     assert len(errors) >= 2
 
 
+def test_an_editor_completes_the_county_from_the_counties_the_directory_serves():
+    from sim.practice.resources import counties
+
+    data = as_json(FIXTURES / "test_full_01.yaml")
+    data["patient"]["address"]["county"] = "Corvell County"
+    errors = list(validator().iter_errors(data))
+
+    def enums(error):
+        return [error] * (error.validator == "enum") + [e for c in error.context for e in enums(c)]
+
+    found = [e for top in errors for e in enums(top)]
+    assert [(list(e.absolute_path), e.validator_value) for e in found] == [
+        (["patient", "address", "county"], counties())]
+    data["patient"]["address"]["county"] = "Harwick County"
+    assert list(validator().iter_errors(data)) == []
+
+
 def test_partial_patient_is_allowed_but_list_items_are_complete():
     data = as_json(FIXTURES / "test_full_01.yaml")
     del data["patient"]["contact"], data["patient"]["identity"]["race"], data["patient"]["id"]

@@ -9,6 +9,7 @@ Differences from ``Case.model_json_schema()``, matching what the loader accepts:
 * any field may hold a template spec (``between``, ``choice``, ``weights``; ``from_codes`` is
   meant for ``patient.medical.charlson_index`` only, which the loader checks);
 * names checked against the taxonomy (need domains, risks, interventions, functions, settings)
+  and the patient's county (the generator's counties, the ones the resource directory serves)
   are listed as ``enum``, so an editor can complete them.
 
 ``simcases/case.schema.json`` holds a copy; ``sim case schema --out simcases/case.schema.json`` rewrites it
@@ -48,6 +49,8 @@ SPEC_DEF = {
 
 
 def _enums() -> dict[tuple[str, str], list[str]]:
+    from sim.practice.resources import counties
+
     tx = taxonomy()
     domains, risks = list(tx.domains), list(tx.risks)
     return {
@@ -58,6 +61,7 @@ def _enums() -> dict[tuple[str, str], list[str]]:
         ("Risk", "kind"): risks, ("KeyRisk", "kind"): risks,
         ("KeyIntervention", "intervention"): list(tx.interventions),
         ("CaseKey", "functions"): list(tx.functions),
+        ("Address", "county"): counties(),
     }
 
 
