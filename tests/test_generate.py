@@ -448,3 +448,17 @@ def test_every_kinship_term_is_known_to_the_genogram():
 
     for term in RELATIONS:
         assert relation_info(term).kind != "collateral" or term in ("niece", "nephew"), term
+
+
+def test_the_ahc_safety_questions_and_the_hits_agree_for_each_patient():
+    """The AHC HRSN asks the HITS's four questions: a patient screens positive on both or on neither."""
+    from sim.instruments import score
+
+    df = sim.cohort(3000, 5, progress=False)
+    both = df[df["hits_total"].notna() & df["ahc_hrsn_q7"].notna()]
+    assert len(both) > 1000 and (both["hits_total"] > 10).sum() > 20
+    items = [f"ahc_hrsn_q{k}" for k in range(1, 11)]
+    for _, row in both.iterrows():
+        answers = {c.removeprefix("ahc_hrsn_"): row[c] for c in items}
+        ahc_safe = not score("ahc_hrsn", answers).domains["interpersonal_safety"]
+        assert ahc_safe == (row["hits_total"] <= 10), row["id"]

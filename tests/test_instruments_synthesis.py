@@ -135,7 +135,10 @@ def test_ahc_domains_positive_only_with_need_and_documented_nondisclosure(latent
         need = latent[key][:2000] > 0
         assert not np.any(screened & ~need), domain
         missed = (~screened & need).sum() / need.sum()
-        assert abs(missed - rate) < 0.05, (domain, missed)
+        if domain == "interpersonal_safety":  # answered honestly, as on the HITS
+            assert missed == 0
+        else:
+            assert abs(missed - rate) < 0.05, (domain, missed)
 
 
 def test_nondisclosure_rate_is_data(latent, monkeypatch):

@@ -270,7 +270,9 @@ def _ahc(defn: Instrument, cfg: Synthesis, latent: Mapping[str, Any], u: np.ndar
     safety_key = "need_domestic_violence" if "need_domestic_violence" in latent else "ipv"
     keys = [*_AHC_NEEDS[:4], safety_key]
     need = np.stack([_levels(defn, latent, k, n, 3) for k in keys], axis=1)
-    need = np.where(u[:, 0:5] < cfg.nondisclosure, 0, need)
+    # Safety is answered honestly, as on the HITS (the same four questions): a patient must not
+    # screen positive on one and negative on the other. The social needs may go undisclosed.
+    need[:, :4] = np.where(u[:, 0:4] < cfg.nondisclosure, 0, need[:, :4])
     housing, food, transport, utilities, safety = need.T
     out = np.zeros((n, 10), dtype=np.int64)
     idx = partial(_option_index, defn)
