@@ -113,6 +113,11 @@ def _run_all(page: Any, url: str, shown: str, name: str) -> Any:
     page.keyboard.press("Escape")
     widget = page.locator(shown)
     for attempt in range(2):  # a menu click while the kernel is still starting can be lost
+        # On a loaded machine JupyterLab may ask which kernel to start (its kernel list came late,
+        # seen at load 9 on 2 cores): take the one it offers, the notebook's own Python 3.
+        select = page.locator(".jp-Dialog").get_by_role("button", name="Select", exact=True)
+        if select.count() and select.first.is_visible():
+            select.first.click()
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).first.click()
         try:
@@ -173,7 +178,7 @@ def test_the_authoring_notebook_in_a_real_browser(lab):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(60_000)
-        editor = _run_all(page, f"{base}/lab/tree/{AUTHORING}?token={token}", ".sim-case-editor", "authoring")
+        editor = _run_all(page, f"{base}/lab/tree/{AUTHORING}?reset&token={token}", ".sim-case-editor", "authoring")
         # The headless steps ran above it: the scratch save and the reference plan's score.
         expect(page.locator(".jp-OutputArea-output", has_text="saved medsurg_hip_02.yaml").first).to_be_visible()
         expect(page.locator(".jp-OutputArea-output", has_text="score against the key").first).to_be_visible()
