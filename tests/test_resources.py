@@ -185,3 +185,27 @@ def test_detox_only_for_severe_use_and_reporting_lines_carry_their_action():
     assert ineligibility(make_patient(needs={"substance_use": 3}), "detox_unit") == []
     assert get("child_protective_services").with_action == "mandated_report_child"
     assert get("adult_protective_services").with_action == "mandated_report_elder"
+
+
+def test_respite_for_a_medicare_caregiver_comes_from_the_family_caregiver_program_or_the_hospice():
+    """Medicare pays no respite outside hospice: an older patient's caregiver gets respite through the
+    Family Caregiver Support Program (60+, any insurance), a hospice patient's through the hospice."""
+    older = make_patient(age=78, insurance="medicare", caregiver=True)
+    assert ineligibility(older, "caregiver_respite_nfcsp") == []
+    assert ineligibility(older, "respite_care") != []  # the waiver/private-pay agency takes no Medicare
+    assert "minimum age of 60" in ineligibility(make_patient(age=50, insurance="medicare", caregiver=True),
+                                                "caregiver_respite_nfcsp")[0]
+    assert "no caregiver" in ineligibility(make_patient(age=78, insurance="medicare"), "caregiver_respite_nfcsp")[0]
+    dying = make_patient(age=78, insurance="medicare", caregiver=True, prognosis="terminal_weeks")
+    assert ineligibility(dying, "hospice_respite") == []
+    assert "terminal prognosis" in ineligibility(older, "hospice_respite")[0]
+    assert "418.204(b)" in get("hospice_respite").eligibility.income_source
+
+
+def test_the_hospice_cases_reference_plan_relieves_the_caregiver_through_the_hospice():
+    from sim.cases.library import load_case
+    from sim.practice.expert import reference_plan
+
+    plan = reference_plan(load_case("hospice_eol_01"))
+    first = next(r.resource for r in plan.referrals if r.need == "caregiver_strain")
+    assert first == "hospice_respite"
